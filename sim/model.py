@@ -1,0 +1,200 @@
+"""``GrowthModel``: the Mesa shell around the array state.
+
+Firms and provinces are Mesa agents that are thin views onto rows of the state arrays, so
+``model.agents.select(...)``, ``AgentSet.agg`` and Mesa's visualisation work, while the step itself
+is vectorised over arrays and the sparse supplier matrix (no Python loop over firms).
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim import phases
+from sim.phases import StepContext, StepRates
+from sim.record import Recorder
+from sim.scenario import PRIORITY_CLASSES, Scenario
+from sim.shocks import compile_shocks
+from sim.state import LIMIT_NAMES, State
+from sim.world import World
+
+PHASES = (
+    phases.shocks,
+    phases.demand,
+    phases.production,
+    phases.delivery,
+    phases.inventories,
+    phases.capacity,
+    phases.labour,
+)
+
+
+class FirmAgent(mesa.Agent):
+    """A firm: a view onto row ``index`` of the state arrays."""
+
+    def __init__(self, model: GrowthModel, index: int) -> None:
+        super().__init__(model)
+        self.index = int(index)
+
+    @property
+    def province(self) -> str:
+        return self.model.world.economy.province_codes[self.model.world.firms.province[self.index]]
+
+    @property
+    def sector(self) -> str:
+        return self.model.world.economy.sector_codes[self.model.world.firms.sector[self.index]]
+
+    @property
+    def output(self) -> float:
+        return float(self.model.state.output[self.index])
+
+    @property
+    def installed_capacity(self) -> float:
+        return float(self.model.state.installed[self.index])
+
+    @property
+    def operable_capacity(self) -> float:
+        return float(self.model.state.operable[self.index])
+
+    @property
+    def peak_output(self) -> float:
+        return float(self.model.state.peak[self.index])
+
+    @property
+    def idle_capacity(self) -> float:
+        return max(0.0, self.peak_output - self.output)
+
+    @property
+    def employment(self) -> float:
+        return float(self.model.state.employment[self.index])
+
+    @property
+    def limited_by(self) -> str:
+        return LIMIT_NAMES[int(self.model.state.limit[self.index])]
+
+
+class ProvinceAgent(mesa.Agent):
+    """A province: a view onto the sums over its firms."""
+
+    def __init__(self, model: GrowthModel, index: int) -> None:
+        super().__init__(model)
+        self.index = int(index)
+        self._mask = model.world.firms.province == self.index
+
+    @property
+    def code(self) -> str:
+        return self.model.world.economy.province_codes[self.index]
+
+    @property
+    def name(self) -> str:
+        return str(self.model.world.economy.provinces["name"].iloc[self.index])
+
+    @property
+    def output(self) -> float:
+        return float(self.model.state.output[self._mask].sum())
+
+    @property
+    def idle_capacity(self) -> float:
+        s = self.model.state
+        return float(np.maximum(0.0, s.peak[self._mask] - s.output[self._mask]).sum())
+
+    @property
+    def employment(self) -> float:
+        return float(self.model.state.employment[self._mask].sum())
+
+
+def step_rates(scenario: Scenario) -> StepRates:
+    """Convert the scenario's monthly parameters to per-step rates."""
+    p, st = scenario.parameters, scenario.stochastic
+    return StepRates(
+        dt=p.step_months,
+        restore_steps=max(1.0, p.inventory_restore_months / p.step_months),
+        recovery=p.per_step(p.recovery_speed),
+        erosion_threshold=p.erosion_threshold,
+        erosion_after_months=p.erosion_after_months,
+        erosion=p.per_step(p.erosion_rate),
+        depreciation=p.per_step(p.depreciation),
+        maintenance_utilisation=p.maintenance_utilisation,
+        investment=p.per_step(p.investment_response),
+        gestation_steps=max(1, p.steps(p.gestation_months)),
+        uncertainty_brake=p.uncertainty_brake,
+        smoothing=p.per_step(p.expectation_smoothing),
+        hiring=p.per_step(p.hiring_speed),
+        firing=p.per_step(p.firing_speed),
+        productivity_sigma=st.productivity_sigma * np.sqrt(p.step_months),
+        productivity_rho=st.productivity_rho**p.step_months,
+    )
+
+
+class GrowthModel(mesa.Model):
+    """Firms in provinces recovering idle capacity along value chains.
+
+    Args:
+        scenario: The validated scenario.
+        world: The built world (firms, network, initial state) of the scenario's economy.
+        seed: Seed of the run's one generator (an int or a ``numpy.random.SeedSequence``).
+        agents: Create the Mesa agent views (firms and provinces). Batch runs skip them.
+        record_firms: Keep firm-level rows every step.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        world: World,
+        seed: int | np.random.SeedSequence = 0,
+        *,
+        agents: bool = True,
+        record_firms: bool = False,
+    ) -> None:
+        super().__init__(rng=np.random.default_rng(seed))
+        self.scenario = scenario
+        self.world = world
+        self.seed = seed
+        rates = step_rates(scenario)
+        self.n_steps = scenario.parameters.steps(scenario.horizon_months)
+        self.state = State.initial(world, rates.dt, rates.gestation_steps)
+        schedule = compile_shocks(scenario, world.economy, self.n_steps, rates.dt)
+        net = world.network
+        firm_first_pair = np.searchsorted(net.pair_buyer, np.arange(world.n_firms))
+        firm_has_pairs = np.bincount(net.pair_buyer, minlength=world.n_firms) > 0
+        order = scenario.policy.priority_order
+        self.context = StepContext(
+            world=world,
+            rates=rates,
+            schedule=schedule,
+            rng=self.rng,
+            rationing=scenario.policy.rationing,
+            priority_rank=tuple(PRIORITY_CLASSES.index(name) for name in order),
+            pair_class=world.firm_class[net.pair_buyer],
+            firm_first_pair=firm_first_pair,
+            firm_has_pairs=firm_has_pairs,
+        )
+        self.recorder = Recorder(world, self.n_steps, rates.dt, firms=record_firms)
+        self.recorder.record(self.state)
+        if agents:
+            FirmAgent.create_agents(self, world.n_firms, index=np.arange(world.n_firms))
+            ProvinceAgent.create_agents(
+                self, world.economy.n_provinces, index=np.arange(world.economy.n_provinces)
+            )
+
+    @property
+    def month(self) -> float:
+        """Months simulated so far."""
+        return self.state.step * self.context.rates.dt
+
+    def step(self) -> None:
+        """One step: shocks, demand, production, delivery, inventories, capacity, labour, record."""
+        if self.state.step >= self.n_steps:
+            self.running = False
+            return
+        self.state.step += 1
+        for phase in PHASES:
+            phase(self.state, self.context)
+        self.recorder.update_peak(self.state)
+        self.recorder.record(self.state)
+        if self.state.step >= self.n_steps:
+            self.running = False
+
+    def release(self) -> None:
+        """Drop Mesa's class-level reference to this model (the ``Agent._ids`` trap)."""
+        mesa.Agent._ids.pop(self, None)

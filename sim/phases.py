@@ -1,0 +1,305 @@
+"""The phases of one step, each a function over the state arrays.
+
+A step runs, in order: :func:`shocks`, :func:`demand`, :func:`production`, :func:`delivery`,
+:func:`inventories`, :func:`capacity`, :func:`labour` (recording lives in :mod:`sim.record`).
+
+Timing. Production in step t draws on the input stocks held at the start of the step; deliveries
+of the step go into stocks after production. Stock targets are ``(n + dt)`` months of use: the
+step's own use plus ``n`` inventory months of buffer, so at the default ``n = 1`` a firm holds
+one month more than it needs and round-off cannot spiral output down (the trap DESIGN.md names;
+the same role as BoARIO's ``psi``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.errors import AccountingError
+from sim.shocks import ShockSchedule
+from sim.state import (
+    LIMIT_DEMAND,
+    LIMIT_ENERGY,
+    LIMIT_IMPORTS,
+    LIMIT_INPUTS,
+    LIMIT_READINESS,
+    State,
+)
+from sim.world import World
+
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class StepRates:
+    """Parameters converted to the step length (see ``ModelParameters``)."""
+
+    dt: float
+    restore_steps: float
+    recovery: float
+    erosion_threshold: float
+    erosion_after_months: float
+    erosion: float
+    depreciation: float
+    maintenance_utilisation: float
+    investment: float
+    gestation_steps: int
+    uncertainty_brake: float
+    smoothing: float
+    hiring: float
+    firing: float
+    productivity_sigma: float
+    productivity_rho: float
+
+
+@dataclass
+class StepContext:
+    """What the phases share besides the state: the world, rates, schedule, generator."""
+
+    world: World
+    rates: StepRates
+    schedule: ShockSchedule
+    rng: np.random.Generator
+    rationing: str = "proportional"
+    priority_rank: tuple[int, ...] = (0, 1, 2)
+    pair_class: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    firm_first_pair: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    firm_has_pairs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    recovery_boost: np.ndarray | None = None
+    uncertainty_high: bool = False
+    # Filled during a step.
+    final_domestic: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    final_export: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    intermediate: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    latent: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0) -> None:
+    """Raise :class:`AccountingError` if ``values`` has a NaN/inf or a value below ``-tol``."""
+    bad = ~np.isfinite(values) | (values < -TOLERANCE * scale)
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        raise AccountingError(phase, index, f"{name} = {values[index]!r} (must be finite and >= 0)")
+
+
+def per_firm_min(values: np.ndarray, ctx: StepContext) -> np.ndarray:
+    """Minimum of a pair array over each firm's pairs (``inf`` for firms without pairs)."""
+    out = np.full(ctx.firm_has_pairs.size, np.inf)
+    if values.size:
+        out[ctx.firm_has_pairs] = np.minimum.reduceat(
+            values, ctx.firm_first_pair[ctx.firm_has_pairs]
+        )
+    return out
+
+
+def shocks(state: State, ctx: StepContext) -> None:
+    """Apply this step's scheduled and stochastic shocks to capacity, energy and imports.
+
+    Log productivity follows an AR(1) (idiosyncratic TFP noise, e.g. Carvalho and Gabaix 2013):
+    ``log z_t = rho log z_{t-1} + sigma eps_t``, ``eps ~ N(0, 1)`` from the run's generator.
+    """
+    t, cell = state.step, ctx.world.firms.cell
+    state.capacity_factor = ctx.schedule.capacity[t][cell]
+    state.energy = ctx.schedule.energy[t][cell]
+    state.import_availability = ctx.schedule.imports[t][cell]
+    r = ctx.rates
+    if r.productivity_sigma > 0:
+        eps = ctx.rng.standard_normal(cell.size)
+        state.log_productivity = (
+            r.productivity_rho * state.log_productivity + r.productivity_sigma * eps
+        )
+        state.productivity = np.exp(state.log_productivity)
+
+
+def demand(state: State, ctx: StepContext) -> None:
+    """Demand on each firm: last step's orders plus final demand; latent demand served last.
+
+    ``D_k = (M O)_k / dt + f_k^dom * mu_dom + f_k^exp * mu_exp`` where ``M`` splits each pair's
+    order over its suppliers and ``mu`` are the demand multipliers of the shocks. Planned output
+    ``q_k = D_k + l_k * mu_dom - G_k / dt`` adds latent demand ``l`` and draws down finished
+    goods ``G``.
+    """
+    t, cell, world = state.step, ctx.world.firms.cell, ctx.world
+    ctx.final_domestic = world.final_domestic * ctx.schedule.demand_domestic[t][cell]
+    ctx.final_export = world.final_export * ctx.schedule.demand_export[t][cell]
+    ctx.intermediate = (world.network.supplier_of_pair @ state.orders) / ctx.rates.dt
+    ctx.latent = world.latent * ctx.schedule.demand_domestic[t][cell]
+    state.final_demand = ctx.final_domestic + ctx.final_export
+    state.demand = ctx.intermediate + state.final_demand
+    state.planned = np.maximum(0.0, state.demand + ctx.latent - state.finished_stock / ctx.rates.dt)
+
+
+def production(state: State, ctx: StepContext) -> None:
+    """Output: the least of planned output, capacity and what inputs allow.
+
+    ``x = min(q, min(K_op, K_inst * kappa) * z * e, X_crit, X_half, X_imp)`` with
+    ``K_op`` operable and ``K_inst`` installed capacity, ``kappa`` the capacity shock, ``z``
+    productivity, ``e`` energy availability;
+    ``X_crit = min_{j critical} S_j / (a_j dt)`` (Leontief over critical inputs) and, for the
+    other inputs, the half-critical rule ``X_half = min_j (S_j / (a_j dt) + K) / 2`` of
+    Pichler, Pangallo, del Rio-Chanona, Lafond and Farmer (2022, JEDC 144, eq. 8);
+    ``X_imp = alpha * q`` when only a share ``alpha`` of imported inputs can be had.
+    Non-critical inputs short of need are substituted: their use is capped at the stock.
+    """
+    net, r = ctx.world.network, ctx.rates
+    readiness = (
+        np.minimum(state.operable, state.installed * state.capacity_factor) * state.productivity
+    )
+    capacity_bound = readiness * state.energy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        support = np.where(net.pair_coef > 0, state.stock / (net.pair_coef * r.dt), np.inf)
+    critical_bound = per_firm_min(np.where(net.pair_critical, support, np.inf), ctx)
+    half = 0.5 * (support + capacity_bound[net.pair_buyer])
+    half_bound = per_firm_min(np.where(net.pair_critical, np.inf, half), ctx)
+    import_bound = np.where(
+        state.import_availability < 1.0, state.import_availability * state.planned, np.inf
+    )
+    bounds = np.stack(
+        [
+            state.planned,
+            readiness,
+            capacity_bound,
+            np.minimum(critical_bound, half_bound),
+            import_bound,
+        ]
+    )
+    output = np.maximum(bounds.min(axis=0), 0.0)
+    limit = np.where(bounds[0] <= output, LIMIT_DEMAND, LIMIT_READINESS)
+    limit = np.where((bounds[2] <= output) & (state.energy < 1.0), LIMIT_ENERGY, limit)
+    limit = np.where((bounds[3] <= output) & (bounds[3] < bounds[0]), LIMIT_INPUTS, limit)
+    limit = np.where((bounds[4] <= output) & (bounds[4] < bounds[0]), LIMIT_IMPORTS, limit)
+    limit[bounds[0] <= output * (1.0 + TOLERANCE)] = LIMIT_DEMAND
+    state.output = output
+    state.limit = limit.astype(np.int8)
+    need = net.pair_coef * output[net.pair_buyer] * r.dt
+    state.used = np.where(net.pair_critical, need, np.minimum(need, state.stock))
+    check("production", "output", output, scale=float(output.max(initial=1.0)))
+
+
+def delivery(state: State, ctx: StepContext) -> None:
+    """Suppliers share output over orders and final demand, then latent demand.
+
+    Proportional rationing: every customer gets ``min(1, x_k / D_k)`` of its order
+    (validation case 3: orders (30, 50, 20) against 80 deliver (24, 40, 16)). Priority
+    rationing serves classes in order (people's needs and households first, then sensitive
+    products, then the rest and exports), each class proportionally within itself.
+    Latent demand takes what remains. Accounting: ``delivered = produced - change in G``.
+    """
+    net, dt = ctx.world.network, ctx.rates.dt
+    output, total = state.output, state.demand
+    if ctx.rationing == "priority":
+        received_share, served = _priority_fill(state, ctx)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fill = np.where(total > 0, np.minimum(1.0, output / total), 1.0)
+        received_share = net.pair_of_supplier @ fill
+        served = fill * total
+    state.received = state.orders * received_share
+    state.unmet = np.maximum(0.0, total - served)
+    state.latent_served = np.maximum(0.0, output - served)
+    previous_stock = state.finished_stock
+    state.delivered = served + state.latent_served
+    state.finished_stock = previous_stock + (output - state.delivered) * dt
+    identity = state.delivered - (output - (state.finished_stock - previous_stock) / dt)
+    scale = float(output.max(initial=1.0))
+    bad = np.abs(identity) > TOLERANCE * scale
+    if bad.any():
+        firm = int(np.flatnonzero(bad)[0])
+        raise AccountingError("delivery", firm, "delivered != produced - change in finished stock")
+    check("delivery", "finished_stock", state.finished_stock, scale)
+
+
+def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarray]:
+    """Serve demand class by class in priority order; return (pair fill, served per firm)."""
+    net, dt = ctx.world.network, ctx.rates.dt
+    n_classes = 3
+    by_class = np.empty((n_classes, state.output.size))
+    for c in range(n_classes):
+        by_class[c] = net.supplier_of_pair @ np.where(ctx.pair_class == c, state.orders, 0.0) / dt
+    by_class[0] += ctx.final_domestic
+    by_class[2] += ctx.final_export
+    remaining = state.output.copy()
+    fills = np.ones_like(by_class)
+    for c in ctx.priority_rank:
+        take = np.minimum(remaining, by_class[c])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fills[c] = np.where(by_class[c] > 0, take / by_class[c], 1.0)
+        remaining -= take
+    share = np.zeros(net.n_pairs)
+    for c in range(n_classes):
+        in_class = ctx.pair_class == c
+        share[in_class] = (net.pair_of_supplier @ fills[c])[in_class]
+    served = (fills * by_class).sum(axis=0)
+    return share, served
+
+
+def inventories(state: State, ctx: StepContext) -> None:
+    """Stocks and orders for the next step.
+
+    ``S <- S + R - U``; target ``T = (n + dt) a x``; orders
+    ``O = a x dt + (T - S) / tau`` (validation case 5: a gap closes as ``gap0 (1 - 1/tau)^t``).
+    """
+    net, r = ctx.world.network, ctx.rates
+    stock = state.stock + state.received - state.used
+    scale = float(np.max(state.used, initial=1.0))
+    check("inventories", "stock", stock, scale)
+    state.stock = np.maximum(stock, 0.0)
+    use = net.pair_coef * state.output[net.pair_buyer] * r.dt
+    target = (ctx.world.pair_inventory_months / r.dt + 1.0) * use
+    state.orders = np.maximum(0.0, use + (target - state.stock) / r.restore_steps)
+
+
+def capacity(state: State, ctx: StepContext) -> None:
+    """Recovery of idle capacity, hysteresis, investment and depreciation.
+
+    - expected demand ``E <- E + lambda (D + l - E)``;
+    - recovery: ``K_op <- K_op + rho (K* - K_op)`` toward ``K* = min(K_inst, max(peak0, E))``
+      when below it (Hallegatte 2008 for the recovery-toward-target form);
+    - hysteresis: after ``L`` months in a row below ``theta K_op``,
+      ``K_op <- K_op - epsilon (K_op - x)`` (Blanchard and Summers 1986 on persistence);
+    - investment: ``iota max(0, E - K_inst) (1 - brake * high_uncertainty)`` ordered now arrives
+      after ``G`` steps (time-to-build, Kydland and Prescott 1982);
+    - depreciation ``delta K_inst`` of capacity used below the maintenance utilisation.
+    """
+    r, world = ctx.rates, ctx.world
+    state.expected_demand += r.smoothing * (state.demand + ctx.latent - state.expected_demand)
+    target = np.minimum(state.installed, np.maximum(world.peak0, state.expected_demand))
+    speed = (
+        r.recovery if ctx.recovery_boost is None else 1.0 - (1.0 - r.recovery) ** ctx.recovery_boost
+    )
+    state.operable = np.where(
+        state.operable < target, state.operable + speed * (target - state.operable), state.operable
+    )
+    available = np.minimum(state.operable, state.installed * state.capacity_factor)
+    idle = state.output < r.erosion_threshold * available
+    state.idle_months = np.where(idle, state.idle_months + r.dt, 0.0)
+    eroding = state.idle_months >= r.erosion_after_months
+    if r.erosion_after_months <= 0:
+        eroding &= idle
+    state.operable = np.where(
+        eroding,
+        state.operable - r.erosion * np.maximum(0.0, state.operable - state.output),
+        state.operable,
+    )
+    slot = state.step % state.pipeline.shape[0]
+    state.installed = state.installed + state.pipeline[slot]
+    brake = 1.0 - r.uncertainty_brake * float(ctx.uncertainty_high)
+    state.pipeline[slot] = (
+        r.investment * np.maximum(0.0, state.expected_demand - state.installed) * brake
+    )
+    unused = state.output < r.maintenance_utilisation * state.installed
+    state.installed = state.installed * np.where(unused, 1.0 - r.depreciation, 1.0)
+    state.operable = np.minimum(state.operable, state.installed)
+    scale = float(np.max(state.installed, initial=1.0))
+    check("capacity", "installed", state.installed, scale)
+    check("capacity", "operable", state.operable, scale)
+
+
+def labour(state: State, ctx: StepContext) -> None:
+    """Employment follows output with lags: ``E <- E + h (l x - E)`` when hiring, ``f`` when firing."""
+    r = ctx.rates
+    target = ctx.world.labour_per_output * state.output
+    gap = target - state.employment
+    state.employment = state.employment + np.where(gap > 0, r.hiring, r.firing) * gap
+    check("labour", "employment", state.employment, float(np.max(target, initial=1.0)))

@@ -1,0 +1,195 @@
+"""``run(scenario, seed) -> Results``: the model as a pure function, and its outputs on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import mesa
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from sim.economy import load_economy
+from sim.model import GrowthModel
+from sim.scenario import Scenario, load_scenario
+from sim.world import World, build_world
+
+NETWORK_KEYS = (
+    "size_sigma",
+    "extra_suppliers_mean",
+    "max_suppliers",
+    "distance_scale_km",
+    "latent_demand_share",
+)
+
+
+def package_version() -> str:
+    try:
+        return version("growthsim")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@lru_cache(maxsize=8)
+def _cached_world(data_dir: str, seed: int, network: tuple) -> World:
+    from sim.parameters import ModelParameters
+
+    params = ModelParameters(**dict(network))
+    economy = load_economy(data_dir)
+    return build_world(economy, params, seed=seed)
+
+
+def world_for(scenario: Scenario) -> World:
+    """The built world of a scenario's economy, cached by data folder, seed and network settings.
+
+    The world is read-only during a run, so runs of one process share it.
+    """
+    network = tuple((k, getattr(scenario.parameters, k)) for k in NETWORK_KEYS)
+    world = _cached_world(str(scenario.data_dir.resolve()), scenario.economy.seed, network)
+    scenario.check_against(world.economy)
+    return world
+
+
+@dataclass
+class Results:
+    """What one run produced.
+
+    Attributes:
+        scenario: The resolved scenario.
+        seed: The run's seed (an int, or the entropy and spawn key of a SeedSequence).
+        trajectories: One row per month x province x sector.
+        firms: Firm-level monthly rows, if asked for.
+        wall_time: Seconds spent (build excluded when the world was cached).
+        manifest: Provenance (scenario, seed, versions, git commit, wall time).
+    """
+
+    scenario: Scenario
+    seed: object
+    trajectories: pd.DataFrame
+    firms: pd.DataFrame | None = None
+    wall_time: float = 0.0
+    manifest: dict = field(default_factory=dict)
+
+    def national(self, column: str = "value_added") -> pd.Series:
+        """A column summed over provinces and sectors, by month."""
+        return self.trajectories.groupby("month")[column].sum()
+
+    def write(self, out: str | Path) -> Path:
+        """Write ``trajectories.parquet``, ``firms.parquet`` (if any) and ``manifest.json``.
+
+        Files are written to a temporary folder beside ``out`` and moved in place, so an
+        interrupted write leaves nothing half-written.
+        """
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        try:
+            self.trajectories.to_parquet(tmp / "trajectories.parquet", index=False)
+            if self.firms is not None:
+                self.firms.to_parquet(tmp / "firms.parquet", index=False)
+            (tmp / "manifest.json").write_text(
+                json.dumps(self.manifest, indent=2, default=str), encoding="utf-8"
+            )
+            out.mkdir(exist_ok=True)
+            for item in tmp.iterdir():
+                os.replace(item, out / item.name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return out
+
+
+def seed_record(seed: int | np.random.SeedSequence) -> object:
+    """A JSON-able record of a seed."""
+    if isinstance(seed, np.random.SeedSequence):
+        return {"entropy": int(seed.entropy), "spawn_key": list(seed.spawn_key)}
+    return int(seed)
+
+
+def git_commit() -> str | None:
+    try:
+        root = Path(__file__).resolve().parent.parent
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def manifest(scenario: Scenario, seed: object, wall_time: float) -> dict:
+    """Provenance of a run."""
+    return {
+        "scenario": scenario.model_dump(mode="json"),
+        "scenario_file": scenario.path,
+        "seed": seed_record(seed),
+        "growthsim": package_version(),
+        "git_commit": git_commit(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "mesa": mesa.__version__,
+        "pandas": pd.__version__,
+        "platform": platform.platform(),
+        "wall_time_seconds": round(wall_time, 4),
+    }
+
+
+def run(
+    scenario: Scenario | str | Path,
+    seed: int | np.random.SeedSequence = 0,
+    *,
+    record_firms: bool = False,
+    progress: bool | None = None,
+    agents: bool = False,
+) -> Results:
+    """Run one scenario with one seed.
+
+    Args:
+        scenario: A scenario, or the path of a scenario file.
+        seed: Seed of the run's generator.
+        record_firms: Keep firm-level monthly rows.
+        progress: Show a progress bar (default: on a terminal, for long runs).
+        agents: Also create the Mesa agent views (not needed for results).
+
+    Returns:
+        The run's results.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    started = time.perf_counter()
+    world = world_for(scenario)
+    model = GrowthModel(scenario, world, seed, agents=agents, record_firms=record_firms)
+    if progress is None:
+        progress = sys.stderr.isatty() and model.n_steps * world.n_firms > 5_000_000
+    try:
+        with tqdm(
+            total=model.n_steps, desc=scenario.name, unit="month", disable=not progress, leave=False
+        ) as bar:
+            while model.running:
+                model.step()
+                bar.update(1)
+    finally:
+        model.release()
+    wall = time.perf_counter() - started
+    return Results(
+        scenario=scenario,
+        seed=seed_record(seed),
+        trajectories=model.recorder.trajectories(),
+        firms=model.recorder.firm_table(),
+        wall_time=wall,
+        manifest=manifest(scenario, seed, wall),
+    )

@@ -1,0 +1,121 @@
+"""The dynamic state of every firm and every (buyer, input) pair, as numpy arrays.
+
+Flows (output, demand, capacity) are rates per month; stocks are quantities. A step of length
+``dt`` months moves ``rate * dt`` of goods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.world import World
+
+# What limits a firm's output this step (``State.limit``).
+LIMIT_DEMAND, LIMIT_READINESS, LIMIT_ENERGY, LIMIT_INPUTS, LIMIT_IMPORTS = range(5)
+LIMIT_NAMES = ("demand", "readiness", "energy", "inputs", "imports")
+
+
+@dataclass
+class State:
+    """Everything that changes during a run.
+
+    Firm arrays have shape (N,), pair arrays shape (P,).
+
+    Attributes:
+        output: Output this step, per month.
+        planned: Planned output (orders + final demand + latent demand), per month.
+        demand: Orders plus final demand on the firm this step (latent excluded), per month.
+        final_demand: Final demand on the firm this step, per month.
+        delivered: Output delivered this step (to orders, final and latent demand), per month.
+        unmet: Orders and final demand not delivered, per month.
+        latent_served: Latent demand won back this step, per month.
+        finished_stock: Finished goods held (quantity).
+        installed: Installed capacity, per month.
+        operable: Operable capacity (lines ready to run), per month.
+        capacity_factor: Share of installed capacity available this step (capacity shocks).
+        energy: Energy availability this step (0..1).
+        productivity: Idiosyncratic productivity multiplier.
+        log_productivity: AR(1) state of log productivity.
+        import_availability: Share of normal imported inputs obtainable this step (0..1).
+        expected_demand: Exponentially smoothed demand incl. latent demand, per month.
+        idle_months: Consecutive months run below the erosion threshold.
+        peak: Rolling 10-year peak output, per month.
+        employment: Workers.
+        limit: Code of the binding constraint (see ``LIMIT_NAMES``).
+        pipeline: New installed capacity arriving in each of the next steps, (G, N).
+        stock: Input stock of each pair (quantity).
+        orders: Orders of each pair placed for the next step (quantity).
+        received: Deliveries received by each pair this step (quantity).
+        used: Inputs used by each pair this step (quantity).
+        step: Steps done.
+    """
+
+    output: np.ndarray
+    planned: np.ndarray
+    demand: np.ndarray
+    final_demand: np.ndarray
+    delivered: np.ndarray
+    unmet: np.ndarray
+    latent_served: np.ndarray
+    finished_stock: np.ndarray
+    installed: np.ndarray
+    operable: np.ndarray
+    capacity_factor: np.ndarray
+    energy: np.ndarray
+    productivity: np.ndarray
+    log_productivity: np.ndarray
+    import_availability: np.ndarray
+    expected_demand: np.ndarray
+    idle_months: np.ndarray
+    peak: np.ndarray
+    employment: np.ndarray
+    limit: np.ndarray
+    pipeline: np.ndarray
+    stock: np.ndarray
+    orders: np.ndarray
+    received: np.ndarray
+    used: np.ndarray
+    step: int = 0
+    extras: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def initial(cls, world: World, dt: float, gestation_steps: int) -> State:
+        """The equilibrium state at month 0.
+
+        Input stocks sit at their targets ``(n + dt) a x0`` (n inventory months beyond the
+        step's own use) and orders equal use, so with no shock nothing moves.
+        """
+        x0 = world.output0
+        net = world.network
+        use = net.pair_coef * x0[net.pair_buyer] * dt
+        n = x0.size
+        ones = np.ones(n)
+        return cls(
+            output=x0.copy(),
+            planned=x0.copy(),
+            demand=x0.copy(),
+            final_demand=world.final_demand.copy(),
+            delivered=x0.copy(),
+            unmet=np.zeros(n),
+            latent_served=np.zeros(n),
+            finished_stock=np.zeros(n),
+            installed=world.installed0.copy(),
+            operable=x0.copy(),
+            capacity_factor=ones.copy(),
+            energy=ones.copy(),
+            productivity=ones.copy(),
+            log_productivity=np.zeros(n),
+            import_availability=ones.copy(),
+            expected_demand=x0 + world.latent,
+            idle_months=np.zeros(n),
+            peak=world.peak0.copy(),
+            employment=world.labour_per_output * x0,
+            limit=np.full(n, LIMIT_READINESS, dtype=np.int8),
+            pipeline=np.zeros((max(gestation_steps, 1), n)),
+            stock=(world.pair_inventory_months / dt + 1.0) * use,
+            orders=use.copy(),
+            received=use.copy(),
+            used=use.copy(),
+        )
