@@ -82,12 +82,8 @@ def validate(scenario: ScenarioArg) -> None:
 def run(
     scenario: ScenarioArg,
     seed: Annotated[int, typer.Option(help="Seed of the run's random generator.", min=0)] = 0,
-    out: Annotated[
-        Path | None, typer.Option(help="Folder for trajectories.parquet and manifest.json.")
-    ] = None,
-    firms: Annotated[
-        bool, typer.Option("--firms", help="Also write firm-level rows (firms.parquet).")
-    ] = False,
+    out: Annotated[Path | None, typer.Option(help="Folder for trajectories.parquet and manifest.json.")] = None,
+    firms: Annotated[bool, typer.Option("--firms", help="Also write firm-level rows (firms.parquet).")] = False,
 ) -> None:
     """Run one scenario; write its outputs to --out or print a growth table."""
     import sim

@@ -27,12 +27,8 @@ def growth_table(trajectories: pd.DataFrame, scenario: Scenario) -> str:
 
     def row(label: str, mask0: pd.Series, mask1: pd.Series) -> dict:
         va0, va1 = first.loc[mask0, "value_added"].sum(), last.loc[mask1, "value_added"].sum()
-        idle0 = first.loc[mask0, "idle_capacity"].sum() / max(
-            first.loc[mask0, "output"].sum(), 1e-300
-        )
-        idle1 = last.loc[mask1, "idle_capacity"].sum() / max(
-            last.loc[mask1, "output"].sum(), 1e-300
-        )
+        idle0 = first.loc[mask0, "idle_capacity"].sum() / max(first.loc[mask0, "output"].sum(), 1e-300)
+        idle1 = last.loc[mask1, "idle_capacity"].sum() / max(last.loc[mask1, "output"].sum(), 1e-300)
         return {
             "": label,
             "VA start": va0,

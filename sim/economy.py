@@ -187,9 +187,9 @@ def load_economy(folder: str | Path = "default") -> Economy:
     )
     firm_path = root / "firms.csv"
     if firm_path.exists():
-        firm_counts = _cell_table(
-            firm_path, FIRM_COLUMNS, "firms", p_codes, s_codes, p_index, s_index, 0
-        ).astype(np.int64)
+        firm_counts = _cell_table(firm_path, FIRM_COLUMNS, "firms", p_codes, s_codes, p_index, s_index, 0).astype(
+            np.int64
+        )
     else:
         firm_counts = np.ones(shape, dtype=np.int64)
     _check_firms(root, firm_counts, final_demand, p_codes, s_codes)
@@ -234,9 +234,7 @@ def load_economy(folder: str | Path = "default") -> Economy:
     bad = (peak < 1.0 - 1e-12) & (firm_counts > 0)
     if bad.any():
         p, s = np.argwhere(bad)[0]
-        raise InputError(
-            cap_path, f"peak_ratio of {p_codes[p]}/{s_codes[s]}", f"at least 1, got {peak[p, s]:g}"
-        )
+        raise InputError(cap_path, f"peak_ratio of {p_codes[p]}/{s_codes[s]}", f"at least 1, got {peak[p, s]:g}")
     return Economy(
         provinces=provinces,
         sectors=sectors,
@@ -274,9 +272,7 @@ def _read_coefficients(
     return a, critical, imported
 
 
-def _check_value_added(
-    root: Path, sectors: pd.DataFrame, a: np.ndarray, imported: np.ndarray
-) -> None:
+def _check_value_added(root: Path, sectors: pd.DataFrame, a: np.ndarray, imported: np.ndarray) -> None:
     m = sectors["import_share"].to_numpy(float)
     other = sectors["other_inputs_share"].to_numpy(float)
     spent = a.sum(axis=0) + m + other
@@ -286,8 +282,7 @@ def _check_value_added(
         raise InputError(
             root / "io_coefficients.csv",
             f"column sum of output sector {s}",
-            f"coefficients + import_share + other_inputs_share below 1 (leaving value added), "
-            f"got {spent[bad[0]]:.4g}",
+            f"coefficients + import_share + other_inputs_share below 1 (leaving value added), got {spent[bad[0]]:.4g}",
         )
     over = np.flatnonzero(imported.sum(axis=0) > m + 1e-9)
     if over.size:
@@ -295,8 +290,7 @@ def _check_value_added(
         raise InputError(
             root / "io_coefficients.csv",
             f"imported inputs of output sector {s}",
-            f"a sum of at most import_share in sectors.csv ({m[over[0]]:g}), "
-            f"got {imported[:, over[0]].sum():.6g}",
+            f"a sum of at most import_share in sectors.csv ({m[over[0]]:g}), got {imported[:, over[0]].sum():.6g}",
         )
 
 
@@ -314,15 +308,11 @@ def _cell_table(
     check_codes(path, table, "province", p_codes, "province")
     check_codes(path, table, "sector", s_codes, "sector")
     grid = np.full((len(p_codes), len(s_codes)), fill, dtype=float)
-    grid[table["province"].map(p_index).to_numpy(), table["sector"].map(s_index).to_numpy()] = (
-        table[value].to_numpy()
-    )
+    grid[table["province"].map(p_index).to_numpy(), table["sector"].map(s_index).to_numpy()] = table[value].to_numpy()
     return grid
 
 
-def _check_firms(
-    root: Path, firms: np.ndarray, demand: np.ndarray, p_codes: list[str], s_codes: list[str]
-) -> None:
+def _check_firms(root: Path, firms: np.ndarray, demand: np.ndarray, p_codes: list[str], s_codes: list[str]) -> None:
     path = root / "firms.csv"
     empty_p = np.flatnonzero(firms.sum(axis=1) == 0)
     if empty_p.size:

@@ -66,9 +66,7 @@ def write_economy(economy: Economy, folder: str | Path) -> Path:
     _cells(economy, economy.final_demand, "demand", economy.final_demand > 0).to_csv(
         folder / "final_demand.csv", index=False
     )
-    _cells(economy, economy.firm_counts, "firms", has_firms).to_csv(
-        folder / "firms.csv", index=False
-    )
+    _cells(economy, economy.firm_counts, "firms", has_firms).to_csv(folder / "firms.csv", index=False)
     capacity = _cells(economy, economy.installed_ratio, "installed_ratio", has_firms)
     capacity["peak_ratio"] = economy.peak_ratio[has_firms]
     capacity.to_csv(folder / "capacity.csv", index=False)
@@ -161,9 +159,7 @@ def describe(world: World) -> str:
     by_p["idle_ratio"] = by_p["idle_capacity"] / by_p["output"]
     by_p.insert(0, "name", [names[c] for c in by_p.index])
     lines.append("by province:")
-    lines.append(
-        by_p.sort_values("output", ascending=False).to_string(float_format=lambda v: f"{v:,.2f}")
-    )
+    lines.append(by_p.sort_values("output", ascending=False).to_string(float_format=lambda v: f"{v:,.2f}"))
     s_names = dict(zip(economy.sector_codes, economy.sectors["name"], strict=True))
     by_s = cells.groupby("sector")[["firms", "output", "idle_capacity"]].sum()
     by_s["idle_ratio"] = by_s["idle_capacity"] / by_s["output"]

@@ -51,11 +51,7 @@ def build_firms(economy: Economy, rng: np.random.Generator, size_sigma: float = 
     n_p = economy.n_provinces
     counts = economy.firm_counts.T.reshape(-1)  # flat cell = s * P + p
     cell = np.repeat(np.arange(counts.size), counts)
-    raw = (
-        rng.lognormal(mean=0.0, sigma=size_sigma, size=cell.size)
-        if size_sigma > 0
-        else np.ones(cell.size)
-    )
+    raw = rng.lognormal(mean=0.0, sigma=size_sigma, size=cell.size) if size_sigma > 0 else np.ones(cell.size)
     totals = np.bincount(cell, weights=raw, minlength=counts.size)
     weight = raw / totals[cell]
     cell_start = np.concatenate(([0], np.cumsum(counts)))

@@ -173,9 +173,7 @@ class GrowthModel(mesa.Model):
         self.recorder.record(self.state)
         if agents:
             FirmAgent.create_agents(self, world.n_firms, index=np.arange(world.n_firms))
-            ProvinceAgent.create_agents(
-                self, world.economy.n_provinces, index=np.arange(world.economy.n_provinces)
-            )
+            ProvinceAgent.create_agents(self, world.economy.n_provinces, index=np.arange(world.economy.n_provinces))
 
     @property
     def month(self) -> float:

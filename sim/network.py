@@ -84,9 +84,7 @@ class SupplyNetwork:
         """``W = M diag(a_p) B^T``: input from firm k per unit output of firm b, (N, N)."""
         return (self.supplier_of_pair @ sp.diags(self.pair_coef) @ self.buyer_of_pair.T).tocsr()
 
-    def to_networkx(
-        self, firms: Firms, economy: Economy, output: np.ndarray | None = None
-    ) -> nx.DiGraph:
+    def to_networkx(self, firms: Firms, economy: Economy, output: np.ndarray | None = None) -> nx.DiGraph:
         """The network as a directed graph, supplier -> buyer.
 
         Nodes carry ``province``, ``sector`` (codes) and ``output``; edges carry ``share`` (of the

@@ -87,9 +87,7 @@ def per_firm_min(values: np.ndarray, ctx: StepContext) -> np.ndarray:
     """Minimum of a pair array over each firm's pairs (``inf`` for firms without pairs)."""
     out = np.full(ctx.firm_has_pairs.size, np.inf)
     if values.size:
-        out[ctx.firm_has_pairs] = np.minimum.reduceat(
-            values, ctx.firm_first_pair[ctx.firm_has_pairs]
-        )
+        out[ctx.firm_has_pairs] = np.minimum.reduceat(values, ctx.firm_first_pair[ctx.firm_has_pairs])
     return out
 
 
@@ -106,9 +104,7 @@ def shocks(state: State, ctx: StepContext) -> None:
     r = ctx.rates
     if r.productivity_sigma > 0:
         eps = ctx.rng.standard_normal(cell.size)
-        state.log_productivity = (
-            r.productivity_rho * state.log_productivity + r.productivity_sigma * eps
-        )
+        state.log_productivity = r.productivity_rho * state.log_productivity + r.productivity_sigma * eps
         state.productivity = np.exp(state.log_productivity)
 
 
@@ -143,18 +139,14 @@ def production(state: State, ctx: StepContext) -> None:
     Non-critical inputs short of need are substituted: their use is capped at the stock.
     """
     net, r = ctx.world.network, ctx.rates
-    readiness = (
-        np.minimum(state.operable, state.installed * state.capacity_factor) * state.productivity
-    )
+    readiness = np.minimum(state.operable, state.installed * state.capacity_factor) * state.productivity
     capacity_bound = readiness * state.energy
     with np.errstate(divide="ignore", invalid="ignore"):
         support = np.where(net.pair_coef > 0, state.stock / (net.pair_coef * r.dt), np.inf)
     critical_bound = per_firm_min(np.where(net.pair_critical, support, np.inf), ctx)
     half = 0.5 * (support + capacity_bound[net.pair_buyer])
     half_bound = per_firm_min(np.where(net.pair_critical, np.inf, half), ctx)
-    import_bound = np.where(
-        state.import_availability < 1.0, state.import_availability * state.planned, np.inf
-    )
+    import_bound = np.where(state.import_availability < 1.0, state.import_availability * state.planned, np.inf)
     bounds = np.stack(
         [
             state.planned,
@@ -265,9 +257,7 @@ def capacity(state: State, ctx: StepContext) -> None:
     r, world = ctx.rates, ctx.world
     state.expected_demand += r.smoothing * (state.demand + ctx.latent - state.expected_demand)
     target = np.minimum(state.installed, np.maximum(world.peak0, state.expected_demand))
-    speed = (
-        r.recovery if ctx.recovery_boost is None else 1.0 - (1.0 - r.recovery) ** ctx.recovery_boost
-    )
+    speed = r.recovery if ctx.recovery_boost is None else 1.0 - (1.0 - r.recovery) ** ctx.recovery_boost
     state.operable = np.where(
         state.operable < target, state.operable + speed * (target - state.operable), state.operable
     )
@@ -285,9 +275,7 @@ def capacity(state: State, ctx: StepContext) -> None:
     slot = state.step % state.pipeline.shape[0]
     state.installed = state.installed + state.pipeline[slot]
     brake = 1.0 - r.uncertainty_brake * float(ctx.uncertainty_high)
-    state.pipeline[slot] = (
-        r.investment * np.maximum(0.0, state.expected_demand - state.installed) * brake
-    )
+    state.pipeline[slot] = r.investment * np.maximum(0.0, state.expected_demand - state.installed) * brake
     unused = state.output < r.maintenance_utilisation * state.installed
     state.installed = state.installed * np.where(unused, 1.0 - r.depreciation, 1.0)
     state.operable = np.minimum(state.operable, state.installed)

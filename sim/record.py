@@ -58,13 +58,9 @@ class Recorder:
         self.dt = dt
         self.n_steps = n_steps
         self.cells = np.zeros((n_steps + 1, world.n_cells, len(CELL_COLUMNS)))
-        self.firm_rows = (
-            np.zeros((n_steps + 1, world.n_firms, len(FIRM_COLUMNS))) if firms else None
-        )
+        self.firm_rows = np.zeros((n_steps + 1, world.n_firms, len(FIRM_COLUMNS))) if firms else None
         self.window_steps = max(1, round(WINDOW_MONTHS / dt))
-        self.ring = (
-            np.zeros((self.window_steps, world.n_firms)) if n_steps > self.window_steps else None
-        )
+        self.ring = np.zeros((self.window_steps, world.n_firms)) if n_steps > self.window_steps else None
         self.sim_max = np.zeros(world.n_firms)
 
     def update_peak(self, state: State) -> None:
@@ -77,11 +73,7 @@ class Recorder:
         else:
             self.ring[state.step % self.window_steps] = state.output
             filled = min(state.step, self.window_steps)
-            self.sim_max = (
-                self.ring[:filled].max(axis=0)
-                if filled < self.window_steps
-                else self.ring.max(axis=0)
-            )
+            self.sim_max = self.ring[:filled].max(axis=0) if filled < self.window_steps else self.ring.max(axis=0)
         state.peak = np.maximum(pre, self.sim_max)
 
     def record(self, state: State) -> None:
@@ -109,9 +101,7 @@ class Recorder:
         n_limits = len(LIMIT_NAMES)
         totals = row[:, 0]
         with np.errstate(divide="ignore", invalid="ignore"):
-            row[:, -n_limits:] = np.where(
-                totals[:, None] > 0, row[:, -n_limits:] / totals[:, None], 0.0
-            )
+            row[:, -n_limits:] = np.where(totals[:, None] > 0, row[:, -n_limits:] / totals[:, None], 0.0)
         if self.firm_rows is not None:
             self.firm_rows[state.step] = np.column_stack(
                 [
@@ -134,9 +124,7 @@ class Recorder:
         cells = np.flatnonzero(has_firms)
         steps = self.cells.shape[0]
         month = np.arange(steps) * self.dt
-        frame = pd.DataFrame(
-            self.cells[:, cells, :].reshape(-1, len(CELL_COLUMNS)), columns=CELL_COLUMNS
-        )
+        frame = pd.DataFrame(self.cells[:, cells, :].reshape(-1, len(CELL_COLUMNS)), columns=CELL_COLUMNS)
         province = np.array(economy.province_codes)[cells % n_p]
         sector = np.array(economy.sector_codes)[cells // n_p]
         frame.insert(0, "sector", np.tile(sector, steps))
@@ -153,12 +141,8 @@ class Recorder:
         world = self.world
         steps, n = self.firm_rows.shape[:2]
         frame = pd.DataFrame(self.firm_rows.reshape(-1, len(FIRM_COLUMNS)), columns=FIRM_COLUMNS)
-        frame["limit"] = pd.Categorical.from_codes(
-            frame["limit"].astype(np.int64), categories=list(LIMIT_NAMES)
-        )
-        frame.insert(
-            0, "sector", np.tile(np.array(world.economy.sector_codes)[world.firms.sector], steps)
-        )
+        frame["limit"] = pd.Categorical.from_codes(frame["limit"].astype(np.int64), categories=list(LIMIT_NAMES))
+        frame.insert(0, "sector", np.tile(np.array(world.economy.sector_codes)[world.firms.sector], steps))
         frame.insert(
             0,
             "province",

@@ -98,9 +98,7 @@ class Results:
             self.trajectories.to_parquet(tmp / "trajectories.parquet", index=False)
             if self.firms is not None:
                 self.firms.to_parquet(tmp / "firms.parquet", index=False)
-            (tmp / "manifest.json").write_text(
-                json.dumps(self.manifest, indent=2, default=str), encoding="utf-8"
-            )
+            (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str), encoding="utf-8")
             out.mkdir(exist_ok=True)
             for item in tmp.iterdir():
                 os.replace(item, out / item.name)
@@ -176,9 +174,7 @@ def run(
     if progress is None:
         progress = sys.stderr.isatty() and model.n_steps * world.n_firms > 5_000_000
     try:
-        with tqdm(
-            total=model.n_steps, desc=scenario.name, unit="month", disable=not progress, leave=False
-        ) as bar:
+        with tqdm(total=model.n_steps, desc=scenario.name, unit="month", disable=not progress, leave=False) as bar:
             while model.running:
                 model.step()
                 bar.update(1)

@@ -268,9 +268,7 @@ def _as_input_error(exc: ValidationError, source: str | Path) -> InputError:
     if error["type"] == "extra_forbidden":
         message = "not a known key"
     elif error["type"] == "union_tag_invalid":
-        message = (
-            f"kind must be one of {error['ctx']['expected_tags']}, got {error['ctx']['tag']!r}"
-        )
+        message = f"kind must be one of {error['ctx']['expected_tags']}, got {error['ctx']['tag']!r}"
     elif error["type"] == "union_tag_not_found":
         message = "a 'kind' key"
     elif "input" in error and error["type"] not in ("missing",):

@@ -43,9 +43,7 @@ class ShockSchedule:
         return cls(ones.copy(), ones.copy(), ones.copy(), ones.copy(), ones.copy(), month)
 
 
-def cell_mask(
-    economy: Economy, sectors: list[str] | None, provinces: list[str] | None
-) -> np.ndarray:
+def cell_mask(economy: Economy, sectors: list[str] | None, provinces: list[str] | None) -> np.ndarray:
     """Flat boolean mask of the cells a shock covers (``None`` means all)."""
     s_mask = np.ones(economy.n_sectors, dtype=bool)
     p_mask = np.ones(economy.n_provinces, dtype=bool)

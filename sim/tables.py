@@ -64,9 +64,7 @@ def read_table(path: Path, columns: list[Column], keys: list[str] | None = None)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(
-            path, "file", f"a readable CSV file ({str(exc).splitlines()[0]})"
-        ) from None
+        raise InputError(path, "file", f"a readable CSV file ({str(exc).splitlines()[0]})") from None
     raw.columns = [c.strip() for c in raw.columns]
     out = pd.DataFrame(index=raw.index)
     for col in columns:

@@ -86,9 +86,7 @@ class World:
         return self.final_domestic + self.final_export
 
 
-def solve_leontief(
-    w: sp.csr_matrix, f: np.ndarray, tol: float = 1e-14, max_iter: int = 10_000
-) -> np.ndarray:
+def solve_leontief(w: sp.csr_matrix, f: np.ndarray, tol: float = 1e-14, max_iter: int = 10_000) -> np.ndarray:
     """Solve ``x = W x + f`` by the Neumann series ``x_{k+1} = W x_k + f``.
 
     Converges when the spectral radius of W is below one, which holds when every column sum
@@ -135,9 +133,7 @@ def build_world(economy: Economy, params: ModelParameters, seed: int = 0) -> Wor
     f = cell_demand[firms.cell] * firms.weight
     export_share = economy.sectors["export_share"].to_numpy(float)[firms.sector]
     output0 = solve_leontief(w, f)
-    residual = float(
-        np.max(np.abs(output0 - w @ output0 - f)) / max(np.max(np.abs(output0)), 1e-300)
-    )
+    residual = float(np.max(np.abs(output0 - w @ output0 - f)) / max(np.max(np.abs(output0)), 1e-300))
 
     ratio_peak = economy.peak_ratio.T.reshape(-1)[firms.cell]
     ratio_installed = economy.installed_ratio.T.reshape(-1)[firms.cell]
