@@ -53,9 +53,9 @@ REGIONS = {
 # Flags (0/1): energy_intensive, needs, sensitive, missing_link, complex_export. All illustrative.
 SECTOR_TABLE = """
 code,name,kind,export_share,inventory_months,value_added,output_weight,firm_weight,jobs_weight,trend,utilisation,energy_intensive,needs,sensitive,missing_link,complex_export
-05,Coal and lignite,mining,0.00,1,0.45,0.3,0.6,0.8,0.00,0.55,0,0,0,0,0
-07,Metal ores,mining,0.35,1,0.50,3.6,1.6,2.0,0.015,0.60,0,0,0,0,0
-08,Other mining and quarrying,mining,0.15,1,0.48,2.0,2.6,3.0,0.00,0.55,0,0,0,0,0
+05,Coal and lignite,mining,0.00,1,0.45,0.3,1.2,0.8,0.00,0.55,0,0,0,0,0
+07,Metal ores,mining,0.35,1,0.50,3.6,2.5,2.0,0.015,0.60,0,0,0,0,0
+08,Other mining and quarrying,mining,0.15,1,0.48,2.0,3.0,3.0,0.00,0.55,0,0,0,0,0
 09,Mining support services,mining,0.00,1,0.42,0.4,0.4,0.4,0.00,0.55,0,0,0,0,0
 10,Food products,manufacturing,0.10,1,0.22,13.0,17.0,15.0,0.01,0.50,0,1,0,0,0
 11,Beverages,manufacturing,0.05,1,0.30,1.0,1.5,1.2,0.00,0.50,0,0,0,0,0
@@ -477,9 +477,7 @@ def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
     return counts
 
 
-def allocate_firms(
-    provinces: pd.DataFrame, sectors: pd.DataFrame, rng: np.random.Generator
-) -> np.ndarray:
+def allocate_firms(provinces: pd.DataFrame, sectors: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     """Spread each province's establishments over sectors.
 
     Weights are the national sector mix x provincial tilt x lognormal noise (sigma 0.25); each
@@ -585,10 +583,16 @@ def sector_annual_levels(sectors: pd.DataFrame, value_added: np.ndarray) -> np.n
 
 
 def monthly_interpolation() -> np.ndarray:
-    """Weights (months x years) that interpolate annual log levels, each year at its mid-point."""
+    """Weights (months x years) turning annual log levels into a smooth monthly path.
+
+    The path is piecewise linear between knots at mid-years (flat beyond the first and last);
+    the knots are solved so that each year's mean of the monthly path equals its annual level.
+    """
     months = np.arange(12 * N_YEARS, dtype=float)
     mid_points = 12.0 * np.arange(N_YEARS) + 5.5
-    return np.column_stack([np.interp(months, mid_points, e) for e in np.eye(N_YEARS)])
+    knots = np.column_stack([np.interp(months, mid_points, e) for e in np.eye(N_YEARS)])
+    annual_mean = knots.reshape(N_YEARS, 12, N_YEARS).mean(axis=1)
+    return knots @ np.linalg.inv(annual_mean)
 
 
 def month_labels() -> list[str]:
@@ -597,33 +601,75 @@ def month_labels() -> list[str]:
     return [str(p) for p in periods]
 
 
-def cell_histories(
-    cells: pd.DataFrame,
-    sector_levels: np.ndarray,
-    sector_index: np.ndarray,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Monthly output index of every cell, relative to its last month (exactly 1).
+def cell_annual_paths(cells: pd.DataFrame, sector_levels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Annual log output of every cell, relative to its last year (0).
 
-    ``log y[c, t] = W (lambda_c log L[s] + tau_c (year - last) + rw_c) + log season(t) + e[c, t]``
-    with ``lambda_c`` the cell's amplitude (province factor x lognormal ``CELL_AMPLITUDE_SD``),
-    ``tau_c`` a cell trend (normal, sd ``CELL_TREND_SD`` a year), ``rw_c`` an annual random walk
-    (sd ``CELL_WALK_SD``) anchored at the last year, ``W`` the mid-year interpolation and ``e``
-    AR(1) monthly noise (``NOISE_RHO``, innovations sd ``NOISE_SD``).
+    ``log y[c, year] = lambda_c log L[s, year] + tau_c (year - last) + rw_c[year]`` with
+    ``lambda_c`` the cell's amplitude (province factor x lognormal ``CELL_AMPLITUDE_SD``),
+    ``tau_c`` a cell trend (normal, sd ``CELL_TREND_SD`` a year) and ``rw_c`` a random walk
+    (steps with sd ``CELL_WALK_SD``) anchored at the last year.
+
+    Args:
+        cells: Cells with ``province`` and ``sector_index`` columns.
+        sector_levels: National annual levels, shape (sectors, N_YEARS).
+        rng: The build's random generator.
 
     Returns:
-        Rounded indices, shape (cells, months).
+        Log levels, shape (cells, N_YEARS), last column 0.
     """
     n_cells = len(cells)
     amplitude = cells["province"].map(PROVINCE_AMPLITUDE).fillna(1.0).to_numpy()
     amplitude = amplitude * rng.lognormal(0.0, CELL_AMPLITUDE_SD, size=n_cells)
     trend = rng.normal(0.0, CELL_TREND_SD, size=n_cells)
     steps = rng.normal(0.0, CELL_WALK_SD, size=(n_cells, N_YEARS - 1))
-    walk = np.concatenate([-np.cumsum(steps[:, ::-1], axis=1)[:, ::-1], np.zeros((n_cells, 1))], 1)
+    walk = np.cumsum(steps[:, ::-1], axis=1)[:, ::-1]
+    walk = np.concatenate([walk, np.zeros((n_cells, 1))], axis=1)
     years = np.arange(N_YEARS) - (N_YEARS - 1)
-    annual = amplitude[:, None] * np.log(sector_levels[sector_index]) + trend[:, None] * years
-    log_monthly = (annual + walk) @ monthly_interpolation().T
-    calendar = np.array([int(label[5:]) for label in month_labels()])
+    sector_log = np.log(sector_levels[cells["sector_index"].to_numpy()])
+    return amplitude[:, None] * sector_log + trend[:, None] * years + walk
+
+
+def align_to_sectors(
+    annual: np.ndarray,
+    weight: np.ndarray,
+    groups: list[np.ndarray],
+    target: np.ndarray,
+) -> np.ndarray:
+    """Shift the cells of each group so that their weighted aggregate follows the national paths.
+
+    For every group and year, all cells move by ``log(sum_c w_c T[c, y] / sum_c w_c y[c, y])``,
+    so the cells' aggregate (weights: value added) equals the aggregate of the calibrated
+    national sector levels ``T``; the last year (all ones) is unchanged.
+
+    Args:
+        annual: Cell log levels, shape (cells, N_YEARS).
+        weight: Cell weights (value added), shape (cells,).
+        groups: Boolean cell masks (mining, manufacturing).
+        target: National level of each cell's sector, shape (cells, N_YEARS).
+
+    Returns:
+        Shifted log levels, same shape.
+    """
+    out = annual.copy()
+    for mask in groups:
+        wanted = weight[mask] @ target[mask]
+        have = weight[mask] @ np.exp(annual[mask])
+        out[mask] += np.log(wanted / have)[None, :]
+    return out
+
+
+def monthly_history(annual: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Monthly output index of every cell, relative to its last month (exactly 1).
+
+    ``log y[c, t] = W annual[c] + log season(t) + e[c, t]`` with ``W`` the mean-preserving
+    interpolation of :func:`monthly_interpolation`, the Nowruz factors ``SEASONAL`` and ``e``
+    AR(1) noise (``NOISE_RHO``, innovations with sd ``NOISE_SD``).
+
+    Returns:
+        Indices rounded to ``SIG_DIGITS``, shape (cells, months).
+    """
+    log_monthly = annual @ monthly_interpolation().T
+    calendar = [int(label[5:]) for label in month_labels()]
     log_monthly += np.log([SEASONAL.get(m, 1.0) for m in calendar])[None, :]
     noise = rng.normal(0.0, NOISE_SD, size=log_monthly.shape)
     for t in range(1, noise.shape[1]):
@@ -665,16 +711,14 @@ def as_words(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table as UTF-8 CSV with a header row and ``\\n`` line ends."""
+    """Write a table as UTF-8 CSV with a header row and Unix line ends."""
     frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
 def cell_frame(provinces: pd.DataFrame, sectors: pd.DataFrame, grid: np.ndarray) -> pd.DataFrame:
     """Long table ``province, sector`` of the cells where ``grid > 0``, sorted by codes."""
     p, s = np.nonzero(grid)
-    return pd.DataFrame(
-        {"province": provinces["code"].to_numpy()[p], "sector": sectors["code"].to_numpy()[s]}
-    )
+    return pd.DataFrame({"province": provinces["code"].to_numpy()[p], "sector": sectors["code"].to_numpy()[s]})
 
 
 def build(source: Path, out: Path) -> dict[str, float]:
@@ -704,16 +748,27 @@ def build(source: Path, out: Path) -> dict[str, float]:
     p_idx, s_idx = np.nonzero(firms)
     value_added = sectors["value_added"].to_numpy(float) * gross_output
     levels = sector_annual_levels(sectors, value_added)
-    history = cell_histories(cells, levels, s_idx, rng)
+    annual = cell_annual_paths(cells.assign(sector_index=s_idx), levels, rng)
+    cell_weight = demand[p_idx, s_idx] / demand.sum(axis=0)[s_idx] * value_added[s_idx]
+    mining = (sectors["kind"] == "mining").to_numpy()[s_idx]
+    annual = align_to_sectors(annual, cell_weight, [mining, ~mining], levels[s_idx])
+    history = monthly_history(annual, rng)
     utilisation = sectors["utilisation"].to_numpy(float)[s_idx]
     installed, peak = build_capacity(history, utilisation, rng)
 
     out.mkdir(parents=True, exist_ok=True)
     write_csv(provinces, out / "provinces.csv")
     sector_columns = [
-        "code", "name", "kind", "import_share", "inventory_months", "labour_per_output",
-        "other_inputs_share", "export_share", *TAGS,
-    ]  # fmt: skip
+        "code",
+        "name",
+        "kind",
+        "import_share",
+        "inventory_months",
+        "labour_per_output",
+        "other_inputs_share",
+        "export_share",
+        *TAGS,
+    ]
     write_csv(as_words(sectors[sector_columns], list(TAGS)), out / "sectors.csv")
     write_csv(as_words(io_table, ["critical"]), out / "io_coefficients.csv")
     write_csv(cells.assign(demand=demand[p_idx, s_idx]), out / "final_demand.csv")

@@ -30,6 +30,7 @@ CELL_COLUMNS = (
     "final_demand",
     "unmet_demand",
     "latent_demand_served",
+    "input_stock",
     *[f"limited_by_{name}" for name in LIMIT_NAMES],
 )
 FIRM_COLUMNS = (
@@ -76,6 +77,10 @@ class Recorder:
             self.sim_max = self.ring[:filled].max(axis=0) if filled < self.window_steps else self.ring.max(axis=0)
         state.peak = np.maximum(pre, self.sim_max)
 
+    def _stock_by_firm(self, state: State) -> np.ndarray:
+        """Input stocks summed over each firm's pairs."""
+        return np.bincount(self.world.network.pair_buyer, weights=state.stock, minlength=self.world.n_firms)
+
     def record(self, state: State) -> None:
         """Store the aggregates of the current state at row ``state.step``."""
         world = self.world
@@ -93,6 +98,7 @@ class Recorder:
             state.final_demand,
             state.unmet,
             state.latent_served,
+            self._stock_by_firm(state),
             *limits,
         ]
         row = self.cells[state.step]

@@ -112,7 +112,7 @@ class State:
             idle_months=np.zeros(n),
             peak=world.peak0.copy(),
             employment=world.labour_per_output * x0,
-            limit=np.full(n, LIMIT_READINESS, dtype=np.int8),
+            limit=np.where(world.latent > 0, LIMIT_READINESS, LIMIT_DEMAND).astype(np.int8),
             pipeline=np.zeros((max(gestation_steps, 1), n)),
             stock=(world.pair_inventory_months / dt + 1.0) * use,
             orders=use.copy(),

@@ -74,7 +74,10 @@ def read_table(path: Path, columns: list[Column], keys: list[str] | None = None)
             out[col.name] = pd.Series([col.default] * len(raw), index=raw.index, dtype=object)
             out[col.name] = _convert(path, col, out[col.name].astype(str))
             continue
-        out[col.name] = _convert(path, col, raw[col.name].str.strip())
+        values = raw[col.name].str.strip()
+        if not col.required:
+            values = values.mask(values == "", str(col.default))
+        out[col.name] = _convert(path, col, values)
     for extra in raw.columns:
         if extra not in out.columns:
             out[extra] = raw[extra]
