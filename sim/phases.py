@@ -163,6 +163,7 @@ def production(state: State, ctx: StepContext) -> None:
     limit = np.where((bounds[4] <= output) & (bounds[4] < bounds[0]), LIMIT_IMPORTS, limit)
     limit[bounds[0] <= output * (1.0 + TOLERANCE)] = LIMIT_DEMAND
     state.output = output
+    state.desired = np.minimum(state.planned, capacity_bound)
     state.limit = limit.astype(np.int8)
     need = net.pair_coef * output[net.pair_buyer] * r.dt
     state.used = np.where(net.pair_critical, need, np.minimum(need, state.stock))
@@ -229,15 +230,18 @@ def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarr
 def inventories(state: State, ctx: StepContext) -> None:
     """Stocks and orders for the next step.
 
-    ``S <- S + R - U``; target ``T = (n + dt) a x``; orders
-    ``O = a x dt + (T - S) / tau`` (validation case 5: a gap closes as ``gap0 (1 - 1/tau)^t``).
+    ``S <- S + R - U``; target ``T = (n + dt) a x^d``; orders
+    ``O = a x^d dt + (T - S) / tau`` (validation case 5: a gap closes as ``gap0 (1 - 1/tau)^t``),
+    where ``x^d = min(q, K)`` is the output the firm wants and has capacity for. Basing orders
+    on desired rather than realised output keeps an input-starved firm ordering what it needs;
+    basing them on realised output lets a shortage lock in (low output, low orders, low stock).
     """
     net, r = ctx.world.network, ctx.rates
     stock = state.stock + state.received - state.used
     scale = float(np.max(state.used, initial=1.0))
     check("inventories", "stock", stock, scale)
     state.stock = np.maximum(stock, 0.0)
-    use = net.pair_coef * state.output[net.pair_buyer] * r.dt
+    use = net.pair_coef * state.desired[net.pair_buyer] * r.dt
     target = (ctx.world.pair_inventory_months / r.dt + 1.0) * use
     state.orders = np.maximum(0.0, use + (target - state.stock) / r.restore_steps)
 

@@ -26,6 +26,7 @@ class State:
     Attributes:
         output: Output this step, per month.
         planned: Planned output (orders + final demand + latent demand), per month.
+        desired: Output the firm wants and has capacity for, ``min(planned, capacity)``.
         demand: Orders plus final demand on the firm this step (latent excluded), per month.
         final_demand: Final demand on the firm this step, per month.
         delivered: Output delivered this step (to orders, final and latent demand), per month.
@@ -54,6 +55,7 @@ class State:
 
     output: np.ndarray
     planned: np.ndarray
+    desired: np.ndarray
     demand: np.ndarray
     final_demand: np.ndarray
     delivered: np.ndarray
@@ -95,6 +97,7 @@ class State:
         return cls(
             output=x0.copy(),
             planned=x0.copy(),
+            desired=x0.copy(),
             demand=x0.copy(),
             final_demand=world.final_demand.copy(),
             delivered=x0.copy(),
