@@ -6,15 +6,15 @@ the key and what was expected, and exit code 2; never a traceback.
 
 from __future__ import annotations
 
-import functools
+import importlib
+import pkgutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
-from sim.errors import AccountingError, InputError
+from analysis.cli_support import user_errors
 
 app = typer.Typer(
     help="growthsim: will a targeted growth plan for industry and mining hold up under shocks?",
@@ -25,25 +25,7 @@ app = typer.Typer(
 economy_app = typer.Typer(help="Inspect and export an economy.", no_args_is_help=True)
 app.add_typer(economy_app, name="economy")
 
-F = TypeVar("F", bound=Callable)
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
-
-
-def user_errors(func: F) -> F:
-    """Turn :class:`InputError` into one line on stderr and exit code 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
-        except AccountingError as exc:
-            typer.echo(f"model error: {exc}", err=True)
-            raise typer.Exit(3) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _scenario_or_default(scenario: Path | None):
@@ -121,6 +103,18 @@ def economy_export(
 
     write_world(world_for(_scenario_or_default(scenario)), out)
     typer.echo(f"wrote {out}")
+
+
+def _register_commands() -> None:
+    """Add the sub-commands defined in :mod:`analysis.commands` (one module each)."""
+    import analysis.commands as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        module.register(app)
+
+
+_register_commands()
 
 
 def main() -> None:

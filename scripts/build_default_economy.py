@@ -83,6 +83,17 @@ code,name,kind,export_share,inventory_months,value_added,output_weight,firm_weig
 33,Repair and installation,manufacturing,0.00,1,0.40,0.6,0.8,0.8,0.00,0.50,0,0,1,0,0
 """
 TAGS = ("energy_intensive", "needs", "sensitive", "missing_link", "complex_export")
+SECTOR_COLUMNS = [
+    "code",
+    "name",
+    "kind",
+    "import_share",
+    "inventory_months",
+    "labour_per_output",
+    "other_inputs_share",
+    "export_share",
+    *TAGS,
+]
 
 # Input recipes: output input domestic imported critical (illustrative, Iran-like).
 IO_TABLE = """
@@ -156,12 +167,12 @@ IO_TABLE = """
 16 28 0 0.005 0
 17 08 0.02 0 0
 17 16 0.02 0 0
-17 17 0.10 0.12 1
+17 17 0.06 0.16 1
 17 19 0.01 0 0
 17 20 0.05 0.01 1
 17 22 0.01 0 0
 17 28 0 0.01 0
-18 17 0.30 0.04 1
+18 17 0.22 0.12 1
 18 18 0.02 0 0
 18 20 0.04 0.02 1
 18 22 0.01 0 0
@@ -328,11 +339,14 @@ VEHICLE_OUTPUT = (1.60, 0.75, 0.74, 1.09, 0.98, 1.35, 1.45, 0.92, 0.82, 0.88)
 VEHICLES = "29"
 SEASONAL = {4: 0.90, 5: 0.98}  # Nowruz: Farvardin holidays, calendar month -> factor
 IMPORT_EXPOSURE = 2.5  # downturn amplification per unit of import share
-CELL_AMPLITUDE_SD = 0.25  # lognormal sd of a cell's swing relative to its sector
+CELL_AMPLITUDE_SD = 0.2  # lognormal sd of a cell's swing relative to its sector
 CELL_TREND_SD = 0.01  # sd of a cell's own log trend, per year
 CELL_WALK_SD = 0.035  # sd of a cell's annual random-walk steps
 NOISE_SD = 0.025  # sd of monthly AR(1) innovations (log)
 NOISE_RHO = 0.5  # autocorrelation of monthly noise
+FIRM_MIX_SD = 0.25  # lognormal sd of the noise on a cell's share of its province's firms
+DEMAND_SD = 0.3  # lognormal sd of the noise on a cell's share of its sector's final demand
+SMOOTHING_MONTHS = 5  # width of the moving average joining one year to the next
 
 
 def round_sig(values: np.ndarray, digits: int = SIG_DIGITS) -> np.ndarray:
@@ -477,44 +491,60 @@ def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
     return counts
 
 
-def allocate_firms(provinces: pd.DataFrame, sectors: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+def allocate_firms(
+    establishments: np.ndarray, mix: np.ndarray, tilt: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Spread each province's establishments over sectors.
 
-    Weights are the national sector mix x provincial tilt x lognormal noise (sigma 0.25); each
-    province's count is split exactly by largest remainders.
+    Weights are the national sector mix x provincial tilt x lognormal noise (sigma
+    ``FIRM_MIX_SD``); each province's count is split exactly by largest remainders.
+
+    Args:
+        establishments: Establishments of each province, shape (provinces,).
+        mix: National sector mix (any scale), shape (sectors,).
+        tilt: Provincial specialisation, shape (provinces, sectors).
+        rng: The build's random generator.
 
     Returns:
         Integer firm counts, shape (provinces, sectors).
     """
-    tilt = parse_tilts(provinces["code"].tolist(), sectors["code"].tolist())
-    mix = sectors["firm_weight"].to_numpy(float)
-    weights = mix * tilt * rng.lognormal(0.0, 0.25, size=tilt.shape)
-    totals = provinces["establishments"].to_numpy(int)
-    firms = np.vstack([largest_remainder(t, w) for t, w in zip(totals, weights, strict=True)])
+    weights = mix * tilt * rng.lognormal(0.0, FIRM_MIX_SD, size=tilt.shape)
+    firms = np.vstack([largest_remainder(n, w) for n, w in zip(establishments, weights, strict=True)])
     if (firms.sum(axis=0) == 0).any():
         raise ValueError("a sector has no firm anywhere; raise its firm_weight or tilts")
     return firms
 
 
+def firm_size(tilt: np.ndarray, province_codes: list[str]) -> np.ndarray:
+    """Average firm size of each cell relative to the national average (illustrative).
+
+    Firms are larger where a province specialises (``sqrt(tilt)`` where the tilt is above 1)
+    and smaller in provinces listed in ``PROVINCE_FIRM_SIZE``.
+    """
+    size = np.sqrt(np.maximum(tilt, 1.0))
+    factor = [PROVINCE_FIRM_SIZE.get(code, 1.0) for code in province_codes]
+    return size * np.array(factor)[:, None]
+
+
 def spread_final_demand(
-    firms: np.ndarray,
-    national: np.ndarray,
-    provinces: pd.DataFrame,
-    sectors: pd.DataFrame,
-    rng: np.random.Generator,
+    firms: np.ndarray, national: np.ndarray, size: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
     """Share each sector's national final demand over the provinces where it has firms.
 
-    A cell's weight is its firms x an average-size factor (larger firms where a province
-    specialises, ``sqrt(tilt)``; Tehran's smaller firms) x lognormal noise (sigma 0.3).
+    A cell's share of its sector is proportional to firms x average size x lognormal noise
+    (sigma ``DEMAND_SD``).
+
+    Args:
+        firms: Firm counts, shape (provinces, sectors).
+        national: National final demand by sector, billion rials a month.
+        size: Average firm size of each cell (:func:`firm_size`).
+        rng: The build's random generator.
 
     Returns:
-        Final demand in billion rials a month, shape (provinces, sectors), zero without firms.
+        Final demand in billion rials a month, rounded to ``SIG_DIGITS``, shape (provinces,
+        sectors), zero where there is no firm.
     """
-    tilt = parse_tilts(provinces["code"].tolist(), sectors["code"].tolist())
-    size = np.sqrt(np.maximum(tilt, 1.0))
-    size *= provinces["code"].map(PROVINCE_FIRM_SIZE).fillna(1.0).to_numpy()[:, None]
-    weight = firms * size * rng.lognormal(0.0, 0.3, size=firms.shape)
+    weight = firms * size * rng.lognormal(0.0, DEMAND_SD, size=firms.shape)
     share = weight / weight.sum(axis=0, keepdims=True)
     return round_sig(share * national[None, :])
 
@@ -585,14 +615,16 @@ def sector_annual_levels(sectors: pd.DataFrame, value_added: np.ndarray) -> np.n
 def monthly_interpolation() -> np.ndarray:
     """Weights (months x years) turning annual log levels into a smooth monthly path.
 
-    The path is piecewise linear between knots at mid-years (flat beyond the first and last);
-    the knots are solved so that each year's mean of the monthly path equals its annual level.
+    Each year's level is held through its months, the steps between years are smoothed by a
+    centred moving average over ``SMOOTHING_MONTHS`` (ends padded), and the levels fed in are
+    solved so that each year's mean of the monthly path equals its annual level.
     """
-    months = np.arange(12 * N_YEARS, dtype=float)
-    mid_points = 12.0 * np.arange(N_YEARS) + 5.5
-    knots = np.column_stack([np.interp(months, mid_points, e) for e in np.eye(N_YEARS)])
-    annual_mean = knots.reshape(N_YEARS, 12, N_YEARS).mean(axis=1)
-    return knots @ np.linalg.inv(annual_mean)
+    steps = np.repeat(np.eye(N_YEARS), 12, axis=0)
+    half = SMOOTHING_MONTHS // 2
+    padded = np.pad(steps, ((half, half), (0, 0)), mode="edge")
+    smooth = sum(padded[k : k + len(steps)] for k in range(SMOOTHING_MONTHS)) / SMOOTHING_MONTHS
+    annual_mean = smooth.reshape(N_YEARS, 12, N_YEARS).mean(axis=1)
+    return smooth @ np.linalg.inv(annual_mean)
 
 
 def month_labels() -> list[str]:
@@ -710,38 +742,44 @@ def as_words(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table as UTF-8 CSV with a header row and Unix line ends."""
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-
-
 def cell_frame(provinces: pd.DataFrame, sectors: pd.DataFrame, grid: np.ndarray) -> pd.DataFrame:
     """Long table ``province, sector`` of the cells where ``grid > 0``, sorted by codes."""
     p, s = np.nonzero(grid)
     return pd.DataFrame({"province": provinces["code"].to_numpy()[p], "sector": sectors["code"].to_numpy()[s]})
 
 
-def build(source: Path, out: Path) -> dict[str, float]:
-    """Build every table of the default economy and write it to ``out``.
+def history_frame(cells: pd.DataFrame, history: np.ndarray) -> pd.DataFrame:
+    """Long table ``province, sector, month, output_index``, months oldest first within a cell."""
+    months = month_labels()
+    long = cells.loc[cells.index.repeat(len(months))].reset_index(drop=True)
+    long["month"] = months * len(cells)
+    long["output_index"] = history.ravel()
+    return long
+
+
+def build_tables(source: Path) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+    """Build every table of the default economy.
 
     Args:
         source: The public province facts (``provinces_iran.csv``).
-        out: Destination folder (created if missing).
 
     Returns:
-        Summary numbers: total monthly gross output, employment, mean utilisation.
+        The tables by file stem, ready to write, and summary numbers: national gross output
+        (billion rials a month), employment, mean utilisation (current output / installed).
     """
     rng = np.random.default_rng(SEED)
     provinces = load_provinces(source)
     io_table = load_io_table()
     sectors = input_shares(load_sector_table(), io_table)
-    codes = sectors["code"].tolist()
-    a = domestic_matrix(io_table, codes, "coefficient")
+    a = domestic_matrix(io_table, sectors["code"].tolist(), "coefficient")
 
     national = national_final_demand(a, sectors["output_weight"].to_numpy(float))
-    firms = allocate_firms(provinces, sectors, rng)
-    demand = spread_final_demand(firms, national, provinces, sectors, rng)
-    gross_output = np.linalg.solve(np.eye(len(codes)) - a, demand.sum(axis=0))
+    province_codes = provinces["code"].tolist()
+    tilt = parse_tilts(province_codes, sectors["code"].tolist())
+    establishments = provinces["establishments"].to_numpy(int)
+    firms = allocate_firms(establishments, sectors["firm_weight"].to_numpy(float), tilt, rng)
+    demand = spread_final_demand(firms, national, firm_size(tilt, province_codes), rng)
+    gross_output = np.linalg.solve(np.eye(len(a)) - a, demand.sum(axis=0))
     sectors["labour_per_output"] = calibrate_labour(sectors, gross_output)
 
     cells = cell_frame(provinces, sectors, firms)
@@ -756,36 +794,28 @@ def build(source: Path, out: Path) -> dict[str, float]:
     utilisation = sectors["utilisation"].to_numpy(float)[s_idx]
     installed, peak = build_capacity(history, utilisation, rng)
 
-    out.mkdir(parents=True, exist_ok=True)
-    write_csv(provinces, out / "provinces.csv")
-    sector_columns = [
-        "code",
-        "name",
-        "kind",
-        "import_share",
-        "inventory_months",
-        "labour_per_output",
-        "other_inputs_share",
-        "export_share",
-        *TAGS,
-    ]
-    write_csv(as_words(sectors[sector_columns], list(TAGS)), out / "sectors.csv")
-    write_csv(as_words(io_table, ["critical"]), out / "io_coefficients.csv")
-    write_csv(cells.assign(demand=demand[p_idx, s_idx]), out / "final_demand.csv")
-    write_csv(cells.assign(firms=firms[p_idx, s_idx]), out / "firms.csv")
-    write_csv(cells.assign(installed_ratio=installed, peak_ratio=peak), out / "capacity.csv")
-    months = month_labels()
-    long = cells.loc[cells.index.repeat(len(months))].reset_index(drop=True)
-    long["month"] = months * len(cells)
-    long["output_index"] = history.ravel()
-    write_csv(long, out / "output_history.csv")
-
-    labour = sectors["labour_per_output"].to_numpy(float)
-    return {
+    tables = {
+        "provinces": provinces,
+        "sectors": as_words(sectors[SECTOR_COLUMNS], list(TAGS)),
+        "io_coefficients": as_words(io_table, ["critical"]),
+        "final_demand": cells.assign(demand=demand[p_idx, s_idx]),
+        "firms": cells.assign(firms=firms[p_idx, s_idx]),
+        "capacity": cells.assign(installed_ratio=installed, peak_ratio=peak),
+        "output_history": history_frame(cells, history),
+    }
+    summary = {
         "gross_output": float(gross_output.sum()),
-        "employment": float(labour @ gross_output),
+        "employment": float(sectors["labour_per_output"].to_numpy(float) @ gross_output),
         "mean_utilisation": float(np.mean(1.0 / installed)),
     }
+    return tables, summary
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out: Path) -> None:
+    """Write each table to ``out/<stem>.csv`` (UTF-8, header row, Unix line ends)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for stem, frame in tables.items():
+        frame.to_csv(out / f"{stem}.csv", index=False, lineterminator="\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -794,7 +824,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--provinces", type=Path, default=DEFAULT_SOURCE, help="provinces_iran.csv")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     args = parser.parse_args(argv)
-    summary = build(args.provinces, args.out)
+    tables, summary = build_tables(args.provinces)
+    write_tables(tables, args.out)
     print(
         f"wrote {args.out}: gross output {summary['gross_output']:,.0f} billion rials a month, "
         f"employment {summary['employment']:,.0f}, "

@@ -38,7 +38,10 @@ def test_good_scenario_loads(tmp_path):
 
 CASES = {
     "unknown key": (GOOD + "colour = 'red'\n", "colour: not a known key"),
-    "unknown key in a shock": (GOOD.replace("change = -0.1", "change = -0.1\nsize = 3"), "shock[0].size: not a known key"),
+    "unknown key in a shock": (
+        GOOD.replace("change = -0.1", "change = -0.1\nsize = 3"),
+        "shock[0].size: not a known key",
+    ),
     "wrong type": (GOOD.replace("horizon_months = 24", "horizon_months = 'long'"), "horizon_months: "),
     "month outside the horizon": (GOOD.replace("end = 6", "end = 30"), "shock[0].end: a month within the horizon"),
     "start after end": (GOOD.replace("start = 3", "start = 9"), "end (6) must not be before start (9)"),
