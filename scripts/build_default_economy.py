@@ -26,7 +26,7 @@ import pandas as pd
 
 SEED = 20261127
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCE = Path("/work/shared/data/provinces_iran.csv")
+DEFAULT_SOURCE = Path(__file__).resolve().parent / "facts" / "provinces_iran.csv"
 DEFAULT_OUT = ROOT / "sim" / "data"
 
 SIG_DIGITS = 6  # significant digits of written floats
