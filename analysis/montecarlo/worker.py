@@ -1,0 +1,150 @@
+"""What a worker does with a chunk of runs: run each, reduce it to series and metrics, keep failures.
+
+A chunk is a few runs of one scenario. Workers are long-lived processes (a local pool or Dask
+workers), so ``sim.world_for`` builds the scenario's world once per process and every later run
+in that process reuses it. A run that raises is caught here and returned as a failure row
+(scenario, run, seed, error); the other runs of the chunk go on.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.montecarlo.seeds import RunSeed
+from analysis.montecarlo.series import level_series
+from sim.scenario import Scenario
+
+DETAILS = ("summary", "province-sector")
+KEY_COLUMNS = ["scenario", "run"]
+SEED_COLUMNS = ["seed_entropy", "seed_spawn_key"]
+FAILURE_COLUMNS = [*KEY_COLUMNS, *SEED_COLUMNS, "error", "traceback"]
+
+
+@dataclass
+class Chunk:
+    """A unit of work: some runs of one scenario.
+
+    Attributes:
+        part: Name of the store part the results go to (``part-...``).
+        scenario_key: The scenario's key in the batch.
+        scenario: The scenario.
+        seeds: The runs' seeds.
+        detail: ``"summary"`` (series and metrics) or ``"province-sector"`` (also the full cube).
+        model: The model function ``(scenario, seed) -> sim.Results``; ``None`` means ``sim.run``.
+            It must be importable by name in the workers (a module-level function).
+    """
+
+    part: str
+    scenario_key: str
+    scenario: Scenario
+    seeds: list[RunSeed]
+    detail: str = "summary"
+    model: Callable | None = None
+
+
+@dataclass
+class ChunkResult:
+    """What came back from a chunk: tables ready to store, and counts."""
+
+    part: str
+    scenario_key: str
+    series: pd.DataFrame | None
+    cells: pd.DataFrame | None
+    metrics: pd.DataFrame | None
+    failures: pd.DataFrame | None
+    done: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def metrics_available() -> bool:
+    """Whether :mod:`analysis.metrics` (per-run metrics) can be imported."""
+    try:
+        from analysis.metrics import run_metrics  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _metric_context(scenario: Scenario) -> dict:
+    """Per-scenario inputs of ``run_metrics``, from the (cached) world of the scenario."""
+    import sim
+
+    provinces = sim.world_for(scenario).economy.provinces
+    codes = provinces["code"].astype(str)
+    return {
+        "population": pd.Series(provinces["population"].to_numpy(float), index=codes, name="population"),
+        "regions": pd.Series(provinces["region"].astype(str).to_numpy(), index=codes, name="region"),
+    }
+
+
+def per_run_metrics(trajectories: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+    """The run's scalar metrics: the single call site of ``analysis.metrics.run_metrics``.
+
+    Returns an empty dict when :mod:`analysis.metrics` is not installed (the store's manifest
+    then says ``"metrics": "unavailable"``).
+    """
+    try:
+        from analysis.metrics import run_metrics
+    except ImportError:
+        return {}
+    return dict(run_metrics(trajectories, **_metric_context(scenario)))
+
+
+def _tag(frame: pd.DataFrame, scenario_key: str, run: int) -> pd.DataFrame:
+    frame.insert(0, "run", np.int64(run))
+    frame.insert(0, "scenario", scenario_key)
+    return frame
+
+
+def run_chunk(chunk: Chunk) -> ChunkResult:
+    """Run every seed of a chunk; return its series, cells, metrics and failures.
+
+    Exceptions raised by a run (the model or its metrics) are caught and recorded with the
+    run's seed and the error; they never stop the chunk.
+    """
+    import sim
+
+    model = chunk.model or sim.run
+    series, cells, metrics, failures = [], [], [], []
+    result = ChunkResult(chunk.part, chunk.scenario_key, None, None, None, None)
+    for seed in chunk.seeds:
+        seed_columns = {"seed_entropy": seed.entropy, "seed_spawn_key": seed.key_text}
+        try:
+            results = model(chunk.scenario, seed.sequence())
+            trajectories = results.trajectories
+            run_series = _tag(level_series(trajectories), chunk.scenario_key, seed.run)
+            values = per_run_metrics(trajectories, chunk.scenario)
+        except Exception as exc:  # a failed run is recorded, not fatal
+            failures.append(
+                {
+                    "scenario": chunk.scenario_key,
+                    "run": seed.run,
+                    **seed_columns,
+                    "error": f"{type(exc).__name__}: {exc}",
+                    "traceback": traceback.format_exc(limit=8),
+                }
+            )
+            result.failed.append(seed.run)
+            continue
+        series.append(run_series)
+        metrics.append({"scenario": chunk.scenario_key, "run": seed.run, **seed_columns, **values})
+        if chunk.detail == "province-sector":
+            cells.append(_tag(trajectories.copy(), chunk.scenario_key, seed.run))
+        result.done.append(seed.run)
+    if series:
+        result.series = pd.concat(series, ignore_index=True)
+        result.metrics = pd.DataFrame(metrics)
+        result.metrics["run"] = result.metrics["run"].astype(np.int64)
+        result.metrics["seed_entropy"] = result.metrics["seed_entropy"].astype(np.int64)
+    if cells:
+        result.cells = pd.concat(cells, ignore_index=True)
+    if failures:
+        result.failures = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
+        result.failures["run"] = result.failures["run"].astype(np.int64)
+        result.failures["seed_entropy"] = result.failures["seed_entropy"].astype(np.int64)
+    return result
