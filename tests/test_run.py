@@ -111,3 +111,17 @@ def test_priority_rationing_serves_needs_first(tmp_path):
 
     np.testing.assert_allclose(received(runs["proportional"]), [24.0, 16.0])  # 40 of 50 ordered, pro rata
     np.testing.assert_allclose(received(runs["priority"]), [30.0, 10.0])  # needs in full, the rest after
+
+
+def test_accounting_violation_names_phase_and_firm():
+    """A broken state (a negative stock) raises AccountingError naming the phase and the firm."""
+    sc = sim.load_scenario("scenarios/baseline.toml").with_changes(horizon_months=2)
+    model = sim.GrowthModel(sc, sim.world_for(sc), seed=0, agents=False)
+    pair = 10
+    firm = int(model.world.network.pair_buyer[pair])
+    model.state.stock[pair] = -1e6
+    with pytest.raises(sim.AccountingError) as error:
+        model.step()
+    assert error.value.phase in ("production", "inventories")
+    assert error.value.firm in (firm, pair)
+    model.release()
