@@ -5,6 +5,7 @@ The public API: :func:`run` (the model as a pure function), :func:`load_scenario
 """
 
 from sim.economy import Economy, load_economy
+from sim.economy_mrio import economy_from_pymrio
 from sim.errors import AccountingError, GrowthsimError, InputError
 from sim.model import GrowthModel
 from sim.runner import Results, run, world_for
@@ -21,6 +22,7 @@ __all__ = [
     "Scenario",
     "World",
     "build_world",
+    "economy_from_pymrio",
     "load_economy",
     "load_scenario",
     "run",

@@ -1,0 +1,127 @@
+"""One run end to end: outputs on disk, provenance, and the baseline's behaviour."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import cells, scenario, sector, write_folder
+from typer.testing import CliRunner
+
+import sim
+from analysis.cli import app
+from sim.record import CELL_COLUMNS
+
+REQUIRED = [
+    "month", "province", "sector", "output", "value_added", "installed_capacity", "operable_capacity",
+    "peak_output", "idle_capacity", "employment", "final_demand", "unmet_demand",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return sim.run(sim.load_scenario("scenarios/baseline.toml"), seed=0)
+
+
+def test_run_writes_trajectories_firms_and_manifest(tmp_path):
+    out = tmp_path / "run"
+    sc = tmp_path / "short.toml"
+    sc.write_text('name = "short"\nhorizon_months = 3\n[economy]\ndata = "default"\n')
+    result = CliRunner().invoke(app, ["run", str(sc), "--seed", "5", "--out", str(out), "--firms"])
+    assert result.exit_code == 0, result.output
+    traj = pd.read_parquet(out / "trajectories.parquet")
+    assert set(REQUIRED) <= set(traj.columns)
+    assert sorted(traj["month"].unique()) == [0, 1, 2, 3]
+    assert len(traj) == 4 * 765
+    firms = pd.read_parquet(out / "firms.parquet")
+    assert len(firms) == 4 * 13_126
+    # Firm rows add up to the cell rows.
+    by_cell = firms.groupby(["month", "province", "sector"])["output"].sum()
+    np.testing.assert_allclose(
+        by_cell.to_numpy(), traj.set_index(["month", "province", "sector"])["output"].loc[by_cell.index]
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 5
+    assert manifest["scenario"]["name"] == "short" and manifest["scenario"]["horizon_months"] == 3
+    for key in ("growthsim", "python", "numpy", "mesa", "wall_time_seconds", "git_commit"):
+        assert key in manifest
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".run-")]  # no temp left behind
+
+
+def test_run_without_out_prints_growth_table(tmp_path):
+    sc = tmp_path / "short.toml"
+    sc.write_text('name = "short"\nhorizon_months = 12\n[economy]\ndata = "default"\n')
+    result = CliRunner().invoke(app, ["run", str(sc)])
+    assert result.exit_code == 0, result.output
+    assert "nation" in result.output and "IR-23 Tehran" in result.output and "growth/yr" in result.output
+
+
+def test_baseline_recovers_idle_capacity_gradually(baseline):
+    national = baseline.trajectories.groupby("month")[list(CELL_COLUMNS)].sum()
+    output, idle = national["output"], national["idle_capacity"]
+    assert output.iloc[-1] > 1.1 * output.iloc[0]  # output rises toward the peaks
+    assert idle.iloc[-1] < 0.5 * idle.iloc[0]  # idle capacity is brought back into use
+    monthly = output.pct_change().dropna()
+    assert monthly.max() < 0.02  # gradually: no month jumps by 2% or more
+    assert (monthly > -1e-3).mean() > 0.95
+    assert (output <= national["peak_output"] * (1 + 1e-9)).all()
+    values = baseline.trajectories.select_dtypes("number").to_numpy()
+    assert np.isfinite(values).all() and (values >= -1e-9).all()  # nothing negative, no NaN
+    employment = national["employment"]
+    assert employment.iloc[-1] > employment.iloc[0]
+
+
+def test_limits_are_named(baseline):
+    t = baseline.trajectories
+    shares = t[[c for c in t.columns if c.startswith("limited_by_")]].sum(axis=1)
+    np.testing.assert_allclose(shares[t["output"] > 0], 1.0, rtol=1e-9)
+
+
+def test_mesa_agents_are_views_of_the_arrays():
+    sc = sim.load_scenario("scenarios/baseline.toml").with_changes(horizon_months=2)
+    model = sim.GrowthModel(sc, sim.world_for(sc), seed=0, agents=True)
+    model.step()
+    firms = model.agents.select(agent_type=sim.model.FirmAgent)
+    assert len(firms) == 13_126
+    assert firms.agg("output", sum) == pytest.approx(model.state.output.sum(), rel=1e-12)
+    tehran = model.agents.select(lambda a: isinstance(a, sim.model.ProvinceAgent) and a.code == "IR-23")
+    assert tehran.agg("output", sum) == pytest.approx(firms.select(lambda f: f.province == "IR-23").agg("output", sum))
+    model.release()
+
+
+def test_priority_rationing_serves_needs_first(tmp_path):
+    """Under priority rationing a short supplier fills the people's-needs buyer first."""
+    folder = write_folder(
+        tmp_path / "prio",
+        sectors=[sector("S"), sector("N", needs="true"), sector("O")],
+        coefficients=[("S", "N", 0.5), ("S", "O", 0.5)],
+        demand={("P1", "N"): 60.0, ("P1", "O"): 40.0, ("P1", "S"): 0.0},
+    )
+    shock = [{"kind": "capacity", "sectors": ["S"], "loss": 0.2}]
+    runs = {
+        mode: sim.run(scenario(folder, horizon=1, shock=shock, policy={"rationing": mode}))
+        for mode in ("proportional", "priority")
+    }
+
+    def received(results):
+        stock0, stock1 = cells(results, 0, "input_stock"), cells(results, 1, "input_stock")
+        return (stock1 - stock0 + 0.5 * cells(results, 1, "output"))[["N", "O"]].to_numpy()
+
+    np.testing.assert_allclose(received(runs["proportional"]), [24.0, 16.0])  # 40 of 50 ordered, pro rata
+    np.testing.assert_allclose(received(runs["priority"]), [30.0, 10.0])  # needs in full, the rest after
+
+
+def test_accounting_violation_names_phase_and_firm():
+    """A broken state (a negative stock) raises AccountingError naming the phase and the firm."""
+    sc = sim.load_scenario("scenarios/baseline.toml").with_changes(horizon_months=2)
+    model = sim.GrowthModel(sc, sim.world_for(sc), seed=0, agents=False)
+    pair = 10
+    firm = int(model.world.network.pair_buyer[pair])
+    model.state.stock[pair] = -1e6
+    with pytest.raises(sim.AccountingError) as error:
+        model.step()
+    assert error.value.phase in ("production", "inventories")
+    assert error.value.firm in (firm, pair)
+    model.release()
