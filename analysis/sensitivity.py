@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 import sim
 from analysis.montecarlo.executors import make_executor
-from analysis.montecarlo.worker import metrics_available, per_run_metrics
+from analysis.montecarlo.worker import metrics_available, per_run_metrics, targets_of
 from sim.errors import GrowthsimError, InputError
 from sim.scenario import Scenario
 
@@ -176,6 +176,7 @@ class _Points:
     scenarios: list[Scenario]
     seeds: list[np.random.SeedSequence]
     outputs: list[str]
+    targets: pd.DataFrame | None
 
 
 def _evaluate(points: _Points) -> tuple[int, np.ndarray, list[str]]:
@@ -186,7 +187,8 @@ def _evaluate(points: _Points) -> tuple[int, np.ndarray, list[str]]:
         runs = []
         try:
             for seed in points.seeds:
-                metrics = per_run_metrics(sim.run(scenario, seed).trajectories, scenario)
+                trajectories = sim.run(scenario, seed).trajectories
+                metrics = per_run_metrics(trajectories, scenario, targets=points.targets)
                 runs.append([metrics[name] for name in points.outputs])
             values[row] = np.mean(runs, axis=0)
         except Exception as exc:  # recorded and reported, never silently dropped
@@ -281,7 +283,8 @@ def sensitivity(
     check_parameters(scenario, spec, source)
     outputs = list(outputs or spec.outputs or DEFAULT_OUTPUTS)
     seeds = np.random.SeedSequence(seed).spawn(replicates)
-    probe = per_run_metrics(sim.run(scenario, seeds[0]).trajectories, scenario)
+    targets = targets_of(scenario)  # the plan's targets stay those of the base scenario at every point
+    probe = per_run_metrics(sim.run(scenario, seeds[0]).trajectories, scenario, targets=targets)
     unknown = [name for name in outputs if name not in probe]
     if unknown:
         raise InputError(source, "outputs", f"keys of run_metrics ({', '.join(sorted(probe))}), got {unknown}")
@@ -290,7 +293,7 @@ def sensitivity(
     x = sample(problem, method, samples, seed)
     names = problem["names"]
     points = [with_values(scenario, names, row) for row in x]
-    chunks = [_Points(i, points[i : i + CHUNK], seeds, outputs) for i in range(0, len(points), CHUNK)]
+    chunks = [_Points(i, points[i : i + CHUNK], seeds, outputs, targets) for i in range(0, len(points), CHUNK)]
     y = np.full((len(points), len(outputs)), np.nan)
     errors: list[str] = []
     executor = make_executor(workers, scheduler)

@@ -31,6 +31,9 @@ def batch(
     detail: Annotated[
         str, typer.Option("--detail", help="summary (series and metrics) or province-sector (also the full cube).")
     ] = "summary",
+    paired: Annotated[
+        bool, typer.Option("--paired", help="Also run each seed's shock-free pair (endogeneity metrics; 2x cost).")
+    ] = False,
     chunk_size: Annotated[
         int | None, typer.Option("--chunk-size", help="Runs per task (default: automatic).", min=1)
     ] = None,
@@ -52,6 +55,7 @@ def batch(
         resume=resume,
         detail=detail,
         chunk_size=chunk_size,
+        paired=paired,
         progress=sys.stderr.isatty(),
     )
     s = result.summary

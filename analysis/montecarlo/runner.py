@@ -153,7 +153,9 @@ def _scenario_records(resolved: dict[str, Scenario]) -> list[dict]:
     ]
 
 
-def _check_resumable(store: BatchStore, old: dict, records: list[dict], seed: int, runs: int, detail: str) -> None:
+def _check_resumable(
+    store: BatchStore, old: dict, records: list[dict], seed: int, runs: int, detail: str, paired: bool
+) -> None:
     source = store.manifest_path
     if old.get("kind") != "batch":
         raise InputError(source, "kind", "a batch store to resume")
@@ -165,6 +167,8 @@ def _check_resumable(store: BatchStore, old: dict, records: list[dict], seed: in
         raise InputError(source, "settings.seed", f"the stored batch's seed {settings['seed']}, got {seed}")
     if settings["detail"] != detail:
         raise InputError(source, "settings.detail", f"the stored batch's detail {settings['detail']!r}, got {detail!r}")
+    if settings.get("paired", False) != paired:
+        raise InputError(source, "settings.paired", f"the stored batch's paired {settings.get('paired', False)}")
     if runs < settings["runs"]:
         raise InputError(source, "settings.runs", f"at least the stored batch's {settings['runs']} runs, got {runs}")
 
@@ -182,6 +186,7 @@ def plan_chunks(
     chunk_size: int,
     detail: str,
     model: Callable | None,
+    paired: bool = False,
 ) -> list[Chunk]:
     """Chunks of the runs not yet stored, interleaved over scenarios (paired runs finish together)."""
     per_scenario = []
@@ -197,6 +202,7 @@ def plan_chunks(
                     seeds=block,
                     detail=detail,
                     model=model,
+                    paired=paired,
                 )
                 for block in blocks
             ]
@@ -220,6 +226,7 @@ def run_batch(
     chunk_size: int | None = None,
     progress: bool = False,
     model: Callable | None = None,
+    paired: bool = False,
 ) -> Batch:
     """Run a Monte Carlo batch and stream it into a store.
 
@@ -236,6 +243,8 @@ def run_batch(
         progress: Show a progress bar (runs done, failures, time left).
         model: The model function ``(scenario, seed) -> sim.Results`` (default ``sim.run``),
             a module-level function importable by the workers.
+        paired: Also run each seed's shock-free pair (same seed, exogenous shocks off) so the
+            endogeneity metrics can split growth; doubles the cost.
 
     Returns:
         The batch, readable as pandas tables; ``batch.summary`` says what this call did.
@@ -256,7 +265,7 @@ def run_batch(
     store = BatchStore(out)
     old = store.read_manifest()
     if resume and old is not None:
-        _check_resumable(store, old, records, seed, runs, detail)
+        _check_resumable(store, old, records, seed, runs, detail, paired)
         store.clean()
         stored = store.stored_runs()
     elif not store.is_empty():
@@ -268,7 +277,9 @@ def run_batch(
     n_workers = default_workers() if workers is None else workers
     pending = total - len(stored)
     size = chunk_size or chunk_size_for(pending, n_workers if scheduler is None else 8, detail)
-    chunks = plan_chunks(resolved, seeds, stored, size, detail, model)
+    if paired and not metrics_available():
+        raise InputError("batch", "paired", "analysis.metrics installed (it defines the shock-free pair)")
+    chunks = plan_chunks(resolved, seeds, stored, size, detail, model, paired)
     executor = make_executor(n_workers, scheduler) if chunks else None
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     manifest = {
@@ -289,6 +300,7 @@ def run_batch(
             "runs": runs,
             "seed": seed,
             "detail": detail,
+            "paired": paired,
             "workers": n_workers if scheduler is None else None,
             "scheduler": scheduler,
             "chunk_size": size,

@@ -8,6 +8,7 @@ in that process reuses it. A run that raises is caught here and returned as a fa
 
 from __future__ import annotations
 
+import inspect
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class Chunk:
         detail: ``"summary"`` (series and metrics) or ``"province-sector"`` (also the full cube).
         model: The model function ``(scenario, seed) -> sim.Results``; ``None`` means ``sim.run``.
             It must be importable by name in the workers (a module-level function).
+        paired: Also run each seed's shock-free pair (for the endogeneity metrics).
     """
 
     part: str
@@ -45,6 +47,7 @@ class Chunk:
     seeds: list[RunSeed]
     detail: str = "summary"
     model: Callable | None = None
+    paired: bool = False
 
 
 @dataclass
@@ -70,29 +73,77 @@ def metrics_available() -> bool:
     return True
 
 
+_TARGETS: dict[str, pd.DataFrame | None] = {}
+
+
+def targets_of(scenario: Scenario) -> pd.DataFrame | None:
+    """The scenario's growth targets (``province, sector, target``), once per process.
+
+    ``analysis.targets.targets_for(scenario)``: the ministry's method, or the user's table the
+    scenario names; ``None`` when :mod:`analysis.targets` is not installed.
+    """
+    key = f"{scenario.path}|{scenario.model_dump_json()}"
+    if key not in _TARGETS:
+        try:
+            from analysis.targets import targets_for
+        except ImportError:
+            return None
+        if len(_TARGETS) >= 16:
+            _TARGETS.clear()
+        _TARGETS[key] = targets_for(scenario).target_frame()
+    return _TARGETS[key]
+
+
 def _metric_context(scenario: Scenario) -> dict:
     """Per-scenario inputs of ``run_metrics``, from the (cached) world of the scenario."""
     import sim
 
-    provinces = sim.world_for(scenario).economy.provinces
+    economy = sim.world_for(scenario).economy
+    provinces = economy.provinces
     codes = provinces["code"].astype(str)
     return {
         "population": pd.Series(provinces["population"].to_numpy(float), index=codes, name="population"),
         "regions": pd.Series(provinces["region"].astype(str).to_numpy(), index=codes, name="region"),
+        "mining": [str(c) for c in economy.sectors.loc[economy.sectors["kind"] == "mining", "code"]],
     }
 
 
-def per_run_metrics(trajectories: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+def per_run_metrics(
+    trajectories: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    paired: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None | str = "scenario",
+) -> dict[str, float]:
     """The run's scalar metrics: the single call site of ``analysis.metrics.run_metrics``.
 
-    Returns an empty dict when :mod:`analysis.metrics` is not installed (the store's manifest
-    then says ``"metrics": "unavailable"``).
+    Args:
+        trajectories: The run's trajectories.
+        scenario: Its scenario (economy for population, regions and mining sectors).
+        paired: Trajectories of the run's shock-free pair (same seed), for endogeneity.
+        targets: Growth targets; ``"scenario"`` (default) uses :func:`targets_of`.
+
+    Returns:
+        ``{metric: value}``; empty when :mod:`analysis.metrics` is not installed (the store's
+        manifest then says ``"metrics": "unavailable"``).
     """
     try:
         from analysis.metrics import run_metrics
     except ImportError:
         return {}
-    return dict(run_metrics(trajectories, **_metric_context(scenario)))
+    context = _metric_context(scenario)
+    if "mining" not in inspect.signature(run_metrics).parameters:
+        context.pop("mining")
+    if isinstance(targets, str):
+        targets = targets_of(scenario)
+    return dict(run_metrics(trajectories, targets=targets, paired=paired, **context))
+
+
+def shock_free_pair(scenario: Scenario) -> Scenario:
+    """The scenario with its exogenous shocks off (``analysis.metrics.shock_free``)."""
+    from analysis.metrics import shock_free
+
+    return shock_free(scenario)
 
 
 def _tag(frame: pd.DataFrame, scenario_key: str, run: int) -> pd.DataFrame:
@@ -118,7 +169,8 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             results = model(chunk.scenario, seed.sequence())
             trajectories = results.trajectories
             run_series = _tag(level_series(trajectories), chunk.scenario_key, seed.run)
-            values = per_run_metrics(trajectories, chunk.scenario)
+            pair = model(shock_free_pair(chunk.scenario), seed.sequence()).trajectories if chunk.paired else None
+            values = per_run_metrics(trajectories, chunk.scenario, paired=pair)
         except Exception as exc:  # a failed run is recorded, not fatal
             failures.append(
                 {
