@@ -12,8 +12,8 @@ With value added per head ``y_p = VA_p / N_p`` of province ``p`` and population 
   (unweighted), ``g_p`` the compound annual growth of the province's value added;
 - beta-convergence: the OLS slope ``beta`` of ``ln(y_pT / y_p0) * 12 / T`` on ``ln y_p0``
   (Barro and Sala-i-Martin 1992); ``beta < 0`` means lagging provinces grow faster;
-- jobs created ``sum_p (L_pT - L_p0)`` and the share of them in lagging provinces (value added per
-  head at month 0 below the population-weighted median);
+- jobs created ``sum_p (L_pT - L_p0)`` and the share of them in lagging provinces: the poorest
+  provinces by value added per head at month 0 that together hold at most half the population;
 - bottlenecks: a value chain (sector) has a binding bottleneck when, over months 1..T, more than
   ``BOTTLENECK_THRESHOLD`` of its output came from firms held back by inputs or imports
   (``limited_by_inputs + limited_by_imports``); ``bottleneck_share`` is the share of sectors that do.
@@ -95,11 +95,14 @@ def beta_convergence(start: np.ndarray, end: np.ndarray, months: float) -> float
     return float(np.polyfit(x, y, 1)[0])
 
 
-def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    """The smallest value with at least half the weight at or below it."""
-    order = np.argsort(values)
-    cumulative = np.cumsum(np.asarray(weights, float)[order])
-    return float(np.asarray(values, float)[order][np.searchsorted(cumulative, 0.5 * cumulative[-1])])
+def lagging(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The poorest units that together hold at most half of the weight (a boolean mask)."""
+    order = np.argsort(values, kind="stable")
+    weights = np.asarray(weights, float)
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    mask = np.zeros(len(order), dtype=bool)
+    mask[order] = cumulative <= 0.5 + 1e-12
+    return mask
 
 
 def bottleneck_share(frame: pd.DataFrame, threshold: float = BOTTLENECK_THRESHOLD) -> tuple[float, list[str]]:
@@ -152,12 +155,12 @@ def inclusiveness(
         flat["theil_start"] = theil_t(y0, pop)
         flat["gini"] = gini(y1, pop)
         flat["beta_convergence"] = beta_convergence(y0, y1, months)
-        lagging = y0 < weighted_median(y0, pop)
+        poorest = lagging(y0, pop)
         total = jobs_created.sum()
-        flat["jobs_lagging_share"] = float(jobs_created[lagging].sum() / total) if total > 0 else float("nan")
+        flat["jobs_lagging_share"] = float(jobs_created[poorest].sum() / total) if total > 0 else float("nan")
         detail_rows["va_per_head_start"] = y0
         detail_rows["va_per_head_end"] = y1
-        detail_rows["lagging"] = lagging
+        detail_rows["lagging"] = poorest
         if regions is not None:
             groups = regions.reindex(provinces).fillna("unknown").to_numpy()
             flat["theil_between"], flat["theil_within"] = theil_split(y1, pop, groups)
