@@ -23,7 +23,6 @@ data = "econ"
 [[shock]]
 kind = "demand"
 start = 4
-end = 20
 change = -0.3
 [stochastic]
 productivity_sigma = 0.01

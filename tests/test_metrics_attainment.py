@@ -103,6 +103,7 @@ def test_capacity_beyond_installed_is_counted():
 def test_persistence_and_reversal():
     assert persistence(np.array([100.0, 110.0, 120.0, 110.0, 110.0]), k=2) == pytest.approx(0.5)
     assert persistence(np.array([100.0, 101.0, 102.0, 103.0]), k=1) == 1.0
+    assert persistence(np.array([100.0, 110.0, 90.0]), k=1) == 0.0
     assert np.isnan(persistence(np.array([100.0, 99.0, 98.0, 97.0]), k=1))
     assert reversed_below_start(np.array([100.0, 105.0, 99.0, 110.0]))
     assert not reversed_below_start(np.array([100.0, 100.0, 101.0]))

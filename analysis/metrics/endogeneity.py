@@ -27,8 +27,9 @@ the split is not identified and the shares are NaN.
 Whether growth lasts, from the national path ``V``:
 
 - ``persistence``: the share of the largest gain still held ``k`` months later (default 12),
-  ``min(1, (V_{t*+k} - V_0) / (V_{t*} - V_0))`` with ``t* = argmax_{t <= T-k} V_t``; NaN when
-  there was no gain;
+  ``clip((V_{t*+k} - V_0) / (V_{t*} - V_0), 0, 1)`` with ``t* = argmax_{t <= T-k} V_t`` (0: the
+  whole gain lost, whatever happened below the start, which ``reversal`` records); NaN when there
+  was no gain;
 - ``reversal``: 1 if national value added ever falls below its starting level, else 0 (its mean
   over runs is the chance of reversal); ``reversal_provinces``: the share of provinces whose value
   added does.
@@ -97,7 +98,7 @@ def shares(parts: dict[str, float]) -> dict[str, float]:
 
 
 def persistence(values: np.ndarray, k: int = PERSISTENCE_MONTHS) -> float:
-    """``min(1, (V_{t*+k} - V_0) / (V_{t*} - V_0))``, ``t* = argmax_{t <= T-k} V_t``."""
+    """``clip((V_{t*+k} - V_0) / (V_{t*} - V_0), 0, 1)``, ``t* = argmax_{t <= T-k} V_t``."""
     values = np.asarray(values, float)
     if values.size <= k:
         return float("nan")
@@ -105,7 +106,7 @@ def persistence(values: np.ndarray, k: int = PERSISTENCE_MONTHS) -> float:
     gain = values[peak_month] - values[0]
     if gain <= REVERSAL_TOLERANCE * abs(values[0]):
         return float("nan")
-    return float(min(1.0, (values[peak_month + k] - values[0]) / gain))
+    return float(np.clip((values[peak_month + k] - values[0]) / gain, 0.0, 1.0))
 
 
 def reversed_below_start(values: np.ndarray) -> bool:
