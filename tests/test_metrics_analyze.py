@@ -87,8 +87,8 @@ def test_analyze_writes_sections_and_summary(run_folder):
 def test_analyze_without_pair(run_folder):
     _, out = run_folder
     data = analyze_run(out, pair=False)
-    assert data["endogeneity"]["endogenous_share"] is not None or np.isnan(data["endogeneity"]["endogenous_share"])
-    assert np.isnan(data["metrics"]["exogenous_share"])
+    assert np.isnan(data["endogeneity"]["endogenous_share"]) and np.isnan(data["metrics"]["exogenous_share"])
+    assert data["run"]["paired"] is False
     assert data["stability"]["reference"] == "running peak"
 
 

@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         if not folder.is_dir():
             raise InputError(folder, "folder", "a run folder (growthsim run --out) or a batch store")
         if is_store(folder):
-            result, names, text = analyze_store(folder), STORE_FILES, None
+            result, names = analyze_store(folder), STORE_FILES
             text = store_summary(result)
         else:
             result, names = analyze_run(folder, pair=not no_pair), RUN_FILES

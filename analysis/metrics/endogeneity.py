@@ -30,9 +30,10 @@ Whether growth lasts, from the national path ``V``:
   ``clip((V_{t*+k} - V_0) / (V_{t*} - V_0), 0, 1)`` with ``t* = argmax_{t <= T-k} V_t`` (0: the
   whole gain lost, whatever happened below the start, which ``reversal`` records); NaN when there
   was no gain;
-- ``reversal``: 1 if national value added ever falls below its starting level, else 0 (its mean
-  over runs is the chance of reversal); ``reversal_provinces``: the share of provinces whose value
-  added does.
+- ``reversal``: 1 if national value added ever falls more than ``REVERSAL_BAND`` (1%, the band of
+  the recovery time) below its starting level, else 0 (its mean over runs is the chance of
+  reversal; the band keeps month-to-month noise from counting); ``reversal_provinces``: the share
+  of provinces whose value added does.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import pandas as pd
 from analysis.metrics.series import by_key, endpoints, national
 
 PERSISTENCE_MONTHS = 12
-REVERSAL_TOLERANCE = 1e-9
+REVERSAL_BAND = 0.01
 KEYS = (
     "idle_recovered_share",
     "new_capacity_share",
@@ -104,15 +105,15 @@ def persistence(values: np.ndarray, k: int = PERSISTENCE_MONTHS) -> float:
         return float("nan")
     peak_month = int(np.argmax(values[: values.size - k]))
     gain = values[peak_month] - values[0]
-    if gain <= REVERSAL_TOLERANCE * abs(values[0]):
+    if gain <= 1e-9 * abs(values[0]):
         return float("nan")
     return float(np.clip((values[peak_month + k] - values[0]) / gain, 0.0, 1.0))
 
 
-def reversed_below_start(values: np.ndarray) -> bool:
-    """Whether a path ever falls below its first value (relative tolerance 1e-9)."""
+def reversed_below_start(values: np.ndarray, band: float = REVERSAL_BAND) -> bool:
+    """Whether a path ever falls more than ``band`` below its first value."""
     values = np.asarray(values, float)
-    return bool(np.any(values[1:] < values[0] * (1.0 - REVERSAL_TOLERANCE)))
+    return bool(np.any(values[1:] < values[0] * (1.0 - band)))
 
 
 def endogeneity(frame: pd.DataFrame, paired: pd.DataFrame | None = None) -> tuple[dict[str, float], dict]:
