@@ -1,0 +1,75 @@
+"""``growthsim targets [SCENARIO] [--out FILE]``: the ministry's targets by province and sector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from analysis.cli_support import user_errors
+from analysis.writing import write_text_atomic
+
+
+def targets_report(table) -> str:
+    """National and provincial targets and the provinces that need new investment, as text."""
+    national = table.national.copy()
+    provinces = table.provinces.copy()
+    lines = [f"targets: {table.source}" + (f", horizon {table.horizon_months} months" if table.horizon_months else "")]
+    if table.scale:
+        lines.append(
+            "scale factors (target / growth carried by recoverable idle capacity and projects): "
+            + ", ".join(f"{k} {v:.3f}" for k, v in table.scale.items())
+        )
+    fmt = {
+        "value_added": "{:,.0f}".format,
+        "idle_ratio": "{:.1%}".format,
+        "carried_growth": "{:+.2%}".format,
+        "share": "{:+.2%}".format,
+        "target": "{:+.2%}".format,
+    }
+    lines += ["", national.to_string(formatters=fmt), ""]
+    provinces["needs_investment"] = provinces["needs_investment"].map({True: "yes", False: ""})
+    lines.append(provinces.to_string(index=False, formatters=fmt))
+    needs = ", ".join(table.needs_investment) or "none"
+    lines += ["", f"provinces whose idle capacity cannot carry their share (need new fixed investment): {needs}"]
+    return "\n".join(lines)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``targets`` to the command line."""
+
+    @app.command()
+    @user_errors
+    def targets(
+        scenario: Annotated[
+            Path | None, typer.Argument(help="Scenario file (TOML); default: scenarios/baseline.toml.")
+        ] = None,
+        out: Annotated[Path | None, typer.Option(help="Write the province x sector table to this CSV file.")] = None,
+        industry: Annotated[float, typer.Option(help="Mean target of industry (annual rate).")] = 0.082,
+        mining: Annotated[float, typer.Option(help="Mean target of mining (annual rate).")] = 0.05,
+        horizon: Annotated[
+            int | None, typer.Option(help="Months for idle capacity to come back (default: the scenario's).", min=1)
+        ] = None,
+        low_share: Annotated[
+            float, typer.Option(help="Flag provinces whose target is below this share of their mix's average.")
+        ] = 0.75,
+    ) -> None:
+        """The ministry's growth targets by province and sector (or the scenario's own table)."""
+        from analysis.cli import _scenario_or_default
+        from analysis.targets import ministry_targets, targets_source, user_targets
+        from sim.runner import world_for
+
+        loaded = _scenario_or_default(scenario)
+        source = targets_source(loaded)
+        if source == "ministry":
+            table = ministry_targets(
+                loaded, industry=industry, mining=mining, horizon_months=horizon, low_share=low_share
+            )
+        else:
+            table = user_targets(world_for(loaded), source, low_share=low_share)
+        if out is not None:
+            write_text_atomic(out, table.cells.to_csv(index=False))
+        typer.echo(targets_report(table))
+        if out is not None:
+            typer.echo(f"wrote {out} ({len(table.cells)} cells)")
