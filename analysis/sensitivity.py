@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 import sim
 from analysis.montecarlo.executors import make_executor
-from analysis.montecarlo.worker import metrics_available, per_run_metrics, targets_of
+from analysis.montecarlo.worker import metrics_available, one_thread, per_run_metrics, targets_of
 from sim.errors import GrowthsimError, InputError
 from sim.scenario import Scenario
 
@@ -183,6 +183,12 @@ def _evaluate(points: _Points) -> tuple[int, np.ndarray, list[str]]:
     """Mean over the replicates of each output, per point; NaN and an error text if a run failed."""
     values = np.full((len(points.scenarios), len(points.outputs)), np.nan)
     errors = []
+    with one_thread():
+        _evaluate_into(points, values, errors)
+    return points.first, values, errors
+
+
+def _evaluate_into(points: _Points, values: np.ndarray, errors: list[str]) -> None:
     for row, scenario in enumerate(points.scenarios):
         runs = []
         try:
@@ -193,7 +199,6 @@ def _evaluate(points: _Points) -> tuple[int, np.ndarray, list[str]]:
             values[row] = np.mean(runs, axis=0)
         except Exception as exc:  # recorded and reported, never silently dropped
             errors.append(f"point {points.first + row}: {type(exc).__name__}: {exc}")
-    return points.first, values, errors
 
 
 def _indices(method: str, problem: dict, x: np.ndarray, y: np.ndarray, output: str, seed: int) -> pd.DataFrame:

@@ -102,7 +102,7 @@ def test_same_seed_same_store_with_one_worker_two_workers_and_dask(files, tmp_pa
 
 
 def test_a_failing_run_is_recorded_and_the_others_kept(files, tmp_path):
-    batch = run_batch([files["calm"], files["shock"]], 4, tmp_path / "store", seed=5, workers=2, model=flaky_model)
+    batch = run_batch([files["calm"], files["shock"]], 4, tmp_path / "store", seed=5, workers=1, model=flaky_model)
     failures = batch.failures
     assert sorted(failures["scenario"]) == ["calm", "shock"] and set(failures["run"]) == {1}
     assert failures["error"].str.contains("injected failure of run 1").all()

@@ -8,6 +8,7 @@ in that process reuses it. A run that raises is caught here and returned as a fa
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import traceback
 from collections.abc import Callable
@@ -152,12 +153,30 @@ def _tag(frame: pd.DataFrame, scenario_key: str, run: int) -> pd.DataFrame:
     return frame
 
 
+def one_thread():
+    """Limit BLAS/OpenMP thread pools to one thread while a chunk runs (when threadpoolctl is there).
+
+    Parallelism comes from running many runs at once; a BLAS pool per worker would only
+    oversubscribe the cores.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1)
+
+
 def run_chunk(chunk: Chunk) -> ChunkResult:
     """Run every seed of a chunk; return its series, cells, metrics and failures.
 
     Exceptions raised by a run (the model or its metrics) are caught and recorded with the
     run's seed and the error; they never stop the chunk.
     """
+    with one_thread():
+        return _run_chunk(chunk)
+
+
+def _run_chunk(chunk: Chunk) -> ChunkResult:
     import sim
 
     model = chunk.model or sim.run
