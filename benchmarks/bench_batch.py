@@ -5,7 +5,8 @@ Measures, in one invocation:
 1. one run: median wall time of ``sim.run`` (60 months, default economy, world cached);
 2. scaling: a batch of ``--ratio-runs`` runs with 1 worker and with 2 workers, ``--repeats``
    times each (alternating), median throughput (runs per second, whole batch including pool
-   start-up) and the ratio 2 workers / 1 worker;
+   start-up) and the ratio 2 workers / 1 worker; next to it, as a control, the ratio two plain
+   processes looping over ``sim.run`` get over one (what the shared machine offers at the time);
 3. the full batch: ``--runs`` runs (default 1,000) with ``--workers`` (default 2), wall time, peak
    memory of the whole process tree (this process plus its workers, resident set sampled every
    0.25 s), and the workers' resident memory after 10% and after 90% of the runs (flat memory:
@@ -106,6 +107,35 @@ def steady_rate(batch) -> float:
     return after_first / (parts[-1].stat().st_mtime - parts[0].stat().st_mtime)
 
 
+def _loop(path: str, runs: int, barrier) -> float:
+    """Build the world, wait for the other processes, then time ``runs`` plain ``sim.run`` calls."""
+    scenario = sim.load_scenario(path)
+    sim.world_for(scenario)
+    barrier.wait()
+    started = time.perf_counter()
+    for seed in range(runs):
+        sim.run(scenario, seed)
+    return time.perf_counter() - started
+
+
+def machine_ratio(path: Path, runs: int) -> float:
+    """Throughput of 2 processes running plain loops of ``sim.run`` over 1 process (no batch code).
+
+    This is what the machine offers right now: with other load on the 2 cores it falls below 2.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    rates = {}
+    for n in (1, 2):
+        ctx = multiprocessing.get_context("spawn")
+        barrier = ctx.Manager().Barrier(n)
+        with ProcessPoolExecutor(n, mp_context=ctx) as pool:
+            times = list(pool.map(_loop, [str(path)] * n, [runs] * n, [barrier] * n))
+        rates[n] = n * runs / max(times)
+    return rates[2] / rates[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1000, help="runs of the full batch")
@@ -130,7 +160,7 @@ def main() -> None:
             f"one run (60 months, {sim.world_for(scenario).n_firms:,} firms): median {statistics.median(singles):.3f} s"
         )
 
-        rates: dict[int, list[float]] = {1: [], 2: []}
+        rates: dict = {1: [], 2: []}
         steady: dict[int, list[float]] = {1: [], 2: []}
         for rep in range(args.repeats):
             for workers in (1, 2):
@@ -138,6 +168,9 @@ def main() -> None:
                 rates[workers].append(args.ratio_runs / seconds)
                 steady[workers].append(steady_rate(batch))
                 print(f"  scaling batch {rep + 1}: {workers} worker(s), {args.ratio_runs} runs in {seconds:.1f} s")
+            control = machine_ratio(path, max(5, args.ratio_runs // 5))
+            rates.setdefault("machine", []).append(control)
+            print(f"  control {rep + 1}: 2 plain processes vs 1 (no batch code): {control:.2f}x")
         r1, r2 = statistics.median(rates[1]), statistics.median(rates[2])
         s1, s2 = statistics.median(steady[1]), statistics.median(steady[2])
         print(
@@ -147,6 +180,10 @@ def main() -> None:
         print(
             f"throughput after the first part (start-up excluded): 1 worker {s1:.2f} runs/s, "
             f"2 workers {s2:.2f} runs/s, ratio {s2 / s1:.2f}x"
+        )
+        print(
+            f"what the machine offered meanwhile (2 plain sim.run loops vs 1, median): "
+            f"{statistics.median(rates['machine']):.2f}x"
         )
 
         if not args.skip_full:

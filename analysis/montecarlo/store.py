@@ -99,7 +99,10 @@ class BatchStore:
                 continue
             folder = self.root / table
             folder.mkdir(parents=True, exist_ok=True)
-            _atomic_bytes(folder / f"{result.part}.parquet", lambda tmp, f=frame: f.to_parquet(tmp, index=False))
+            _atomic_bytes(
+                folder / f"{result.part}.parquet",
+                lambda tmp, f=frame: f.to_parquet(tmp, index=False, compression="zstd"),
+            )
 
     def committed_parts(self) -> set[str]:
         """Names of the parts whose last file is in place."""
