@@ -31,6 +31,8 @@ from sim.state import (
 from sim.world import World
 
 TOLERANCE = 1e-9
+PRIORITY_FLOOR = 0.5
+"""Under priority rationing, the share of its proportional fill every customer gets first."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class StepContext:
     substitution_share: float = 0.5
     substitution_rate: float = 1.0
     pair_cell: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    link_key: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # Filled during a step.
     guarantee: np.ndarray | None = None
     import_hard: np.ndarray | None = None
@@ -233,8 +236,14 @@ def delivery(state: State, ctx: StepContext) -> None:
 
     Proportional rationing: every customer gets ``min(1, x_k / D_k)`` of its order
     (validation case 3: orders (30, 50, 20) against 80 deliver (24, 40, 16)). Priority
-    rationing serves classes in order (people's needs and households first, then sensitive
-    products, then the rest and exports), each class proportionally within itself.
+    rationing serves classes in ``priority_order``, each class proportionally within itself:
+    ``needs`` is the orders of firms making people's needs and households' purchases of those
+    products; ``sensitive`` the orders of firms making sensitive products and households'
+    purchases of them; ``other`` the rest, with exports. Every customer first gets
+    ``PRIORITY_FLOOR`` (one half) of its proportional fill ``min(1, x_k / D_k)``; what is left
+    goes to the classes in order. (Strict priority, and putting all household demand first,
+    starve the production chains that the first classes themselves depend on, packaging for
+    food for one, and output spirals to zero on the default economy.)
     Latent demand takes what remains. Accounting: ``delivered = produced - change in G``.
     """
     net, dt = ctx.world.network, ctx.rates.dt
@@ -264,23 +273,27 @@ def delivery(state: State, ctx: StepContext) -> None:
 def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarray]:
     """Serve demand class by class in priority order; return (pair fill, served per firm)."""
     net, dt = ctx.world.network, ctx.rates.dt
-    n_classes = 3
-    by_class = np.empty((n_classes, state.output.size))
+    n_classes, n = 3, state.output.size
+    if ctx.link_key.size != net.n_links:
+        ctx.link_key = ctx.pair_class[net.link_pair] * n + net.link_supplier  # (class, supplier) of each link
+    ordered = state.orders[net.link_pair] * net.link_share / dt
+    by_class = np.bincount(ctx.link_key, weights=ordered, minlength=n_classes * n).reshape(n_classes, n)
+    # Households' purchases fall in the class of the product; exports come last.
+    product_class = ctx.world.firm_class
     for c in range(n_classes):
-        by_class[c] = net.supplier_of_pair @ np.where(ctx.pair_class == c, state.orders, 0.0) / dt
-    by_class[0] += ctx.final_domestic
+        by_class[c] += np.where(product_class == c, ctx.final_domestic, 0.0)
     by_class[2] += ctx.final_export
-    remaining = state.output.copy()
+    total = by_class.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        floor = PRIORITY_FLOOR * np.where(total > 0, np.minimum(1.0, state.output / total), 1.0)
+    remaining = np.maximum(0.0, state.output - floor * total)
     fills = np.ones_like(by_class)
     for c in ctx.priority_rank:
-        take = np.minimum(remaining, by_class[c])
+        take = np.minimum(remaining, (1.0 - floor) * by_class[c])
         with np.errstate(divide="ignore", invalid="ignore"):
-            fills[c] = np.where(by_class[c] > 0, take / by_class[c], 1.0)
+            fills[c] = np.where(by_class[c] > 0, floor + take / by_class[c], 1.0)
         remaining -= take
-    share = np.zeros(net.n_pairs)
-    for c in range(n_classes):
-        in_class = ctx.pair_class == c
-        share[in_class] = (net.pair_of_supplier @ fills[c])[in_class]
+    share = np.bincount(net.link_pair, weights=fills.reshape(-1)[ctx.link_key] * net.link_share, minlength=net.n_pairs)
     served = (fills * by_class).sum(axis=0)
     return share, served
 

@@ -23,8 +23,8 @@ A scenario is a TOML file::
     [parameters]              # behavioural parameters of the model (see sim.parameters)
 
 Shock kinds: ``demand``, ``capacity``, ``import``, ``energy``, ``fx``. Every key, its unit, default
-and range is listed in ``docs/scenarios.md``. Unknown keys are errors. Every error becomes an :class:`~sim.errors.InputError` naming the file
-and the key.
+and range is listed in ``docs/scenarios.md``. Unknown keys are errors. Every error becomes an
+:class:`~sim.errors.InputError` naming the file and the key.
 """
 
 from __future__ import annotations
