@@ -226,3 +226,100 @@ def test_capacity_loss_comes_back_linearly_after_the_end(tmp_path):
     cap = _series(res, "installed_capacity", "H", range(10))
     np.testing.assert_allclose(cap, 100.0 * np.array([1, 1, 0.6, 0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0]), rtol=1e-12)
     np.testing.assert_allclose(_series(res, "installed_capacity", "L", range(10)), 50.0)
+
+
+# --- stochastic -------------------------------------------------------------------------------
+
+
+def many_firms(tmp_path, n_firms=400, provinces=1, name="many"):
+    codes = [f"P{i + 1}" for i in range(provinces)]
+    return write_folder(
+        tmp_path / name,
+        sectors=[sector("A"), sector("B")],
+        coefficients=[("B", "B", 0.0)],
+        demand={(p, s): 100.0 for p in codes for s in "AB"},
+        provinces=[{"code": p, "name": p, "population": 1, "lat": 30 + i, "lon": 50} for i, p in enumerate(codes)],
+        firms={(p, s): n_firms for p in codes for s in "AB"},
+    )
+
+
+EQUAL_SIZES = {"size_sigma": 0.0, "investment_response": 0.0}
+
+
+def test_outages_remove_the_expected_share_of_capacity(tmp_path):
+    """Start probability p = 1 - exp(-lambda), duration d: share out = p d / (p d + 1 - p)."""
+    folder = many_firms(tmp_path)
+    lost = []
+    for rate in (0.05, 0.1, 0.2):
+        stoch = {"outage_rate": rate, "outage_months": 2, "outage_loss": 0.5}
+        res = sim.run(scenario(folder, horizon=120, stochastic=stoch, parameters=EQUAL_SIZES), seed=5)
+        frame = res.trajectories
+        cap = frame[frame["month"] >= 20].groupby("month")["installed_capacity"].sum()
+        share = 1.0 - cap.mean() / frame[frame["month"] == 0]["installed_capacity"].sum()
+        p = 1.0 - np.exp(-rate)
+        assert share == pytest.approx(0.5 * p * 2 / (p * 2 + 1 - p), abs=0.01)
+        lost.append(share)
+    assert lost[0] < lost[1] < lost[2]
+
+
+def test_regime_spends_its_stationary_share_in_high_uncertainty(tmp_path):
+    stoch = {"regime_enter": 0.1, "regime_exit": 0.3}
+    res = sim.run(scenario(many_firms(tmp_path, n_firms=2), horizon=600, stochastic=stoch), seed=3)
+    high = res.trajectories.groupby("month")["uncertainty_high"].first().iloc[1:]
+    assert set(high.unique()) == {0.0, 1.0}
+    assert high.mean() == pytest.approx(0.1 / (0.1 + 0.3), abs=0.07)
+
+
+def test_high_uncertainty_holds_back_investment(tmp_path):
+    folder = many_firms(tmp_path, n_firms=3)
+    shock = [{"kind": "demand", "change": 0.5}]
+    built = {}
+    for label, stoch in (("normal", {}), ("high", {"regime_start_high": True, "regime_exit": 0.0})):
+        for brake in (0.0, 0.5):
+            params = {"uncertainty_brake": brake, "gestation_months": 3}
+            res = sim.run(scenario(folder, horizon=24, shock=shock, stochastic=stoch, parameters=params))
+            cap = res.national("installed_capacity")
+            built[label, brake] = cap.iloc[-1] - cap.iloc[0]
+    assert built["normal", 0.5] > 0
+    assert built["high", 0.5] < 0.8 * built["normal", 0.5]
+    assert built["high", 0.0] == pytest.approx(built["normal", 0.0], rel=1e-12)
+
+
+def test_high_regime_multiplies_volatility(tmp_path):
+    """Stationary sd of log z is sigma v / sqrt(1 - rho^2)."""
+    folder = many_firms(tmp_path, n_firms=500)
+    sds = {}
+    for label, extra in (("normal", {}), ("high", {"regime_start_high": True, "regime_exit": 0.0})):
+        stoch = {"productivity_sigma": 0.02, "productivity_rho": 0.5, "regime_volatility": 3.0, **extra}
+        model = sim.GrowthModel(scenario(folder, horizon=30, stochastic=stoch), sim.world_for(scenario(folder)), 1)
+        for _ in range(30):
+            model.step()
+        sds[label] = np.std(np.log(model.state.productivity))
+        model.release()
+    assert sds["normal"] == pytest.approx(0.02 / np.sqrt(0.75), rel=0.1)
+    assert sds["high"] / sds["normal"] == pytest.approx(3.0, rel=0.1)
+
+
+@pytest.mark.parametrize("by", ["province", "sector"])
+def test_correlated_shocks_are_common_within_their_group(tmp_path, by):
+    folder = many_firms(tmp_path, n_firms=20, provinces=3)
+    stoch = {"correlated_sigma": 0.05, "correlated_by": by}
+    sc = scenario(folder, horizon=6, stochastic=stoch)
+    model = sim.GrowthModel(sc, sim.world_for(sc), 2, agents=False)
+    for _ in range(6):
+        model.step()
+    firms = model.world.firms
+    group = firms.province if by == "province" else firms.sector
+    z = model.state.productivity
+    means = np.array([z[group == g].mean() for g in np.unique(group)])
+    for g in np.unique(group):
+        np.testing.assert_allclose(z[group == g], z[group == g][0], rtol=1e-12)
+    assert np.ptp(means) > 1e-3
+    model.release()
+
+
+def test_no_stochastic_settings_no_draws(tmp_path):
+    """With [stochastic] off, two seeds give identical runs (nothing random is drawn)."""
+    folder = import_economy(tmp_path)
+    sc = scenario(folder, horizon=12, shock=[{"kind": "import", "availability": 0.7}])
+    assert sim.run(sc, seed=1).trajectories.equals(sim.run(sc, seed=2).trajectories)
