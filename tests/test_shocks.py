@@ -16,9 +16,10 @@ import sim
 
 def _with_imports(folder, rows):
     """Rewrite io_coefficients.csv with an ``imported`` column: rows (input, output, a, critical, m)."""
-    pd.DataFrame(
-        [{"input": i, "output": o, "coefficient": a, "critical": str(c).lower(), "imported": m} for i, o, a, c, m in rows]
-    ).to_csv(folder / "io_coefficients.csv", index=False)
+    table = [
+        {"input": i, "output": o, "coefficient": a, "critical": str(c).lower(), "imported": m} for i, o, a, c, m in rows
+    ]
+    pd.DataFrame(table).to_csv(folder / "io_coefficients.csv", index=False)
     return folder
 
 
@@ -81,12 +82,10 @@ def test_missing_link_binds_fully_and_harder_than_a_substitutable_import(tmp_pat
     x = (alpha + (1 - alpha) phi) q with phi -> sigma (0.5) at rate dt / tau (1/6 a month)."""
     shock = [{"kind": "import", "sectors": ["B"], "availability": 0.5}]
     months = range(1, 25)
-    hard = sim.run(
-        scenario(import_economy(tmp_path, missing_link=True, name="ml"), horizon=24, shock=shock, parameters=NO_INVEST)
-    )
-    soft = sim.run(
-        scenario(import_economy(tmp_path, missing_link=False, name="sub"), horizon=24, shock=shock, parameters=NO_INVEST)
-    )
+    hard_economy = import_economy(tmp_path, missing_link=True, name="ml")
+    soft_economy = import_economy(tmp_path, missing_link=False, name="sub")
+    hard = sim.run(scenario(hard_economy, horizon=24, shock=shock, parameters=NO_INVEST))
+    soft = sim.run(scenario(soft_economy, horizon=24, shock=shock, parameters=NO_INVEST))
     x_hard = _series(hard, "output", "B", months)
     x_soft = _series(soft, "output", "B", months)
     np.testing.assert_allclose(x_hard, 50.0, rtol=1e-9)
@@ -118,9 +117,7 @@ def test_substitution_share_zero_makes_a_substitutable_import_bind_like_a_missin
 def test_non_critical_substitutable_import_binds_by_the_half_rule(tmp_path):
     """x = (c q + K) / 2 with K = q = 100 and c = alpha + (1 - alpha) phi1."""
     shock = [{"kind": "import", "sectors": ["B"], "availability": 0.5}]
-    res = sim.run(
-        scenario(import_economy(tmp_path, critical=False), horizon=2, shock=shock, parameters=NO_INVEST)
-    )
+    res = sim.run(scenario(import_economy(tmp_path, critical=False), horizon=2, shock=shock, parameters=NO_INVEST))
     c = 0.5 + 0.5 * 0.5 / 6.0
     assert cells(res, 1, "output")["B"] == pytest.approx(0.5 * (c * 100.0 + 100.0), rel=1e-9)
 
