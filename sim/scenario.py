@@ -31,20 +31,35 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from sim.economy import Economy, resolve_data_dir
 from sim.errors import InputError
 from sim.parameters import ModelParameters
+from sim.policy_specs import (  # noqa: F401  (re-exported: the scenario's tables)
+    PRIORITY_CLASSES,
+    ImportSpec,
+    InvestmentGuidance,
+    MarketGuarantee,
+    MissingLinkProject,
+    PolicySpec,
+    RecoverySupport,
+    Window,
+)
+from sim.shock_specs import (  # noqa: F401
+    SHOCK_KINDS,
+    CapacityShock,
+    DemandShock,
+    EnergyShock,
+    FxShock,
+    ImportShock,
+    Shock,
+    ShockBase,
+    StochasticSpec,
+)
+from sim.spec_base import KeyedError, Strict
 from sim.tables import Column, check_codes, read_table
-
-
-class Strict(BaseModel):
-    """Base of every scenario table: unknown keys are rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class EconomySpec(Strict):
@@ -58,295 +73,6 @@ class EconomySpec(Strict):
 
     data: str = "default"
     seed: int = Field(0, ge=0)
-
-
-class ShockBase(Strict):
-    """Fields shared by every shock.
-
-    Attributes:
-        sectors: Sector codes hit (default: all).
-        provinces: Province codes hit (default: all).
-        start: First month of the shock, 1-based.
-        end: Last month, inclusive (``None``: permanent).
-    """
-
-    sectors: list[str] | None = None
-    provinces: list[str] | None = None
-    start: int = Field(1, ge=1)
-    end: int | None = Field(None, ge=1)
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> ShockBase:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end ({self.end}) must not be before start ({self.start})")
-        return self
-
-
-class DemandShock(ShockBase):
-    """A relative change of final demand: ``f = f0 * (1 + change)`` while active.
-
-    Attributes:
-        change: Relative change, > -1 (e.g. 0.10 for +10%).
-        channel: ``"domestic"``, ``"export"`` or ``"all"`` final demand.
-    """
-
-    kind: Literal["demand"]
-    change: float = Field(gt=-1.0)
-    channel: Literal["domestic", "export", "all"] = "all"
-
-
-class CapacityShock(ShockBase):
-    """Loss of a fraction of installed capacity while active, then recovery.
-
-    Attributes:
-        loss: Fraction of installed capacity lost, in [0, 1].
-        recovery_months: Months over which the lost capacity comes back (linearly) after
-            ``end``; 0 means at once.
-    """
-
-    kind: Literal["capacity"]
-    loss: float = Field(ge=0.0, le=1.0)
-    recovery_months: float = Field(0.0, ge=0.0)
-
-
-class ImportShock(ShockBase):
-    """Availability of imported inputs to the buyers in ``sectors`` x ``provinces``.
-
-    Attributes:
-        availability: Share of the imported inputs the buyers need that they can get, in [0, 1].
-            How the shortfall binds (fully for missing links, partly replaced by domestic
-            suppliers otherwise) is :mod:`sim.imports`.
-    """
-
-    kind: Literal["import"]
-    availability: float = Field(ge=0.0, le=1.0)
-
-
-class EnergyShock(ShockBase):
-    """Electricity or gas availability to the firms in ``sectors`` x ``provinces``.
-
-    Attributes:
-        availability: Share of normal energy supply available, in [0, 1]; operable capacity is
-            multiplied by it.
-        carrier: ``"electricity"`` or ``"gas"`` (a label: both act the same way).
-        season: Months of the calendar year (1..12) in which the cut applies, each year between
-            ``start`` and ``end``; ``None``: every month. The calendar month of simulated month
-            1 is ``Scenario.first_calendar_month``.
-        energy_intensive_only: Restrict the cut to the sectors tagged ``energy_intensive``
-            (among ``sectors``).
-    """
-
-    kind: Literal["energy"]
-    availability: float = Field(ge=0.0, le=1.0)
-    carrier: Literal["electricity", "gas"] = "electricity"
-    season: list[Annotated[int, Field(ge=1, le=12)]] | None = Field(None, min_length=1)
-    energy_intensive_only: bool = False
-
-    @model_validator(mode="after")
-    def _season_unique(self) -> EnergyShock:
-        if self.season is not None and len(set(self.season)) != len(self.season):
-            raise ValueError(f"season must list each month once, got {self.season}")
-        return self
-
-
-class FxShock(ShockBase):
-    """A currency depreciation that, under a working-capital limit, cuts what firms can import.
-
-    The rial price of imported inputs is ``p_t = 1 + pass_through (e_t - 1)``, ``e_t`` the
-    exchange rate relative to before the shock; a firm's working capital for imports is
-    ``working_capital`` times its normal import bill, so the share of its imported inputs it can
-    buy is ``min(1, working_capital / p_t)`` (a cash-in-advance limit as in Feenstra, Li and Yu
-    2014, JIE 92 on credit constraints and imports).
-
-    Attributes:
-        path: Exchange rate (foreign currency in rials) relative to before the shock, one value
-            a month from ``start``; the last value holds until ``end`` (or the horizon). Each > 0.
-        pass_through: Share of the depreciation passed into the rial price of imported inputs,
-            in [0, 1].
-        working_capital: Working capital available for imports, as a multiple of the normal
-            import bill (>= 0; 1 = no headroom).
-    """
-
-    kind: Literal["fx"]
-    path: list[Annotated[float, Field(gt=0.0)]] = Field(min_length=1)
-    pass_through: float = Field(1.0, ge=0.0, le=1.0)
-    working_capital: float = Field(1.0, ge=0.0)
-
-
-Shock = Annotated[
-    DemandShock | CapacityShock | ImportShock | EnergyShock | FxShock,
-    Field(discriminator="kind"),
-]
-SHOCK_KINDS = ("demand", "capacity", "import", "energy", "fx")
-
-
-class StochasticSpec(Strict):
-    """``[stochastic]``: random shocks drawn from the run's one generator (all off by default).
-
-    See :mod:`sim.stochastic` for the equations.
-
-    Attributes:
-        productivity_sigma: Standard deviation of the monthly AR(1) innovation of log firm
-            productivity (idiosyncratic).
-        productivity_rho: AR(1) persistence of log productivity.
-        outage_rate: Poisson rate of outages per firm per month (a firm in an outage cannot
-            start another).
-        outage_months: Duration of an outage in months.
-        outage_loss: Share of the firm's capacity lost during an outage, in [0, 1].
-        regime_enter: Monthly probability of switching from the normal to the high-uncertainty
-            regime.
-        regime_exit: Monthly probability of switching back from high to normal.
-        regime_start_high: Start the run in the high-uncertainty regime.
-        regime_volatility: Multiplier of the productivity and correlated shock sigmas in the
-            high regime (>= 1).
-        correlated_sigma: Standard deviation of the monthly innovation of a log productivity
-            shock common to all firms of a province (or sector).
-        correlated_rho: AR(1) persistence of the common shock.
-        correlated_by: ``"province"`` or ``"sector"``: who shares a common shock.
-    """
-
-    productivity_sigma: float = Field(0.0, ge=0.0, le=1.0)
-    productivity_rho: float = Field(0.9, ge=0.0, lt=1.0)
-    outage_rate: float = Field(0.0, ge=0.0, le=10.0)
-    outage_months: float = Field(1.0, gt=0.0)
-    outage_loss: float = Field(1.0, ge=0.0, le=1.0)
-    regime_enter: float = Field(0.0, ge=0.0, le=1.0)
-    regime_exit: float = Field(0.25, ge=0.0, le=1.0)
-    regime_start_high: bool = False
-    regime_volatility: float = Field(2.0, ge=1.0)
-    correlated_sigma: float = Field(0.0, ge=0.0, le=1.0)
-    correlated_rho: float = Field(0.5, ge=0.0, lt=1.0)
-    correlated_by: Literal["province", "sector"] = "province"
-
-
-PRIORITY_CLASSES = ("needs", "sensitive", "other")
-
-
-class Window(Strict):
-    """Cells and months a lever covers.
-
-    Attributes:
-        sectors: Sector codes (default: all).
-        provinces: Province codes (default: all).
-        start: First month, 1-based.
-        end: Last month, inclusive (``None``: to the horizon).
-    """
-
-    sectors: list[str] | None = None
-    provinces: list[str] | None = None
-    start: int = Field(1, ge=1)
-    end: int | None = Field(None, ge=1)
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> Window:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end ({self.end}) must not be before start ({self.start})")
-        return self
-
-
-class RecoverySupport(Window):
-    """Financing that speeds up the return of idle capacity.
-
-    Attributes:
-        factor: Multiplier of the recovery speed (>= 1): the monthly share of the gap closed
-            becomes ``1 - (1 - rho) ** factor`` (about ``factor * rho`` for small ``rho``).
-    """
-
-    factor: float = Field(ge=1.0)
-
-
-class MarketGuarantee(Window):
-    """A long-term purchase commitment for the covered cells.
-
-    Attributes:
-        share: Share of each firm's normal (month-0) sales, orders plus final demand, that the
-            state guarantees to buy, in [0, 1]; the same share of the uncertainty brake on
-            investment is lifted.
-    """
-
-    share: float = Field(ge=0.0, le=1.0)
-
-
-class MissingLinkProject(Strict):
-    """New domestic capacity in one sector and province that substitutes imports.
-
-    Attributes:
-        sector: Sector code of the new plant.
-        province: Province code of the new plant.
-        capacity: Monthly output capacity of the plant as a share of the sector's national
-            output at month 0 (> 0; 0.05 = 5% of the sector's output).
-        start: Month the project starts, 1-based.
-        gestation_months: Months from start to operation.
-    """
-
-    sector: str
-    province: str
-    capacity: float = Field(gt=0.0, le=10.0)
-    start: int = Field(1, ge=1)
-    gestation_months: float = Field(0.0, ge=0.0)
-
-
-class InvestmentGuidance(Strict):
-    """New fixed investment directed to named provinces and sectors.
-
-    Attributes:
-        sectors: Sector codes (default: all).
-        provinces: Province codes (default: all).
-        amount: New installed capacity as a share of each covered cell's month-0 output (> 0).
-        start: Month the investment starts, 1-based.
-        gestation_months: Months from start to operation.
-    """
-
-    sectors: list[str] | None = None
-    provinces: list[str] | None = None
-    amount: float = Field(gt=0.0, le=10.0)
-    start: int = Field(1, ge=1)
-    gestation_months: float = Field(12.0, ge=0.0)
-
-
-class PolicySpec(Strict):
-    """``[policy]``: the ministry's levers (see :mod:`sim.policy` for what each does).
-
-    Attributes:
-        rationing: How a short supplier shares its output: ``"proportional"`` to orders, or by
-            ``"priority"`` class.
-        priority_order: Order of the classes under priority rationing: ``needs`` (people's
-            needs, households' final demand), ``sensitive`` products, ``other``.
-        targets: ``"ministry"`` (targets computed by the analysis layer) or a CSV file
-            ``province, sector, target`` relative to the scenario file.
-        recovery_support: Faster recovery of idle capacity.
-        market_guarantee: Purchase commitments.
-        missing_link_projects: New domestic capacity substituting imports.
-        investment_guidance: Directed new capacity.
-    """
-
-    rationing: Literal["proportional", "priority"] = "proportional"
-    priority_order: list[Literal["needs", "sensitive", "other"]] = list(PRIORITY_CLASSES)
-    targets: str = "ministry"
-    recovery_support: list[RecoverySupport] = []
-    market_guarantee: list[MarketGuarantee] = []
-    missing_link_projects: list[MissingLinkProject] = []
-    investment_guidance: list[InvestmentGuidance] = []
-
-    @model_validator(mode="after")
-    def _order_is_permutation(self) -> PolicySpec:
-        if sorted(self.priority_order) != sorted(PRIORITY_CLASSES):
-            raise ValueError(f"priority_order must list each of {', '.join(PRIORITY_CLASSES)} once")
-        return self
-
-
-class ImportSpec(Strict):
-    """``[imports]``: how buyers replace imported inputs they cannot get (see :mod:`sim.imports`).
-
-    Attributes:
-        substitution_share: Share of an import shortfall that buyers move to domestic suppliers
-            of the same input, where such suppliers exist, in [0, 1].
-        substitution_months: Time constant (months) of that shift: buyers close
-            ``dt / substitution_months`` of the gap each step.
-    """
-
-    substitution_share: float = Field(0.5, ge=0.0, le=1.0)
-    substitution_months: float = Field(6.0, gt=0.0)
 
 
 TARGET_COLUMNS = ("province", "sector", "target")
@@ -388,7 +114,7 @@ class Scenario(Strict):
             for key in ("start", "end"):
                 month = getattr(shock, key)
                 if month is not None and month > self.horizon_months:
-                    raise _KeyError(
+                    raise KeyedError(
                         f"shock[{i}].{key}",
                         f"a month within the horizon (1..{self.horizon_months}), got {month}",
                     )
@@ -398,7 +124,7 @@ class Scenario(Strict):
                 for key in ("start", "end"):
                     month = getattr(item, key, None)
                     if month is not None and month > self.horizon_months:
-                        raise _KeyError(
+                        raise KeyedError(
                             f"policy.{table}[{i}].{key}",
                             f"a month within the horizon (1..{self.horizon_months}), got {month}",
                         )
@@ -463,21 +189,14 @@ TARGET_COLUMNS_SPEC = [
 def _check_targets_file(path: Path) -> None:
     """A user target file must exist and hold the columns ``province, sector, target``."""
     if not path.is_file():
-        raise _KeyError("policy.targets", f"'ministry' or an existing CSV file, got '{path}'")
+        raise KeyedError("policy.targets", f"'ministry' or an existing CSV file, got '{path}'")
     with path.open(encoding="utf-8") as handle:
         header = [c.strip() for c in handle.readline().strip().split(",")]
     missing = [c for c in TARGET_COLUMNS if c not in header]
     if missing:
-        raise _KeyError("policy.targets", f"a CSV file with columns {', '.join(TARGET_COLUMNS)} (missing {missing[0]})")
-
-
-class _KeyError(ValueError):
-    """A validation error that knows its key (raised inside validators)."""
-
-    def __init__(self, key: str, expected: str) -> None:
-        self.key = key
-        self.expected = expected
-        super().__init__(f"{key}: {expected}")
+        raise KeyedError(
+            "policy.targets", f"a CSV file with columns {', '.join(TARGET_COLUMNS)} (missing {missing[0]})"
+        )
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -517,7 +236,7 @@ def scenario_from_dict(data: dict, source: str | Path = "<scenario>") -> Scenari
 def _as_input_error(exc: ValidationError, source: str | Path) -> InputError:
     error = exc.errors()[0]
     ctx_error = error.get("ctx", {}).get("error")
-    if isinstance(ctx_error, _KeyError):
+    if isinstance(ctx_error, KeyedError):
         return InputError(source, ctx_error.key, ctx_error.expected)
     key = _format_loc(error["loc"])
     message = error["msg"]
