@@ -90,12 +90,22 @@ class StepContext:
     latent: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
-def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0) -> None:
-    """Raise :class:`AccountingError` if ``values`` has a NaN/inf or a value below ``-tol``."""
+def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0, firm_of: np.ndarray | None = None) -> None:
+    """Raise :class:`AccountingError` if ``values`` has a NaN/inf or a value below ``-tol``.
+
+    Args:
+        phase: The phase being checked (named in the error).
+        name: The quantity checked.
+        values: Firm values, or pair values with ``firm_of`` mapping each pair to its firm.
+        scale: Scale of the values for the tolerance.
+        firm_of: Firm of each entry, when ``values`` are not by firm.
+    """
     bad = ~np.isfinite(values) | (values < -TOLERANCE * scale)
     if bad.any():
         index = int(np.flatnonzero(bad)[0])
-        raise AccountingError(phase, index, f"{name} = {values[index]!r} (must be finite and >= 0)")
+        firm = index if firm_of is None else int(firm_of[index])
+        where = "" if firm_of is None else f" (pair {index})"
+        raise AccountingError(phase, firm, f"{name} = {values[index]!r}{where} (must be finite and >= 0)")
 
 
 def per_firm_min(values: np.ndarray, ctx: StepContext) -> np.ndarray:
@@ -310,7 +320,7 @@ def inventories(state: State, ctx: StepContext) -> None:
     net, r = ctx.world.network, ctx.rates
     stock = state.stock + state.received - state.used
     scale = float(np.max(state.used, initial=1.0))
-    check("inventories", "stock", stock, scale)
+    check("inventories", "stock", stock, scale, firm_of=ctx.world.network.pair_buyer)
     state.stock = np.maximum(stock, 0.0)
     use = state.pair_coef * state.desired[net.pair_buyer] * r.dt
     target = (ctx.world.pair_inventory_months / r.dt + 1.0) * use
