@@ -6,31 +6,9 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from sim.spec_base import Strict
+from sim.spec_base import Strict, Window
 
 PRIORITY_CLASSES = ("needs", "sensitive", "other")
-
-
-class Window(Strict):
-    """Cells and months a lever covers.
-
-    Attributes:
-        sectors: Sector codes (default: all).
-        provinces: Province codes (default: all).
-        start: First month, 1-based.
-        end: Last month, inclusive (``None``: to the horizon).
-    """
-
-    sectors: list[str] | None = None
-    provinces: list[str] | None = None
-    start: int = Field(1, ge=1)
-    end: int | None = Field(None, ge=1)
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> Window:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end ({self.end}) must not be before start ({self.start})")
-        return self
 
 
 class RecoverySupport(Window):

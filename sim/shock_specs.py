@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.spec_base import Strict
+from sim.spec_base import Strict, Window
 
 
-class ShockBase(Strict):
+class ShockBase(Window):
     """Fields shared by every shock.
 
     Attributes:
@@ -18,17 +18,6 @@ class ShockBase(Strict):
         start: First month of the shock, 1-based.
         end: Last month, inclusive (``None``: permanent).
     """
-
-    sectors: list[str] | None = None
-    provinces: list[str] | None = None
-    start: int = Field(1, ge=1)
-    end: int | None = Field(None, ge=1)
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> ShockBase:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end ({self.end}) must not be before start ({self.start})")
-        return self
 
 
 class DemandShock(ShockBase):
