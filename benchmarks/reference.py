@@ -29,17 +29,28 @@ import numpy as np
 
 from sim.model import step_rates
 from sim.phases import StepRates
-from sim.record import WINDOW_MONTHS
+from sim.record import CELL_COLUMNS, WINDOW_MONTHS
 from sim.scenario import PRIORITY_CLASSES, Scenario
 from sim.shocks import ShockSchedule, compile_shocks
-from sim.state import LIMIT_DEMAND, LIMIT_ENERGY, LIMIT_IMPORTS, LIMIT_INPUTS, LIMIT_READINESS
+from sim.state import LIMIT_DEMAND, LIMIT_ENERGY, LIMIT_IMPORTS, LIMIT_INPUTS, LIMIT_NAMES, LIMIT_READINESS
 from sim.world import World
 
 TOLERANCE = 1e-9
 INF = math.inf
 
 #: The phases of a step, in order; each is a method of :class:`ReferenceFirm`.
-PHASES = ("shock", "tally_demand", "produce", "ration", "receive", "stock_up", "adjust_capacity", "hire", "roll_peak")
+PHASES = (
+    "shock",
+    "tally_demand",
+    "produce",
+    "ration",
+    "receive",
+    "stock_up",
+    "adjust_capacity",
+    "hire",
+    "roll_peak",
+    "record",
+)
 
 
 class InputLine:
@@ -84,6 +95,7 @@ class ReferenceFirm(mesa.Agent):
         self.peak0 = float(world.peak0[index])
         self.output0 = float(world.output0[index])
         self.labour_per_output = float(world.labour_per_output[index])
+        self.value_added_share = float(world.value_added_share[index])
         self.lines: list[InputLine] = []
         self.customers: list[tuple[InputLine, float]] = []
         x0 = self.output0
@@ -269,7 +281,7 @@ class ReferenceFirm(mesa.Agent):
         gap = self.labour_per_output * self.output - self.employment
         self.employment = self.employment + (r.hiring if gap > 0 else r.firing) * gap
 
-    # 8. record: the rolling 10-year peak --------------------------------------------------------
+    # 8. record: the rolling 10-year peak and the cell aggregates ---------------------------------
     def roll_peak(self) -> None:
         """``peak = max(x0 * max(history[cell, month:]), max of the simulated window)``."""
         m = self.model
@@ -279,6 +291,26 @@ class ReferenceFirm(mesa.Agent):
             self.recent.append(self.output)
             self.sim_max = max(self.recent)
         self.peak = max(self.output0 * float(m.history_peak[self.cell, m.month_index]), self.sim_max)
+
+    def record(self) -> None:
+        """Add this firm to its cell's aggregates (the columns of ``sim.record.CELL_COLUMNS``)."""
+        row = self.model.cell_rows[self.cell]
+        out, peak = self.output, self.peak
+        row[0] += out
+        row[1] += out * self.value_added_share
+        row[2] += self.installed * self.capacity_factor
+        row[3] += self.operable
+        row[4] += peak
+        row[5] += peak - out if peak > out else 0.0
+        row[6] += self.employment
+        row[7] += self.final_demand
+        row[8] += self.unmet
+        row[9] += self.latent_served
+        stock = 0.0
+        for line in self.lines:
+            stock += line.stock
+        row[10] += stock
+        row[11 + self.limit] += out
 
 
 class ReferenceModel(mesa.Model):
@@ -318,6 +350,20 @@ class ReferenceModel(mesa.Model):
         self.eps: np.ndarray | None = None
         self.firms = [ReferenceFirm(self, i) for i in range(world.n_firms)]
         self._wire(world)
+        self.cells = np.zeros((self.n_steps + 1, world.n_cells, len(CELL_COLUMNS)))
+        self.cell_rows: list[list[float]] = []
+        self._record()
+
+    def _record(self) -> None:
+        """Phase 8: cell aggregates of this step, limits as shares of the cell's output."""
+        self.cell_rows = [[0.0] * len(CELL_COLUMNS) for _ in range(self.world.n_cells)]
+        self.agents.shuffle_do("record")
+        row = np.array(self.cell_rows)
+        n_limits = len(LIMIT_NAMES)
+        totals = row[:, :1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            row[:, -n_limits:] = np.where(totals > 0, row[:, -n_limits:] / totals, 0.0)
+        self.cells[self.t] = row
 
     def _wire(self, world: World) -> None:
         """Give every firm its input lines and every supplier its customers (build time only)."""
@@ -352,8 +398,9 @@ class ReferenceModel(mesa.Model):
         self.month_index = min(math.ceil(self.t * self.rates.dt - 1e-9), self.history_peak.shape[1] - 1)
         if self.rates.productivity_sigma > 0:
             self.eps = self.rng.standard_normal(len(self.firms))
-        for phase in PHASES:
+        for phase in PHASES[:-1]:
             self.agents.shuffle_do(phase)
+        self._record()
         if self.t >= self.n_steps:
             self.running = False
 

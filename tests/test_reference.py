@@ -96,6 +96,8 @@ def _compare(engine: sim.GrowthModel, reference: ReferenceModel, step: int) -> N
         mine, theirs = reference.firm_values(attr), getattr(state, name).astype(float)
         scale = max(1.0, float(np.abs(theirs).max()))
         np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-9 * scale, err_msg=f"step {step}: {attr}")
+    cells, theirs = reference.cells[step], engine.recorder.cells[step]
+    np.testing.assert_allclose(cells, theirs, rtol=0, atol=1e-9 * max(1.0, float(np.abs(theirs).max())))
     for name in PAIR_FIELDS:
         mine, theirs = reference.line_values(name), getattr(state, name)
         scale = max(1.0, float(np.abs(theirs).max()))
