@@ -14,7 +14,7 @@ takes keyword arguments only: the scenario file, the seed, and one value per lev
 - ``demand_change``: a permanent ``demand`` shock on every province and sector from month 1,
   ``f = f0 (1 + change)``;
 - ``capacity_loss``: a ``capacity`` shock on every cell in months 1-12 (clipped to the horizon),
-  back linearly over 6 months;
+  the capacity back from month 13;
 - ``rationing``: ``[policy] rationing``, proportional or by priority class.
 
 A lever at its neutral value (0 for a shock) leaves the scenario as written. Adding a lever is one
@@ -133,23 +133,10 @@ def shock_lever(
 
 
 LEVERS: tuple[Lever, ...] = (
-    parameter_lever("recovery_speed", "Recovery speed (share of idle gap a month)", 0.0, 0.2, 0.005),
-    shock_lever(
-        "demand_change", "Final demand change (all, from month 1)", -0.5, 0.5, 0.05, kind="demand", key="change"
-    ),
-    shock_lever(
-        "capacity_loss",
-        "Capacity lost in months 1-12",
-        0.0,
-        0.9,
-        0.05,
-        kind="capacity",
-        key="loss",
-        start=1,
-        end=12,
-        recovery_months=6,
-    ),  # fmt: skip
-    policy_lever("rationing", "Rationing of short supplies", ("proportional", "priority")),
+    parameter_lever("recovery_speed", "Recovery speed", 0.0, 0.2, 0.005),
+    shock_lever("demand_change", "Demand change", -0.5, 0.5, 0.05, kind="demand", key="change"),
+    shock_lever("capacity_loss", "Capacity lost, months 1-12", 0.0, 0.9, 0.05, kind="capacity", key="loss", end=12),
+    policy_lever("rationing", "Rationing", ("proportional", "priority")),
 )
 
 
@@ -262,18 +249,21 @@ def model_params(scenario_file: str | Path | None = None, seed: int = 0) -> dict
 # be built and tested where the viz extra is missing.
 
 
-def _figure():
+def _figure(height: float = 3.6):
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(6.0, 3.6), layout="constrained")
+    return Figure(figsize=(6.0, height), layout="constrained")
 
 
 def province_output_chart(model: VizModel):
     """Bars: change of each province's output since month 0, in percent."""
     import solara
 
-    change = (100.0 * (model.by_province(model.state.output) / model.output0_by_province - 1.0)).sort_values()
-    fig = _figure()
+    from analysis.tilegrid import SHORT_EN
+
+    change = 100.0 * (model.by_province(model.state.output) / model.output0_by_province - 1.0)
+    change = change.rename(index=SHORT_EN).sort_values()
+    fig = _figure(height=5.0)
     ax = fig.add_subplot()
     ax.barh(change.index, change.to_numpy(), color=np.where(change.to_numpy() >= 0, "tab:green", "tab:red"))
     ax.axvline(0.0, color="black", lw=0.8)
@@ -291,7 +281,7 @@ def idle_recovered_map(model: VizModel):
     recovered = model.idle_recovered_by_province()
     if not set(recovered.index) <= set(TILES):
         return solara.Markdown("The tile map needs Iran's 31 provinces (ISO 3166-2:IR codes).")
-    fig = _figure()
+    fig = _figure(height=4.2)
     draw_tile_map(
         fig.add_subplot(),
         recovered,

@@ -129,7 +129,7 @@ def test_page_step_button_advances_the_model(scenario_file):
     assert model.month == 2 and len(collected(model)) == 3
 
     # A lever, then Reset: a new model from the controls, at month 0, with the lever applied.
-    slider = rc.find(v.Slider, label="Final demand change (all, from month 1)").widget
+    slider = rc.find(v.Slider, label="Demand change").widget
     slider.v_model = -0.3
     rc.find(v.Btn, children=["Reset"]).widget.click()
     fresh = reactive.value
