@@ -197,7 +197,9 @@ class VizModel(sim.GrowthModel):
     Args:
         scenario_file: The scenario (TOML); default ``scenarios/baseline.toml``.
         seed: Seed of the run's generator.
-        **levers: One value per lever of :data:`LEVERS` (absent: the scenario's own value).
+        **kwargs: One value per lever of :data:`LEVERS`, by lever name (absent: the scenario's own
+            value). Mesa's SolaraViz accepts parameters outside the signature only under the name
+            ``kwargs``.
     """
 
     def __init__(self, *, scenario_file: str | Path | None = None, seed: int = 0, **kwargs) -> None:
@@ -205,8 +207,7 @@ class VizModel(sim.GrowthModel):
         scenario = scenario_with_levers(load_scenario(self.scenario_file), kwargs)
         super().__init__(scenario, sim.world_for(scenario), int(seed), agents=False)
         self.levers = dict(kwargs)
-        province = self.world.firms.province
-        self._province_index = province
+        self._province_index = self.world.firms.province
         self.output0_by_province = self.by_province(self.state.output)
         self.idle0_by_province = self.by_province(np.maximum(0.0, self.state.peak - self.state.output))
         self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)

@@ -77,7 +77,8 @@ def register(app: typer.Typer) -> None:
             "GROWTHSIM_VIZ_SEED": str(seed),
             "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
         }
-        typer.echo(f"serving {path.name} (seed {seed}) on http://{host}:{port}; Ctrl-C stops", err=True)
+        where = f"http://{host}:{port}" if port else "a free port (solara prints the address)"
+        typer.echo(f"serving {path.name} (seed {seed}) on {where}; Ctrl-C stops", err=True)
         try:
             code = subprocess.run(solara_command(port, host, open_browser), env=env, check=False).returncode
         except KeyboardInterrupt:
