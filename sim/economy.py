@@ -202,8 +202,8 @@ def load_economy(folder: str | Path = "default") -> Economy:
         check_codes(cap_path, cap_table, "province", p_codes, "province")
         check_codes(cap_path, cap_table, "sector", s_codes, "sector")
         rows = (
-            cap_table["province"].map(p_index).to_numpy(),
-            cap_table["sector"].map(s_index).to_numpy(),
+            _positions(cap_table["province"], p_index),
+            _positions(cap_table["sector"], s_index),
         )
         installed[rows] = cap_table["installed_ratio"].to_numpy()
         peak[rows] = cap_table["peak_ratio"].to_numpy()
@@ -251,6 +251,11 @@ def load_economy(folder: str | Path = "default") -> Economy:
     )
 
 
+def _positions(codes: pd.Series, index: dict[str, int]) -> np.ndarray:
+    """Positions of (already checked) codes, as an integer array even when the table is empty."""
+    return codes.map(index).to_numpy(dtype=np.int64)
+
+
 def _header(path: Path) -> list[str]:
     with path.open(encoding="utf-8") as handle:
         return [c.strip() for c in handle.readline().strip().split(",")]
@@ -264,7 +269,7 @@ def _read_coefficients(
     check_codes(path, table, "output", s_codes, "sector")
     n = len(s_codes)
     a, critical, imported = np.zeros((n, n)), np.zeros((n, n), dtype=bool), np.zeros((n, n))
-    rows = table["input"].map(s_index).to_numpy(), table["output"].map(s_index).to_numpy()
+    rows = _positions(table["input"], s_index), _positions(table["output"], s_index)
     a[rows] = table["coefficient"].to_numpy()
     critical[rows] = table["critical"].to_numpy(bool)
     imported[rows] = table["imported"].to_numpy()
@@ -308,7 +313,7 @@ def _cell_table(
     check_codes(path, table, "province", p_codes, "province")
     check_codes(path, table, "sector", s_codes, "sector")
     grid = np.full((len(p_codes), len(s_codes)), fill, dtype=float)
-    grid[table["province"].map(p_index).to_numpy(), table["sector"].map(s_index).to_numpy()] = table[value].to_numpy()
+    grid[_positions(table["province"], p_index), _positions(table["sector"], s_index)] = table[value].to_numpy()
     return grid
 
 
@@ -346,8 +351,8 @@ def _read_history(
     m_index = {m: i for i, m in enumerate(months)}
     history = np.ones((len(p_codes), len(s_codes), len(months)))
     history[
-        table["province"].map(p_index).to_numpy(),
-        table["sector"].map(s_index).to_numpy(),
-        table["month"].map(m_index).to_numpy(),
+        _positions(table["province"], p_index),
+        _positions(table["sector"], s_index),
+        _positions(table["month"], m_index),
     ] = table["output_index"].to_numpy()
     return history, months

@@ -11,11 +11,14 @@ import mesa
 import numpy as np
 
 from sim import phases
+from sim.imports import import_structure
 from sim.phases import StepContext, StepRates
+from sim.policy import compile_policy
 from sim.record import Recorder
 from sim.scenario import PRIORITY_CLASSES, Scenario
 from sim.shocks import compile_shocks
 from sim.state import LIMIT_NAMES, State
+from sim.stochastic import StochasticRates, StochasticState
 from sim.world import World
 
 PHASES = (
@@ -152,12 +155,18 @@ class GrowthModel(mesa.Model):
         self.seed = seed
         rates = step_rates(scenario)
         self.n_steps = scenario.parameters.steps(scenario.horizon_months)
-        self.state = State.initial(world, rates.dt, rates.gestation_steps)
+        st = scenario.stochastic
+        by_province = st.correlated_by == "province"
+        group = world.firms.province if by_province else world.firms.sector
+        n_groups = world.economy.n_provinces if by_province else world.economy.n_sectors
+        random = StochasticState.initial(st, world.n_firms, n_groups)
+        self.state = State.initial(world, rates.dt, rates.gestation_steps, random)
         schedule = compile_shocks(scenario, world.economy, self.n_steps, rates.dt)
         net = world.network
         firm_first_pair = np.searchsorted(net.pair_buyer, np.arange(world.n_firms))
         firm_has_pairs = np.bincount(net.pair_buyer, minlength=world.n_firms) > 0
         order = scenario.policy.priority_order
+        imp = scenario.imports
         self.context = StepContext(
             world=world,
             rates=rates,
@@ -168,6 +177,14 @@ class GrowthModel(mesa.Model):
             pair_class=world.firm_class[net.pair_buyer],
             firm_first_pair=firm_first_pair,
             firm_has_pairs=firm_has_pairs,
+            uncertainty_high=random.high,
+            policy=compile_policy(scenario, world, schedule.month),
+            random=StochasticRates.from_spec(st, rates.dt),
+            random_group=group,
+            import_structure=import_structure(world),
+            substitution_share=imp.substitution_share,
+            substitution_rate=min(1.0, rates.dt / imp.substitution_months),
+            pair_cell=world.firms.cell[net.pair_buyer],
         )
         self.recorder = Recorder(world, self.n_steps, rates.dt, firms=record_firms)
         self.recorder.record(self.state)

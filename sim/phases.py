@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim import imports, stochastic
 from sim.errors import AccountingError
+from sim.policy import PolicySchedule
 from sim.shocks import ShockSchedule
 from sim.state import (
     LIMIT_DEMAND,
@@ -29,6 +31,8 @@ from sim.state import (
 from sim.world import World
 
 TOLERANCE = 1e-9
+PRIORITY_FLOOR = 0.5
+"""Under priority rationing, the share of its proportional fill every customer gets first."""
 
 
 @dataclass(frozen=True)
@@ -68,19 +72,40 @@ class StepContext:
     firm_has_pairs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     recovery_boost: np.ndarray | None = None
     uncertainty_high: bool = False
+    policy: PolicySchedule = field(default_factory=PolicySchedule)
+    random: stochastic.StochasticRates | None = None
+    random_group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    import_structure: imports.ImportStructure | None = None
+    substitution_share: float = 0.5
+    substitution_rate: float = 1.0
+    pair_cell: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    link_key: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # Filled during a step.
+    guarantee: np.ndarray | None = None
+    import_hard: np.ndarray | None = None
+    import_soft: np.ndarray | None = None
     final_domestic: np.ndarray = field(default_factory=lambda: np.zeros(0))
     final_export: np.ndarray = field(default_factory=lambda: np.zeros(0))
     intermediate: np.ndarray = field(default_factory=lambda: np.zeros(0))
     latent: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
-def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0) -> None:
-    """Raise :class:`AccountingError` if ``values`` has a NaN/inf or a value below ``-tol``."""
+def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0, firm_of: np.ndarray | None = None) -> None:
+    """Raise :class:`AccountingError` if ``values`` has a NaN/inf or a value below ``-tol``.
+
+    Args:
+        phase: The phase being checked (named in the error).
+        name: The quantity checked.
+        values: Firm values, or pair values with ``firm_of`` mapping each pair to its firm.
+        scale: Scale of the values for the tolerance.
+        firm_of: Firm of each entry, when ``values`` are not by firm.
+    """
     bad = ~np.isfinite(values) | (values < -TOLERANCE * scale)
     if bad.any():
         index = int(np.flatnonzero(bad)[0])
-        raise AccountingError(phase, index, f"{name} = {values[index]!r} (must be finite and >= 0)")
+        firm = index if firm_of is None else int(firm_of[index])
+        where = "" if firm_of is None else f" (pair {index})"
+        raise AccountingError(phase, firm, f"{name} = {values[index]!r}{where} (must be finite and >= 0)")
 
 
 def per_firm_min(values: np.ndarray, ctx: StepContext) -> np.ndarray:
@@ -92,20 +117,53 @@ def per_firm_min(values: np.ndarray, ctx: StepContext) -> np.ndarray:
 
 
 def shocks(state: State, ctx: StepContext) -> None:
-    """Apply this step's scheduled and stochastic shocks to capacity, energy and imports.
+    """Apply this step's scheduled and random shocks and the levers in force.
 
-    Log productivity follows an AR(1) (idiosyncratic TFP noise, e.g. Carvalho and Gabaix 2013):
-    ``log z_t = rho log z_{t-1} + sigma eps_t``, ``eps ~ N(0, 1)`` from the run's generator.
+    - capacity, energy and import availability of each firm's cell from the schedule
+      (:mod:`sim.shocks`); random outages multiply the capacity factor;
+    - the uncertainty regime, AR(1) productivity ``log z = rho log z + sigma eps`` (idiosyncratic
+      TFP noise, e.g. Carvalho and Gabaix 2013) and correlated shocks (:mod:`sim.stochastic`);
+    - the substituted share of import shortfalls, the import bounds and the domestic
+      coefficients ``a' = a + (1 - alpha) phi m`` (:mod:`sim.imports`);
+    - recovery support and market guarantees in force (:mod:`sim.policy`).
     """
     t, cell = state.step, ctx.world.firms.cell
     state.capacity_factor = ctx.schedule.capacity[t][cell]
     state.energy = ctx.schedule.energy[t][cell]
-    state.import_availability = ctx.schedule.imports[t][cell]
-    r = ctx.rates
-    if r.productivity_sigma > 0:
-        eps = ctx.rng.standard_normal(cell.size)
-        state.log_productivity = r.productivity_rho * state.log_productivity + r.productivity_sigma * eps
-        state.productivity = np.exp(state.log_productivity)
+    alpha = ctx.schedule.imports[t]
+    state.import_availability = alpha[cell]
+    if ctx.random is not None:
+        productivity, outage = stochastic.draw(state.random, ctx.random, ctx.rng, ctx.random_group)
+        if productivity is not None:
+            state.productivity = productivity
+            state.log_productivity = np.log(productivity)
+        if outage is not None:
+            state.capacity_factor = state.capacity_factor * outage
+    ctx.uncertainty_high = state.random.high
+    _imports(state, ctx, alpha)
+    policy = ctx.policy
+    ctx.recovery_boost = None if policy.recovery is None else policy.recovery[t][cell]
+    ctx.guarantee = None if policy.guarantee is None else policy.guarantee[t][cell]
+
+
+def _imports(state: State, ctx: StepContext, alpha: np.ndarray) -> None:
+    """Substitution lag, import bounds by cell and effective domestic coefficients."""
+    structure, net = ctx.import_structure, ctx.world.network
+    short = alpha < 1.0
+    if structure is None or not (short.any() or state.substitution.any()):
+        ctx.import_hard = ctx.import_soft = None
+        state.pair_coef = net.pair_coef
+        return
+    state.substitution = imports.update_substitution(
+        state.substitution, alpha, ctx.substitution_share, ctx.substitution_rate
+    )
+    if not short.any():
+        ctx.import_hard = ctx.import_soft = None
+        state.pair_coef = net.pair_coef
+        return
+    cover = None if ctx.policy.import_cover is None else ctx.policy.import_cover[state.step]
+    ctx.import_hard, ctx.import_soft = imports.covered_shares(structure, alpha, state.substitution, cover)
+    state.pair_coef = imports.effective_coefficients(structure, net.pair_coef, ctx.pair_cell, alpha, state.substitution)
 
 
 def demand(state: State, ctx: StepContext) -> None:
@@ -113,14 +171,18 @@ def demand(state: State, ctx: StepContext) -> None:
 
     ``D_k = (M O)_k / dt + f_k^dom * mu_dom + f_k^exp * mu_exp`` where ``M`` splits each pair's
     order over its suppliers and ``mu`` are the demand multipliers of the shocks. Planned output
-    ``q_k = D_k + l_k * mu_dom - G_k / dt`` adds latent demand ``l`` and draws down finished
-    goods ``G``.
+    ``q_k = D_k + l_k * mu_dom - G_k / dt`` adds latent demand ``l`` (the economy's, plus the
+    markets of plants built by policy) and draws down finished goods ``G``. A market guarantee
+    of share ``g`` tops domestic final demand up by ``max(0, g x0 - D)``.
     """
     t, cell, world = state.step, ctx.world.firms.cell, ctx.world
     ctx.final_domestic = world.final_domestic * ctx.schedule.demand_domestic[t][cell]
     ctx.final_export = world.final_export * ctx.schedule.demand_export[t][cell]
     ctx.intermediate = (world.network.supplier_of_pair @ state.orders) / ctx.rates.dt
-    ctx.latent = world.latent * ctx.schedule.demand_domestic[t][cell]
+    ctx.latent = (world.latent + state.new_latent) * ctx.schedule.demand_domestic[t][cell]
+    demand_now = ctx.intermediate + ctx.final_domestic + ctx.final_export
+    if ctx.guarantee is not None:
+        ctx.final_domestic = ctx.final_domestic + np.maximum(0.0, ctx.guarantee * world.output0 - demand_now)
     state.final_demand = ctx.final_domestic + ctx.final_export
     state.demand = ctx.intermediate + state.final_demand
     state.planned = np.maximum(0.0, state.demand + ctx.latent - state.finished_stock / ctx.rates.dt)
@@ -135,18 +197,27 @@ def production(state: State, ctx: StepContext) -> None:
     ``X_crit = min_{j critical} S_j / (a_j dt)`` (Leontief over critical inputs) and, for the
     other inputs, the half-critical rule ``X_half = min_j (S_j / (a_j dt) + K) / 2`` of
     Pichler, Pangallo, del Rio-Chanona, Lafond and Farmer (2022, JEDC 144, eq. 8);
-    ``X_imp = alpha * q`` when only a share ``alpha`` of imported inputs can be had.
-    Non-critical inputs short of need are substituted: their use is capped at the stock.
+    ``X_imp`` the output the imported inputs allow (:func:`sim.imports.import_bound`: Leontief on
+    the covered share of imports without a domestic substitute and of critical ones, the
+    half-critical rule on the others). ``a`` is this step's domestic coefficient, raised where
+    buyers moved imports to domestic suppliers (``State.pair_coef``). Non-critical inputs short
+    of need are substituted: their use is capped at the stock.
     """
     net, r = ctx.world.network, ctx.rates
+    coef = state.pair_coef
     readiness = np.minimum(state.operable, state.installed * state.capacity_factor) * state.productivity
     capacity_bound = readiness * state.energy
     with np.errstate(divide="ignore", invalid="ignore"):
-        support = np.where(net.pair_coef > 0, state.stock / (net.pair_coef * r.dt), np.inf)
+        support = np.where(coef > 0, state.stock / (coef * r.dt), np.inf)
     critical_bound = per_firm_min(np.where(net.pair_critical, support, np.inf), ctx)
     half = 0.5 * (support + capacity_bound[net.pair_buyer])
     half_bound = per_firm_min(np.where(net.pair_critical, np.inf, half), ctx)
-    import_bound = np.where(state.import_availability < 1.0, state.import_availability * state.planned, np.inf)
+    if ctx.import_hard is None:
+        import_bound = np.full(state.planned.size, np.inf)
+    else:
+        import_bound = imports.import_bound(
+            ctx.import_hard, ctx.import_soft, ctx.world.firms.cell, state.planned, capacity_bound
+        )
     bounds = np.stack(
         [
             state.planned,
@@ -165,7 +236,7 @@ def production(state: State, ctx: StepContext) -> None:
     state.output = output
     state.desired = np.minimum(state.planned, capacity_bound)
     state.limit = limit.astype(np.int8)
-    need = net.pair_coef * output[net.pair_buyer] * r.dt
+    need = coef * output[net.pair_buyer] * r.dt
     state.used = np.where(net.pair_critical, need, np.minimum(need, state.stock))
     check("production", "output", output, scale=float(output.max(initial=1.0)))
 
@@ -175,8 +246,14 @@ def delivery(state: State, ctx: StepContext) -> None:
 
     Proportional rationing: every customer gets ``min(1, x_k / D_k)`` of its order
     (validation case 3: orders (30, 50, 20) against 80 deliver (24, 40, 16)). Priority
-    rationing serves classes in order (people's needs and households first, then sensitive
-    products, then the rest and exports), each class proportionally within itself.
+    rationing serves classes in ``priority_order``, each class proportionally within itself:
+    ``needs`` is the orders of firms making people's needs and households' purchases of those
+    products; ``sensitive`` the orders of firms making sensitive products and households'
+    purchases of them; ``other`` the rest, with exports. Every customer first gets
+    ``PRIORITY_FLOOR`` (one half) of its proportional fill ``min(1, x_k / D_k)``; what is left
+    goes to the classes in order. (Strict priority, and putting all household demand first,
+    starve the production chains that the first classes themselves depend on, packaging for
+    food for one, and output spirals to zero on the default economy.)
     Latent demand takes what remains. Accounting: ``delivered = produced - change in G``.
     """
     net, dt = ctx.world.network, ctx.rates.dt
@@ -206,23 +283,27 @@ def delivery(state: State, ctx: StepContext) -> None:
 def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarray]:
     """Serve demand class by class in priority order; return (pair fill, served per firm)."""
     net, dt = ctx.world.network, ctx.rates.dt
-    n_classes = 3
-    by_class = np.empty((n_classes, state.output.size))
+    n_classes, n = 3, state.output.size
+    if ctx.link_key.size != net.n_links:
+        ctx.link_key = ctx.pair_class[net.link_pair] * n + net.link_supplier  # (class, supplier) of each link
+    ordered = state.orders[net.link_pair] * net.link_share / dt
+    by_class = np.bincount(ctx.link_key, weights=ordered, minlength=n_classes * n).reshape(n_classes, n)
+    # Households' purchases fall in the class of the product; exports come last.
+    product_class = ctx.world.firm_class
     for c in range(n_classes):
-        by_class[c] = net.supplier_of_pair @ np.where(ctx.pair_class == c, state.orders, 0.0) / dt
-    by_class[0] += ctx.final_domestic
+        by_class[c] += np.where(product_class == c, ctx.final_domestic, 0.0)
     by_class[2] += ctx.final_export
-    remaining = state.output.copy()
+    total = by_class.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        floor = PRIORITY_FLOOR * np.where(total > 0, np.minimum(1.0, state.output / total), 1.0)
+    remaining = np.maximum(0.0, state.output - floor * total)
     fills = np.ones_like(by_class)
     for c in ctx.priority_rank:
-        take = np.minimum(remaining, by_class[c])
+        take = np.minimum(remaining, (1.0 - floor) * by_class[c])
         with np.errstate(divide="ignore", invalid="ignore"):
-            fills[c] = np.where(by_class[c] > 0, take / by_class[c], 1.0)
+            fills[c] = np.where(by_class[c] > 0, floor + take / by_class[c], 1.0)
         remaining -= take
-    share = np.zeros(net.n_pairs)
-    for c in range(n_classes):
-        in_class = ctx.pair_class == c
-        share[in_class] = (net.pair_of_supplier @ fills[c])[in_class]
+    share = np.bincount(net.link_pair, weights=fills.reshape(-1)[ctx.link_key] * net.link_share, minlength=net.n_pairs)
     served = (fills * by_class).sum(axis=0)
     return share, served
 
@@ -239,9 +320,9 @@ def inventories(state: State, ctx: StepContext) -> None:
     net, r = ctx.world.network, ctx.rates
     stock = state.stock + state.received - state.used
     scale = float(np.max(state.used, initial=1.0))
-    check("inventories", "stock", stock, scale)
+    check("inventories", "stock", stock, scale, firm_of=ctx.world.network.pair_buyer)
     state.stock = np.maximum(stock, 0.0)
-    use = net.pair_coef * state.desired[net.pair_buyer] * r.dt
+    use = state.pair_coef * state.desired[net.pair_buyer] * r.dt
     target = (ctx.world.pair_inventory_months / r.dt + 1.0) * use
     state.orders = np.maximum(0.0, use + (target - state.stock) / r.restore_steps)
 
@@ -254,8 +335,11 @@ def capacity(state: State, ctx: StepContext) -> None:
       when below it (Hallegatte 2008 for the recovery-toward-target form);
     - hysteresis: after ``L`` months in a row below ``theta K_op``,
       ``K_op <- K_op - epsilon (K_op - x)`` (Blanchard and Summers 1986 on persistence);
-    - investment: ``iota max(0, E - K_inst) (1 - brake * high_uncertainty)`` ordered now arrives
-      after ``G`` steps (time-to-build, Kydland and Prescott 1982);
+    - investment: ``iota max(0, E - K_inst) (1 - brake * high_uncertainty * (1 - g))`` ordered
+      now arrives after ``G`` steps (time-to-build, Kydland and Prescott 1982); ``g`` is the
+      market-guarantee share;
+    - capacity built by policy (guided investment, missing-link projects) arrives in installed
+      and operable capacity, with its market in latent demand (:mod:`sim.policy`);
     - depreciation ``delta K_inst`` of capacity used below the maintenance utilisation.
     """
     r, world = ctx.rates, ctx.world
@@ -278,7 +362,10 @@ def capacity(state: State, ctx: StepContext) -> None:
     )
     slot = state.step % state.pipeline.shape[0]
     state.installed = state.installed + state.pipeline[slot]
+    _policy_capacity(state, ctx)
     brake = 1.0 - r.uncertainty_brake * float(ctx.uncertainty_high)
+    if ctx.guarantee is not None and ctx.uncertainty_high:
+        brake = 1.0 - r.uncertainty_brake * (1.0 - ctx.guarantee)
     state.pipeline[slot] = r.investment * np.maximum(0.0, state.expected_demand - state.installed) * brake
     unused = state.output < r.maintenance_utilisation * state.installed
     state.installed = state.installed * np.where(unused, 1.0 - r.depreciation, 1.0)
@@ -286,6 +373,20 @@ def capacity(state: State, ctx: StepContext) -> None:
     scale = float(np.max(state.installed, initial=1.0))
     check("capacity", "installed", state.installed, scale)
     check("capacity", "operable", state.operable, scale)
+
+
+def _policy_capacity(state: State, ctx: StepContext) -> None:
+    """Capacity and markets built by policy arriving this step, spread over a cell's firms by size."""
+    policy = ctx.policy
+    if policy.new_capacity is None:
+        return
+    t, firms = state.step, ctx.world.firms
+    if policy.new_capacity[t].any():
+        added = policy.new_capacity[t][firms.cell] * firms.weight
+        state.installed = state.installed + added
+        state.operable = state.operable + added
+    if policy.new_latent[t].any():
+        state.new_latent = state.new_latent + policy.new_latent[t][firms.cell] * firms.weight
 
 
 def labour(state: State, ctx: StepContext) -> None:

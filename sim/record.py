@@ -32,7 +32,12 @@ CELL_COLUMNS = (
     "latent_demand_served",
     "input_stock",
     *[f"limited_by_{name}" for name in LIMIT_NAMES],
+    "energy_availability",
+    "import_availability",
+    "productivity",
+    "uncertainty_high",
 )
+LIMIT_START = CELL_COLUMNS.index(f"limited_by_{LIMIT_NAMES[0]}")
 FIRM_COLUMNS = (
     "output",
     "installed_capacity",
@@ -100,14 +105,19 @@ class Recorder:
             state.latent_served,
             self._stock_by_firm(state),
             *limits,
+            # Means over the cell's firms weighted by size (weights sum to one in a cell).
+            state.energy * world.firms.weight,
+            state.import_availability * world.firms.weight,
+            state.productivity * world.firms.weight,
         ]
         row = self.cells[state.step]
         for k, values in enumerate(columns):
             row[:, k] = np.bincount(cell, weights=values, minlength=n_cells)
-        n_limits = len(LIMIT_NAMES)
+        row[:, len(columns)] = float(state.uncertainty_high)
+        limits_at = slice(LIMIT_START, LIMIT_START + len(LIMIT_NAMES))
         totals = row[:, 0]
         with np.errstate(divide="ignore", invalid="ignore"):
-            row[:, -n_limits:] = np.where(totals[:, None] > 0, row[:, -n_limits:] / totals[:, None], 0.0)
+            row[:, limits_at] = np.where(totals[:, None] > 0, row[:, limits_at] / totals[:, None], 0.0)
         if self.firm_rows is not None:
             self.firm_rows[state.step] = np.column_stack(
                 [

@@ -133,7 +133,7 @@ def manifest(scenario: Scenario, seed: object, wall_time: float) -> dict:
     """Provenance of a run."""
     return {
         "scenario": scenario.model_dump(mode="json"),
-        "scenario_file": scenario.path,
+        "scenario_file": str(Path(scenario.path).resolve()) if scenario.path else None,
         "seed": seed_record(seed),
         "growthsim": package_version(),
         "git_commit": git_commit(),

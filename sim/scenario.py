@@ -19,29 +19,47 @@ A scenario is a TOML file::
 
     [stochastic]              # random shocks (all off by default)
     [policy]                  # levers
+    [imports]                 # how buyers replace imports they cannot get
     [parameters]              # behavioural parameters of the model (see sim.parameters)
 
-Unknown keys are errors. Every error becomes an :class:`~sim.errors.InputError` naming the file
-and the key.
+Shock kinds: ``demand``, ``capacity``, ``import``, ``energy``, ``fx``. Every key, its unit, default
+and range is listed in ``docs/scenarios.md``. Unknown keys are errors. Every error becomes an
+:class:`~sim.errors.InputError` naming the file and the key.
 """
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from sim.economy import Economy, resolve_data_dir
 from sim.errors import InputError
 from sim.parameters import ModelParameters
-
-
-class Strict(BaseModel):
-    """Base of every scenario table: unknown keys are rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from sim.policy_specs import (  # noqa: F401  (re-exported: the scenario's tables)
+    PRIORITY_CLASSES,
+    ImportSpec,
+    InvestmentGuidance,
+    MarketGuarantee,
+    MissingLinkProject,
+    PolicySpec,
+    RecoverySupport,
+    Window,
+)
+from sim.shock_specs import (  # noqa: F401
+    SHOCK_KINDS,
+    CapacityShock,
+    DemandShock,
+    EnergyShock,
+    FxShock,
+    ImportShock,
+    Shock,
+    ShockBase,
+    StochasticSpec,
+)
+from sim.spec_base import KeyedError, Strict
+from sim.tables import Column, check_codes, read_table
 
 
 class EconomySpec(Strict):
@@ -57,93 +75,7 @@ class EconomySpec(Strict):
     seed: int = Field(0, ge=0)
 
 
-class ShockBase(Strict):
-    """Fields shared by every shock.
-
-    Attributes:
-        sectors: Sector codes hit (default: all).
-        provinces: Province codes hit (default: all).
-        start: First month of the shock, 1-based.
-        end: Last month, inclusive (``None``: permanent).
-    """
-
-    sectors: list[str] | None = None
-    provinces: list[str] | None = None
-    start: int = Field(1, ge=1)
-    end: int | None = Field(None, ge=1)
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> ShockBase:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end ({self.end}) must not be before start ({self.start})")
-        return self
-
-
-class DemandShock(ShockBase):
-    """A relative change of final demand: ``f = f0 * (1 + change)`` while active.
-
-    Attributes:
-        change: Relative change, > -1 (e.g. 0.10 for +10%).
-        channel: ``"domestic"``, ``"export"`` or ``"all"`` final demand.
-    """
-
-    kind: Literal["demand"]
-    change: float = Field(gt=-1.0)
-    channel: Literal["domestic", "export", "all"] = "all"
-
-
-class CapacityShock(ShockBase):
-    """Loss of a fraction of installed capacity while active, then recovery.
-
-    Attributes:
-        loss: Fraction of installed capacity lost, in [0, 1].
-        recovery_months: Months over which the lost capacity comes back (linearly) after
-            ``end``; 0 means at once.
-    """
-
-    kind: Literal["capacity"]
-    loss: float = Field(ge=0.0, le=1.0)
-    recovery_months: float = Field(0.0, ge=0.0)
-
-
-Shock = Annotated[DemandShock | CapacityShock, Field(discriminator="kind")]
-SHOCK_KINDS = ("demand", "capacity")
-
-
-class StochasticSpec(Strict):
-    """``[stochastic]``: random shocks drawn from the run's generator (all off by default).
-
-    Attributes:
-        productivity_sigma: Standard deviation of the monthly AR(1) innovation of log firm
-            productivity.
-        productivity_rho: AR(1) persistence of log productivity.
-    """
-
-    productivity_sigma: float = Field(0.0, ge=0.0, le=1.0)
-    productivity_rho: float = Field(0.9, ge=0.0, lt=1.0)
-
-
-PRIORITY_CLASSES = ("needs", "sensitive", "other")
-
-
-class PolicySpec(Strict):
-    """``[policy]``: the ministry's levers.
-
-    Attributes:
-        rationing: How a short supplier shares its output: ``"proportional"`` to orders, or by
-            ``"priority"`` class.
-        priority_order: Order of the classes under priority rationing: ``needs`` (people's
-            needs, households' final demand), ``sensitive`` products, ``other``.
-    """
-
-    rationing: Literal["proportional", "priority"] = "proportional"
-    priority_order: list[Literal["needs", "sensitive", "other"]] = list(PRIORITY_CLASSES)
-
-    @model_validator(mode="after")
-    def _order_is_permutation(self) -> PolicySpec:
-        if sorted(self.priority_order) != sorted(PRIORITY_CLASSES):
-            raise ValueError(f"priority_order must list each of {', '.join(PRIORITY_CLASSES)} once")
-        return self
+TARGET_COLUMNS = ("province", "sector", "target")
 
 
 class Scenario(Strict):
@@ -157,7 +89,10 @@ class Scenario(Strict):
         shock: Scheduled shocks.
         stochastic: Random shocks.
         policy: Policy levers.
+        imports: Buyers' response to import shortfalls.
         parameters: Behavioural parameters of the model.
+        first_calendar_month: Calendar month (1..12) of simulated month 1, for seasonal shocks
+            (default 4: the default economy's history ends in March 2021).
         path: The file the scenario came from (``None`` when built in code).
     """
 
@@ -168,7 +103,9 @@ class Scenario(Strict):
     shock: list[Shock] = []
     stochastic: StochasticSpec = StochasticSpec()
     policy: PolicySpec = PolicySpec()
+    imports: ImportSpec = ImportSpec()
     parameters: ModelParameters = ModelParameters()
+    first_calendar_month: int = Field(4, ge=1, le=12)
     path: str | None = Field(None, exclude=True)
 
     @model_validator(mode="after")
@@ -177,11 +114,33 @@ class Scenario(Strict):
             for key in ("start", "end"):
                 month = getattr(shock, key)
                 if month is not None and month > self.horizon_months:
-                    raise _KeyError(
+                    raise KeyedError(
                         f"shock[{i}].{key}",
                         f"a month within the horizon (1..{self.horizon_months}), got {month}",
                     )
+        policy = self.policy
+        for table in ("recovery_support", "market_guarantee", "missing_link_projects", "investment_guidance"):
+            for i, item in enumerate(getattr(policy, table)):
+                for key in ("start", "end"):
+                    month = getattr(item, key, None)
+                    if month is not None and month > self.horizon_months:
+                        raise KeyedError(
+                            f"policy.{table}[{i}].{key}",
+                            f"a month within the horizon (1..{self.horizon_months}), got {month}",
+                        )
+        if self.targets_path is not None:
+            _check_targets_file(self.targets_path)
         return self
+
+    @property
+    def targets_path(self) -> Path | None:
+        """The user's target CSV, resolved against the scenario file (``None``: the ministry's)."""
+        if self.policy.targets == "ministry":
+            return None
+        path = Path(self.policy.targets)
+        if not path.is_absolute() and self.path:
+            path = Path(self.path).parent / path
+        return path
 
     @property
     def data_dir(self) -> Path:
@@ -197,16 +156,21 @@ class Scenario(Strict):
         """
         source = self.path or self.name
         known = {"sectors": set(economy.sector_codes), "provinces": set(economy.province_codes)}
-        for i, shock in enumerate(self.shock):
+        known["sector"], known["province"] = known["sectors"], known["provinces"]
+        tables = [(f"shock[{i}]", shock) for i, shock in enumerate(self.shock)]
+        for table in ("recovery_support", "market_guarantee", "missing_link_projects", "investment_guidance"):
+            tables += [(f"policy.{table}[{i}]", item) for i, item in enumerate(getattr(self.policy, table))]
+        for name, item in tables:
             for key, codes in known.items():
-                for code in getattr(shock, key) or []:
+                value = getattr(item, key, None)
+                for code in [value] if isinstance(value, str) else value or []:
                     if code not in codes:
-                        what = key[:-1]
-                        raise InputError(
-                            source,
-                            f"shock[{i}].{key}",
-                            f"a {what} code of the economy, got '{code}'",
-                        )
+                        what = key.rstrip("s")
+                        raise InputError(source, f"{name}.{key}", f"a {what} code of the economy, got '{code}'")
+        if self.targets_path is not None:
+            table = read_table(self.targets_path, TARGET_COLUMNS_SPEC, keys=["province", "sector"])
+            check_codes(self.targets_path, table, "province", economy.province_codes, "province")
+            check_codes(self.targets_path, table, "sector", economy.sector_codes, "sector")
 
     def with_changes(self, **changes: object) -> Scenario:
         """A copy with top-level fields replaced, validated again."""
@@ -215,13 +179,24 @@ class Scenario(Strict):
         return Scenario.model_validate({**data, "path": self.path})
 
 
-class _KeyError(ValueError):
-    """A validation error that knows its key (raised inside validators)."""
+TARGET_COLUMNS_SPEC = [
+    Column("province", "code"),
+    Column("sector", "code"),
+    Column("target", "number", low=-1.0),
+]
 
-    def __init__(self, key: str, expected: str) -> None:
-        self.key = key
-        self.expected = expected
-        super().__init__(f"{key}: {expected}")
+
+def _check_targets_file(path: Path) -> None:
+    """A user target file must exist and hold the columns ``province, sector, target``."""
+    if not path.is_file():
+        raise KeyedError("policy.targets", f"'ministry' or an existing CSV file, got '{path}'")
+    with path.open(encoding="utf-8") as handle:
+        header = [c.strip() for c in handle.readline().strip().split(",")]
+    missing = [c for c in TARGET_COLUMNS if c not in header]
+    if missing:
+        raise KeyedError(
+            "policy.targets", f"a CSV file with columns {', '.join(TARGET_COLUMNS)} (missing {missing[0]})"
+        )
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -261,7 +236,7 @@ def scenario_from_dict(data: dict, source: str | Path = "<scenario>") -> Scenari
 def _as_input_error(exc: ValidationError, source: str | Path) -> InputError:
     error = exc.errors()[0]
     ctx_error = error.get("ctx", {}).get("error")
-    if isinstance(ctx_error, _KeyError):
+    if isinstance(ctx_error, KeyedError):
         return InputError(source, ctx_error.key, ctx_error.expected)
     key = _format_loc(error["loc"])
     message = error["msg"]
@@ -271,6 +246,8 @@ def _as_input_error(exc: ValidationError, source: str | Path) -> InputError:
         message = f"kind must be one of {error['ctx']['expected_tags']}, got {error['ctx']['tag']!r}"
     elif error["type"] == "union_tag_not_found":
         message = "a 'kind' key"
+    elif error["type"] == "value_error":
+        message = message.removeprefix("Value error, ")
     elif "input" in error and error["type"] not in ("missing",):
         message = f"{message}, got {error['input']!r}"
     return InputError(source, key, message)
@@ -281,7 +258,7 @@ def _format_loc(loc: tuple) -> str:
     for item in loc:
         if isinstance(item, int):
             parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
-        elif parts and parts[-1].startswith("shock[") and item in SHOCK_KINDS:
+        elif parts and parts[-1].startswith("shock[") and item in SHOCK_KINDS and len(parts) == 1:
             continue  # the discriminator's branch name adds nothing for the user
         else:
             parts.append(str(item))

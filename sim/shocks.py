@@ -1,8 +1,20 @@
 """Scheduled shocks, compiled into per-step multipliers by cell (province x sector).
 
 Each shock kind has a compiler that multiplies its effect into one field of the
-:class:`ShockSchedule`. Cells are flat, ``cell = sector * P + province``; step ``t`` (1-based)
-falls in month ``ceil(t * dt)``.
+:class:`ShockSchedule`; overlapping shocks multiply. Cells are flat, ``cell = sector * P +
+province``; step ``t`` (1-based) falls in month ``ceil(t * dt)``, and month ``m`` in calendar month
+``(first_calendar_month - 1 + m - 1) mod 12 + 1``.
+
+=========  ==================  ==========================================================
+kind       field               multiplier while active
+=========  ==================  ==========================================================
+demand     demand_domestic,    ``1 + change`` (by ``channel``)
+           demand_export
+capacity   capacity            ``1 - loss``, back linearly over ``recovery_months``
+import     imports             ``availability``
+energy     energy              ``availability`` (only in ``season`` calendar months, if set)
+fx         imports             ``min(1, working_capital / (1 + pass_through (e_t - 1)))``
+=========  ==================  ==========================================================
 """
 
 from __future__ import annotations
@@ -13,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.economy import Economy
-from sim.scenario import CapacityShock, DemandShock, Scenario
+from sim.scenario import CapacityShock, DemandShock, EnergyShock, FxShock, ImportShock, Scenario
 
 
 @dataclass
@@ -25,8 +37,9 @@ class ShockSchedule:
         demand_export: Multiplier of export final demand, (T + 1, C).
         capacity: Share of installed capacity available, (T + 1, C).
         energy: Energy availability, (T + 1, C).
-        imports: Availability of imported inputs, (T + 1, C).
+        imports: Availability of imported inputs (import cuts times the currency limit), (T + 1, C).
         month: Month of each step, (T + 1,).
+        calendar: Calendar month (1..12) of each step, (T + 1,); 0 for row 0.
     """
 
     demand_domestic: np.ndarray
@@ -35,12 +48,14 @@ class ShockSchedule:
     energy: np.ndarray
     imports: np.ndarray
     month: np.ndarray
+    calendar: np.ndarray
 
     @classmethod
-    def neutral(cls, n_steps: int, n_cells: int, dt: float) -> ShockSchedule:
+    def neutral(cls, n_steps: int, n_cells: int, dt: float, first_calendar_month: int = 1) -> ShockSchedule:
         ones = np.ones((n_steps + 1, n_cells))
         month = np.ceil(np.arange(n_steps + 1) * dt - 1e-9).astype(np.int64)
-        return cls(ones.copy(), ones.copy(), ones.copy(), ones.copy(), ones.copy(), month)
+        calendar = np.where(month > 0, (first_calendar_month - 1 + month - 1) % 12 + 1, 0)
+        return cls(ones.copy(), ones.copy(), ones.copy(), ones.copy(), ones.copy(), month, calendar)
 
 
 def cell_mask(economy: Economy, sectors: list[str] | None, provinces: list[str] | None) -> np.ndarray:
@@ -60,7 +75,7 @@ def active_steps(month: np.ndarray, start: int, end: int | None) -> np.ndarray:
     return (month >= start) & (month <= last)
 
 
-def _demand(shock: DemandShock, schedule: ShockSchedule, mask: np.ndarray, dt: float) -> None:
+def _demand(shock: DemandShock, schedule: ShockSchedule, mask: np.ndarray, dt: float, economy: Economy) -> None:
     rows = active_steps(schedule.month, shock.start, shock.end)
     factor = 1.0 + shock.change
     if shock.channel in ("domestic", "all"):
@@ -69,7 +84,7 @@ def _demand(shock: DemandShock, schedule: ShockSchedule, mask: np.ndarray, dt: f
         schedule.demand_export[np.ix_(rows, mask)] *= factor
 
 
-def _capacity(shock: CapacityShock, schedule: ShockSchedule, mask: np.ndarray, dt: float) -> None:
+def _capacity(shock: CapacityShock, schedule: ShockSchedule, mask: np.ndarray, dt: float, economy: Economy) -> None:
     """Capacity available: ``1 - loss`` while active, then back linearly over the recovery time."""
     month = schedule.month
     factor = np.ones(month.size)
@@ -83,7 +98,49 @@ def _capacity(shock: CapacityShock, schedule: ShockSchedule, mask: np.ndarray, d
     schedule.capacity[:, mask] *= factor[:, None]
 
 
-COMPILERS: dict[str, Callable] = {"demand": _demand, "capacity": _capacity}
+def _import(shock: ImportShock, schedule: ShockSchedule, mask: np.ndarray, dt: float, economy: Economy) -> None:
+    """Imported inputs available to the buyers: ``alpha = availability`` while active."""
+    rows = active_steps(schedule.month, shock.start, shock.end)
+    schedule.imports[np.ix_(rows, mask)] *= shock.availability
+
+
+def _energy(shock: EnergyShock, schedule: ShockSchedule, mask: np.ndarray, dt: float, economy: Economy) -> None:
+    """Energy available: ``availability`` while active and, with a season, in its calendar months only."""
+    rows = active_steps(schedule.month, shock.start, shock.end)
+    if shock.season is not None:
+        rows &= np.isin(schedule.calendar, shock.season)
+    if shock.energy_intensive_only:
+        intensive = np.repeat(economy.tag("energy_intensive"), economy.n_provinces)  # flat cell = s * P + p
+        mask = mask & intensive
+    schedule.energy[np.ix_(rows, mask)] *= shock.availability
+
+
+def fx_import_share(shock: FxShock, month: np.ndarray) -> np.ndarray:
+    """Share of imported inputs firms can pay for in each step (1 where the shock is not active).
+
+    ``e_t = path[min(m - start, len(path) - 1)]``, ``p_t = 1 + pass_through (e_t - 1)``,
+    share ``= min(1, working_capital / p_t)``.
+    """
+    rows = active_steps(month, shock.start, shock.end)
+    path = np.asarray(shock.path, dtype=float)
+    rate = np.ones(month.size)
+    rate[rows] = path[np.clip(month[rows] - shock.start, 0, path.size - 1)]
+    price = 1.0 + shock.pass_through * (rate - 1.0)
+    return np.where(rows, np.minimum(1.0, shock.working_capital / price), 1.0)
+
+
+def _fx(shock: FxShock, schedule: ShockSchedule, mask: np.ndarray, dt: float, economy: Economy) -> None:
+    """Imported inputs affordable under the working-capital limit (see :func:`fx_import_share`)."""
+    schedule.imports[:, mask] *= fx_import_share(shock, schedule.month)[:, None]
+
+
+COMPILERS: dict[str, Callable] = {
+    "demand": _demand,
+    "capacity": _capacity,
+    "import": _import,
+    "energy": _energy,
+    "fx": _fx,
+}
 
 
 def compile_shocks(scenario: Scenario, economy: Economy, n_steps: int, dt: float) -> ShockSchedule:
@@ -91,15 +148,16 @@ def compile_shocks(scenario: Scenario, economy: Economy, n_steps: int, dt: float
 
     Args:
         scenario: The scenario.
-        economy: Its economy (for the cell layout).
+        economy: Its economy (for the cell layout and the ``energy_intensive`` tag).
         n_steps: Steps in the run.
         dt: Step length in months.
 
     Returns:
         The schedule; overlapping shocks multiply.
     """
-    schedule = ShockSchedule.neutral(n_steps, economy.n_provinces * economy.n_sectors, dt)
+    n_cells = economy.n_provinces * economy.n_sectors
+    schedule = ShockSchedule.neutral(n_steps, n_cells, dt, scenario.first_calendar_month)
     for shock in scenario.shock:
         mask = cell_mask(economy, shock.sectors, shock.provinces)
-        COMPILERS[shock.kind](shock, schedule, mask, dt)
+        COMPILERS[shock.kind](shock, schedule, mask, dt, economy)
     return schedule

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.stochastic import StochasticState
 from sim.world import World
 
 # What limits a firm's output this step (``State.limit``).
@@ -50,6 +51,11 @@ class State:
         orders: Orders of each pair placed for the next step (quantity).
         received: Deliveries received by each pair this step (quantity).
         used: Inputs used by each pair this step (quantity).
+        pair_coef: Domestic coefficient of each pair this step, ``a + (1 - alpha) phi m`` with
+            the imports moved to domestic suppliers (:mod:`sim.imports`), (P,).
+        substitution: Share ``phi`` of the import shortfall moved to domestic suppliers, by cell (C,).
+        new_latent: Latent demand added by policy (new plants' markets), per month, (N,).
+        random: State of the random shocks (regime, AR(1) states, outages).
         step: Steps done.
     """
 
@@ -79,11 +85,15 @@ class State:
     orders: np.ndarray
     received: np.ndarray
     used: np.ndarray
+    pair_coef: np.ndarray
+    substitution: np.ndarray
+    new_latent: np.ndarray
+    random: StochasticState
     step: int = 0
     extras: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def initial(cls, world: World, dt: float, gestation_steps: int) -> State:
+    def initial(cls, world: World, dt: float, gestation_steps: int, random: StochasticState | None = None) -> State:
         """The equilibrium state at month 0.
 
         Input stocks sit at their targets ``(n + dt) a x0`` (n inventory months beyond the
@@ -121,4 +131,13 @@ class State:
             orders=use.copy(),
             received=use.copy(),
             used=use.copy(),
+            pair_coef=net.pair_coef,
+            substitution=np.zeros(world.n_cells),
+            new_latent=np.zeros(n),
+            random=random or StochasticState(False, np.zeros(n), np.zeros(1), np.zeros(n)),
         )
+
+    @property
+    def uncertainty_high(self) -> bool:
+        """Whether the economy is in the high-uncertainty regime this step."""
+        return self.random.high

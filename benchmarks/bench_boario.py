@@ -1,0 +1,251 @@
+"""The engine against BoARIO (the ARIO model in Python) on one sector-level economy, one year.
+
+The economy: the default economy's 31 provinces x 28 sectors with one firm in every cell
+(868 industries). Its tables are the default ones with three changes so that both models start
+from the same equilibrium: no idle capacity (installed and peak output equal to current output),
+final demand in the 103 cells that have none in the default economy set to the smallest positive
+final demand of the sector (BoARIO needs positive output in every industry), and inventories of
+90 days restored over 60 days (BoARIO's defaults) on both sides. The engine's firm-level network
+(one firm a cell) gives the MRIO table: ``Z[k, b] = W[k, b] x0[b]``, ``Y`` the firm's final
+demand in its own province's column, all times 12 to make the yearly table BoARIO expects.
+
+The shock: 30% of the capacity of basic metals (24) and motor vehicles (29) in Tehran and
+Isfahan lost from day 31 (month 2) to day 91 (end of month 3), back linearly over 91 days
+(engine: ``[[shock]] kind = "capacity"``, ``recovery_months = 3``; BoARIO: an
+``EventKapitalRecover`` destroying 30% of those industries' capital at temporal unit 30 for 61
+days, ``recovery_tau = 91``). 365 daily steps on both sides (engine: ``step_months =
+1/30.4375``, ``horizon_months = 12``).
+
+Timed: BoARIO's ``Simulation`` set-up and ``loop()`` (its model built beforehand), against the
+engine's ``GrowthModel`` set-up and 365 ``step()`` calls with its records (world built
+beforehand), and, separately, the whole ``sim.run``, which also builds the long results table.
+
+Usage: ``python benchmarks/bench_boario.py [--repeats 3] [--engine-repeats 5]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sim  # noqa: E402
+from benchmarks.common import CAPACITY_SHOCK, print_machine, scenario_for  # noqa: E402
+from sim.export import write_economy  # noqa: E402
+
+DAYS_PER_MONTH = 30.4375
+INVENTORY_DAYS = 90
+RESTORE_DAYS = 60
+SHOCK_START_DAY = 30  # BoARIO temporal unit of engine step 31, the first step of month 2
+SHOCK_DAYS = 61  # engine steps 31..91 are months 2..3
+RECOVERY_DAYS = 91  # three months
+
+
+def sector_folder(folder: Path) -> Path:
+    """Write the one-firm-a-cell economy (see the module docstring)."""
+    economy = sim.load_economy("default")
+    economy.firm_counts[:] = 1
+    demand = economy.final_demand
+    smallest = np.where(demand > 0, demand, np.inf).min(axis=0)
+    economy.final_demand = np.where(demand > 0, demand, smallest[None, :])
+    economy.installed_ratio[:] = 1.0
+    economy.peak_ratio[:] = 1.0
+    economy.history = None
+    economy.sectors["inventory_months"] = INVENTORY_DAYS / DAYS_PER_MONTH
+    write_economy(economy, folder)
+    (folder / "output_history.csv").unlink(missing_ok=True)
+    return folder
+
+
+def engine_scenario(folder: Path):
+    return scenario_for(
+        folder,
+        horizon_months=12,
+        parameters={"step_months": 1 / DAYS_PER_MONTH, "inventory_restore_months": RESTORE_DAYS / DAYS_PER_MONTH},
+    )
+
+
+def mriot(world: sim.World):
+    """The pymrio IOSystem of the world's firm-level initial state (yearly flows)."""
+    import pymrio
+
+    economy = world.economy
+    regions = np.array(economy.province_codes)[world.firms.province]
+    sectors = np.array(economy.sector_codes)[world.firms.sector]
+    index = pd.MultiIndex.from_arrays([regions, sectors], names=["region", "sector"])
+    z = world.w.toarray() * world.output0[None, :] * 12.0
+    y = np.zeros((world.n_firms, economy.n_provinces))
+    y[np.arange(world.n_firms), world.firms.province] = world.final_demand * 12.0
+    columns = pd.MultiIndex.from_product([economy.province_codes, ["final demand"]], names=["region", "category"])
+    io = pymrio.IOSystem(
+        Z=pd.DataFrame(z, index=index, columns=index),
+        Y=pd.DataFrame(y, index=index, columns=columns),
+        unit=pd.DataFrame({"unit": ["billion rials"] * world.n_firms}, index=index),
+    )
+    io.calc_all()
+    return io
+
+
+def boario_model(io):
+    from boario.extended_models import ARIOPsiModel
+
+    return ARIOPsiModel(
+        io,
+        monetary_factor=1,
+        main_inv_dur=INVENTORY_DAYS,
+        inventory_restoration_tau=RESTORE_DAYS,
+        productive_capital_vector=io.x,
+    )
+
+
+def boario_year(io, out_dir: str) -> np.ndarray:
+    """Build BoARIO's model and run the shocked year; national production by day."""
+    from boario.event import from_series
+    from boario.simulation import Simulation
+
+    model = boario_model(io)
+    simulation = Simulation(model, n_temporal_units_to_sim=365, boario_output_dir=out_dir)
+    capital = pd.Series(model.productive_capital, index=model.industries)
+    hit = pd.MultiIndex.from_product([CAPACITY_SHOCK["provinces"], CAPACITY_SHOCK["sectors"]])
+    impact = pd.Series(CAPACITY_SHOCK["loss"] * capital.loc[hit].to_numpy(), index=hit.set_names(["region", "sector"]))
+    event = from_series(
+        impact,
+        event_type="recovery",
+        occurrence=SHOCK_START_DAY,
+        duration=SHOCK_DAYS,
+        recovery_tau=RECOVERY_DAYS,
+        event_monetary_factor=1,
+    )
+    simulation.add_event(event)
+    simulation.loop()
+    if simulation.n_temporal_units_simulated != 365 or simulation.has_crashed:
+        raise RuntimeError(f"BoARIO stopped after {simulation.n_temporal_units_simulated} days")
+    return simulation.production_realised.to_numpy().sum(axis=1)
+
+
+def engine_year(scenario, world: sim.World) -> np.ndarray:
+    """Step the engine's shocked year (world prebuilt); national output of steps 1..365.
+
+    This is the work BoARIO's ``Simulation.loop`` does: step the model and keep its records.
+    """
+    model = sim.GrowthModel(scenario, world, seed=0, agents=False)
+    try:
+        while model.running:
+            model.step()
+    finally:
+        model.release()
+    return model.recorder.cells[1:, :, 0].sum(axis=1)
+
+
+def engine_run_year(scenario) -> np.ndarray:
+    """The same year through ``sim.run``, which also builds the month x province x sector table."""
+    results = sim.run(scenario, seed=0)
+    return results.trajectories.groupby("month", sort=True)["output"].sum().to_numpy()[1:]
+
+
+def shape(path: np.ndarray) -> dict[str, float]:
+    """Loss path ``1 - X_t / X_0``: trough depth and day, total loss, recovery day."""
+    loss = 1.0 - path / path[0]
+    trough = int(np.argmax(loss))
+    after = np.flatnonzero(loss[trough:] < 0.001)
+    return {
+        "trough_pct": 100 * loss[trough],
+        "trough_day": trough + 1,
+        "total_loss_pct_of_year": 100 * loss.sum() / loss.size,
+        "recovered_day": trough + 1 + int(after[0]) if after.size else float("nan"),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="BoARIO runs (about 30-50 s each)")
+    parser.add_argument("--engine-repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    logging.getLogger("boario").setLevel(logging.ERROR)
+    print_machine()
+    with tempfile.TemporaryDirectory(prefix="growthsim-boario-") as tmp:
+        folder = sector_folder(Path(tmp) / "sector")
+        scenario = engine_scenario(folder)
+        started = time.perf_counter()
+        world = sim.world_for(scenario)
+        engine_build = time.perf_counter() - started
+        started = time.perf_counter()
+        io = mriot(world)
+        boario_model(io)
+        boario_build = time.perf_counter() - started
+
+        engine_times, run_times, boario_times, ratios, run_ratios = [], [], [], [], []
+        engine_path = boario_path = None
+        for _ in range(args.repeats):
+            rep, rep_run = [], []
+            for _ in range(args.engine_repeats):
+                started = time.perf_counter()
+                engine_path = engine_year(scenario, world)
+                rep.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                run_path = engine_run_year(scenario)
+                rep_run.append(time.perf_counter() - started)
+            np.testing.assert_allclose(run_path, engine_path, rtol=1e-12)
+            started = time.perf_counter()
+            boario_path = boario_year(io, str(Path(tmp) / "boario"))
+            b = time.perf_counter() - started
+            engine_times += rep
+            run_times += rep_run
+            boario_times.append(b)
+            ratios.append(b / statistics.median(rep))
+            run_ratios.append(b / statistics.median(rep_run))
+    e_shape, b_shape = shape(engine_path), shape(boario_path)
+    e_loss, b_loss = 1 - engine_path / engine_path[0], 1 - boario_path / boario_path[0]
+    corr = float(np.corrcoef(e_loss, b_loss)[0, 1])
+    result = {
+        "industries": world.n_firms,
+        "engine_year_s": statistics.median(engine_times),
+        "boario_year_s": statistics.median(boario_times),
+        "ratio": statistics.median(ratios),
+        "engine_run_year_s": statistics.median(run_times),
+        "run_ratio": statistics.median(run_ratios),
+        "engine_build_s": engine_build,
+        "boario_build_s": boario_build,
+        "correlation": corr,
+        "engine": e_shape,
+        "boario": b_shape,
+    }
+    print(f"BoARIO {_version('boario')} vs engine: {world.n_firms} industries x 365 daily steps, one capacity shock")
+    print(f"  engine model   {result['engine_year_s']:8.3f} s per simulated year (median of {len(engine_times)})")
+    print(f"  engine sim.run {result['engine_run_year_s']:8.3f} s (same year + the month x province x sector table)")
+    print(f"  BoARIO loop    {result['boario_year_s']:8.3f} s per simulated year (median of {len(boario_times)})")
+    print(
+        f"  speed-up {result['ratio']:6.0f} x model vs loop, {result['run_ratio']:.0f} x sim.run vs loop "
+        "(medians of per-repeat ratios)"
+    )
+    print(f"  builds (not timed above): engine world {engine_build:.2f} s; MRIO + BoARIO model {boario_build:.2f} s")
+    print("  national output loss 1 - X_t/X_0:")
+    print(f"    correlation of the two daily loss paths: {corr:.3f}")
+    for name, s in (("engine", e_shape), ("BoARIO", b_shape)):
+        print(
+            f"    {name:7s} trough {s['trough_pct']:.2f}% on day {s['trough_day']}, "
+            f"total loss {s['total_loss_pct_of_year']:.3f}% of the year's output, "
+            f"back within 0.1% on day {s['recovered_day']}"
+        )
+    return result
+
+
+def _version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
+if __name__ == "__main__":
+    main()
