@@ -103,7 +103,8 @@ def attainment_heatmap(sources: list[Source], labels: str = "en") -> Figure | No
     matrices = {s.label: q.attainment_matrix(s) for s in sources}
     if any(m is None for m in matrices.values()):
         return None
-    fig = new_figure(7.2 * len(sources), 8.2)
+    n_rows, n_cols = next(iter(matrices.values())).shape
+    fig = new_figure(max(4.0, 1.6 + 0.2 * n_cols) * len(sources) + 1.2, max(3.0, 1.2 + 0.23 * n_rows))
     axes = np.atleast_1d(fig.subplots(1, len(sources), sharey=True))
     cmap = mpl.colormaps["RdYlGn"].with_extremes(bad="#e6e6e6", under="#67001f", over="#00441b")
     norm = mpl.colors.TwoSlopeNorm(vmin=0.0, vcenter=1.0, vmax=2.0)
