@@ -155,5 +155,6 @@ def value_chain(sources: list[Source], labels: str = "en") -> Figure:
             data[level][source.label] = table
             what = "Sectors (value chains)" if level == "sector" else "Provinces"
             _held_bars(axes[row, s], table, names, f"{what}: {source.label}", xmax)
-    axes[0, 0].legend(fontsize=7, loc="lower right", title="held back by", title_fontsize=7)
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside upper center", ncols=len(HELD_BACK), fontsize=8, title="held back by")
     return Figure("value_chain", "Value-chain bottlenecks", to_png(fig), data)

@@ -176,11 +176,11 @@ def cell_table(source: Source) -> str:
             "sector": [f"{s} {sectors.get(s, '')}" for s in cells["sector"]],
             "held back by inputs and imports": cells["held"].to_numpy(),
             "share of its output": cells["held"].to_numpy() / cells["output"].to_numpy(),
-            "main limit": cells["main"].to_numpy(),
+            "largest limit overall": cells["main"].to_numpy(),
         }
     )
     formats = {"held back by inputs and imports": "{:,.0f}", "share of its output": "{:.0%}"}
-    table = table_html(frame, formats, text_columns=("province", "sector", "main limit"))
+    table = table_html(frame, formats, text_columns=("province", "sector", "largest limit overall"))
     return (
         f"<p>{html.escape(source.label)}: the cells whose output was held back most by inputs and imports "
         "(output of months 1..T in the economy's units, mean over runs):</p>" + table

@@ -21,7 +21,7 @@ folder (``growthsim run --out DIR``) is a batch of one. Either is read into a :c
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -69,7 +69,6 @@ class Source:
     mining: list[str]
     paired: bool
     failed: int = 0
-    notes: list[str] = field(default_factory=list)
 
     @property
     def runs(self) -> int:
@@ -85,11 +84,6 @@ class Source:
     def seeds(self) -> pd.Series:
         """Seed text by run."""
         return self.metrics.set_index("run")["seed"]
-
-    @property
-    def title(self) -> str:
-        """How the source is named in the report."""
-        return self.label
 
 
 def is_run_folder(path: Path) -> bool:
@@ -231,7 +225,7 @@ def _load_store(path: Path, name: str | None) -> Source:
     failed = int((failures["scenario"].astype(str) == name).sum()) if not failures.empty else 0
     provinces, sectors, mining = _economy(scenario)
     settings = manifest.get("settings", {})
-    source = Source(
+    return Source(
         label=name,
         kind="batch",
         path=path,
@@ -246,7 +240,6 @@ def _load_store(path: Path, name: str | None) -> Source:
         paired=bool(settings.get("paired", False)),
         failed=failed,
     )
-    return source
 
 
 def _store_cells(store, name: str) -> pd.DataFrame | None:
