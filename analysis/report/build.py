@@ -1,0 +1,189 @@
+"""Building a report: load the sources, draw the figures, assemble the page, write it safely.
+
+``make_report`` returns a :class:`Report` (the sources, every figure with its data, the page) and
+writes nothing; ``write_report`` writes ``OUT`` and the PNG files in ``OUT_STEM_files/`` beside it,
+through a temporary folder moved into place, so an interrupted write leaves the old report whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.report import compare, figures, maps, narrative
+from analysis.report import page as page_html
+from analysis.report.figure import Figure
+from analysis.report.source import Source, load_source, store_scenarios
+from sim.errors import InputError
+
+
+@dataclass
+class Report:
+    """A rendered report.
+
+    Attributes:
+        sources: The base source and, with a comparison, the compared one.
+        figures: Every figure drawn, in the order of the page.
+        html: The page.
+        differences: Paired differences of the headline metrics (comparison only).
+    """
+
+    sources: list[Source]
+    figures: list[Figure]
+    html: str
+    differences: object = None
+    missing: list[str] = field(default_factory=list)
+
+    def figure(self, name: str) -> Figure:
+        """The figure called ``name``."""
+        for fig in self.figures:
+            if fig.name == name:
+                return fig
+        raise KeyError(name)
+
+
+def resolve_compare(base_path: Path, other: str | Path, base: Source, pair: bool) -> Source:
+    """The compared source: a run folder or store, or another scenario of the base store."""
+    path = Path(other)
+    if path.is_dir():
+        if base.kind == "batch" and (path / "manifest.json").is_file() and base.label in _names_if_store(path):
+            return load_source(path, base.label)
+        return load_source(path, pair=pair)
+    if base.kind == "batch" and str(other) in store_scenarios(base_path):
+        return load_source(base_path, str(other))
+    raise InputError(other, "compare", "a run folder, a batch store, or another scenario of the base store")
+
+
+def _names_if_store(path: Path) -> list[str]:
+    from analysis.metrics.store import is_store
+
+    return store_scenarios(path) if is_store(path) else []
+
+
+def make_report(
+    source: str | Path,
+    *,
+    scenario: str | None = None,
+    compare_with: str | Path | None = None,
+    labels: str = "en",
+    pair: bool = True,
+) -> Report:
+    """Load the sources and render the report (nothing is written).
+
+    Args:
+        source: A run folder or a batch store.
+        scenario: For a store, the scenario to report (default: its first).
+        compare_with: A run folder, a store, or another scenario of ``source``'s store.
+        labels: Province names on the figures: ``"en"`` or ``"fa"`` (Persian).
+        pair: For run folders, rerun the shock-free pair for the growth decomposition.
+    """
+    if labels not in ("en", "fa"):
+        raise InputError("report", "labels", f"'en' or 'fa', got '{labels}'")
+    base = load_source(source, scenario, pair=pair)
+    sources = [base]
+    if compare_with is not None:
+        other = resolve_compare(Path(source), compare_with, base, pair)
+        if other.label == base.label:
+            other.label = f"{other.label} ({other.path.name})"
+        sources.append(other)
+    figs: list[Figure] = [
+        figures.fan_charts(sources),
+        maps.probability_map(sources, labels),
+        maps.idle_map(sources, labels),
+    ]
+    heat = maps.attainment_heatmap(sources, labels)
+    missing = [] if heat is not None else ["heatmap_attainment"]
+    figs += ([heat] if heat is not None else []) + [
+        figures.decomposition_bars(sources),
+        figures.volatility(sources),
+        figures.inclusiveness(sources, labels),
+        maps.value_chain(sources, labels),
+    ]
+    differences = None
+    if len(sources) == 2:
+        figs += [compare.difference_fan(*sources), compare.difference_map(*sources, labels)]
+        differences = compare.metric_differences(*sources)
+    report = Report(sources, figs, "", differences, missing)
+    report.html = assemble(report)
+    return report
+
+
+def assemble(report: Report) -> str:
+    """The page of a report."""
+    sources = report.sources
+    names = " vs ".join(s.label for s in sources)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    meta = f"growthsim report, {stamp}. Definitions of every measure: docs/metrics.md."
+    body = ['<section id="summary"><h2>Summary</h2>']
+    body.append(page_html.columns([narrative.describe_source(s) + narrative.headline(s) for s in sources]))
+    body.append("</section>")
+    by_name = {f.name: f for f in report.figures}
+    order = [
+        "fan_charts",
+        "map_probability",
+        "map_idle_recovered",
+        "heatmap_attainment",
+        "decomposition",
+        "volatility",
+        "inclusiveness",
+        "value_chain",
+    ]
+    for name in order:
+        if name in by_name:
+            extra = "".join(page_html.cell_table(s) for s in sources) if name == "value_chain" else ""
+            body.append(page_html.figure_section(by_name[name], sources, extra))
+        elif name == "heatmap_attainment":
+            body.append(
+                page_html.missing_section(
+                    "Attainment by province and sector", name, [narrative.heatmap_text(s) for s in sources]
+                )
+            )
+    if len(sources) == 2:
+        base, other = sources
+        body.append(f'<section id="comparison"><h2>{html.escape(other.label)} against {html.escape(base.label)}</h2>')
+        body.append(page_html.difference_table(report.differences, base.label, other.label))
+        body.append("</section>")
+        body.append(page_html.figure_section(by_name["difference_value_added"], sources))
+        growth_map = by_name["difference_map_growth"]
+        body.append(page_html.figure_section(growth_map, sources, page_html.province_differences(growth_map, base)))
+    body.append('<section id="provinces"><h2>Provinces</h2>')
+    body.extend(page_html.province_table(s) for s in sources)
+    body.append("</section>")
+    return page_html.document(f"growthsim report: {names}", meta, "\n".join(body))
+
+
+def files_dir(out: Path) -> Path:
+    """Where the PNG files go: ``OUT_STEM_files/`` beside the report."""
+    return out.with_name(f"{out.stem}_files")
+
+
+def write_report(report: Report, out: str | Path) -> Path:
+    """Write the page and its PNG files; the parent folder of ``out`` must exist.
+
+    Raises:
+        InputError: If the parent folder of ``out`` does not exist or ``out`` is a folder.
+    """
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise InputError(out, "out", "a file in an existing folder")
+    if out.is_dir():
+        raise InputError(out, "out", "a file name (this is a folder)")
+    pngs = files_dir(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        (tmp / "files").mkdir()
+        for fig in report.figures:
+            (tmp / "files" / f"{fig.name}.png").write_bytes(fig.png)
+        (tmp / "page.html").write_text(report.html, encoding="utf-8")
+        if pngs.exists():
+            shutil.rmtree(pngs)
+        os.replace(tmp / "files", pngs)
+        os.replace(tmp / "page.html", out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out

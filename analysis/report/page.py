@@ -1,0 +1,236 @@
+"""The HTML page: one self-contained file, figures embedded as base64 PNG, no external CSS or JS.
+
+The page is a fixed template (:data:`PAGE`) filled with sections; each section is a heading, a
+few sentences per source (:mod:`analysis.report.narrative`), the figure and a caption saying how
+to read it. Text and tables with Persian province names are marked ``lang="fa" dir="rtl"``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+import numpy as np
+import pandas as pd
+
+from analysis.report import narrative
+from analysis.report import quantities as q
+from analysis.report.figure import Figure
+from analysis.report.source import Source
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1200px; margin: 1.5em auto; padding: 0 1em;
+       color: #222; line-height: 1.45; }}
+h1 {{ font-size: 1.6em; margin-bottom: 0.2em; }}
+h2 {{ font-size: 1.25em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.8em; }}
+.meta {{ color: #666; font-size: 0.9em; }}
+.cols {{ display: flex; gap: 2em; }}
+.cols > div {{ flex: 1; }}
+figure {{ margin: 1em 0; }}
+figure img {{ max-width: 100%; height: auto; border: 1px solid #eee; }}
+figcaption {{ color: #555; font-size: 0.88em; }}
+table {{ border-collapse: collapse; font-size: 0.85em; margin: 0.8em 0; }}
+th, td {{ border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }}
+th {{ background: #f4f4f4; }}
+td.text, th.text {{ text-align: left; }}
+[lang="fa"] {{ font-family: "Vazirmatn", "DejaVu Sans", sans-serif; }}
+.note {{ background: #fff6dd; border-left: 4px solid #e0b000; padding: 0.4em 0.8em; }}
+</style>
+</head>
+<body>
+<h1>{heading}</h1>
+<p class="meta">{meta}</p>
+{body}
+</body>
+</html>
+"""
+
+CAPTIONS = {
+    "fan_charts": "Value added as an index (month 0 = 100). Shaded: the middle 50% and 90% of the runs; line: the "
+    "median run; dashed: the target path, the target's annual rate compounded month by month.",
+    "map_probability": "One tile a province, placed so that neighbours stay together. Colour and number: the share "
+    "of runs in which the province's value added grows at least at its target rate (the value-added-weighted mean "
+    "of its cells' targets).",
+    "map_idle_recovered": "Share of the province's idle capacity at month 0 (10-year peak minus output) that is in "
+    "use again at the last month, in the median run; negative where more capacity stands idle than at the start.",
+    "heatmap_attainment": "Each cell's growth divided by its target in the median run: 1 (yellow) is on target, "
+    "green above, red below (dark red: growth negative); grey cells have no firms or no positive target.",
+    "decomposition": "Growth of national value added split into idle capacity recovered (output regained up to the "
+    "10-year peak), new capacity (output beyond it) and exogenous movement (the run minus its shock-free pair); "
+    "shares of the gross movement, mean over runs, whiskers 5-95%.",
+    "volatility": "Left: year-on-year growth of national value added at every month from 12 on, pooled over runs. "
+    "Middle: each run's largest fall from a previous peak. Right: each run's longest spell more than 1% below the "
+    "reference path (its shock-free pair, or the running peak).",
+    "inclusiveness": "Theil T and Gini of value added per head across provinces (population-weighted), month by "
+    "month; right: each province's value added per head at month 0 against its annual growth in the median run, "
+    "with the least-squares line (a falling line means convergence).",
+    "value_chain": "Share of each sector's (province's) output of months 1..T made by firms whose binding limit "
+    "was an input from another sector, imported inputs, energy, or readiness (operable capacity); the twelve "
+    "held back most by inputs and imports. Dotted: the 10% line above which a value chain counts as a binding "
+    "bottleneck.",
+    "difference_value_added": "Run-by-run difference of the value-added index between the two scenarios for runs "
+    "that share a seed (common random numbers): median, middle 50% and 90% of the paired differences.",
+    "difference_map_growth": "Difference of each province's annual growth of value added, compared minus base, "
+    "in percentage points: the median of the run-by-run differences (runs sharing a seed).",
+}
+
+TEXT = {
+    "fan_charts": narrative.fan_text,
+    "map_probability": narrative.maps_text,
+    "map_idle_recovered": narrative.idle_text,
+    "heatmap_attainment": narrative.heatmap_text,
+    "decomposition": narrative.decomposition_text,
+    "volatility": narrative.volatility_text,
+    "inclusiveness": narrative.inclusiveness_text,
+    "value_chain": narrative.value_chain_text,
+}
+
+
+def image(figure: Figure) -> str:
+    """An ``<img>`` with the PNG inline as a data URI."""
+    data = base64.b64encode(figure.png).decode("ascii")
+    alt = html.escape(figure.title)
+    return f'<img id="img-{figure.name}" alt="{alt}" src="data:image/png;base64,{data}">'
+
+
+def columns(parts: list[str]) -> str:
+    """Paragraphs of one source each, side by side when there are two."""
+    if len(parts) == 1:
+        return parts[0]
+    return '<div class="cols">' + "".join(f"<div>{p}</div>" for p in parts) + "</div>"
+
+
+def figure_section(figure: Figure, sources: list[Source], extra: str = "") -> str:
+    """Heading, text per source, notes, the figure and its caption."""
+    text = TEXT.get(figure.name)
+    body = columns([text(s) for s in sources]) if text else ""
+    notes = "".join(f'<p class="note">{html.escape(n)}.</p>' for n in figure.notes)
+    caption = html.escape(CAPTIONS.get(figure.name, ""))
+    return (
+        f'<section id="{figure.name}"><h2>{html.escape(figure.title)}</h2>{body}{notes}{extra}'
+        f"<figure>{image(figure)}<figcaption>{caption} "
+        f"(Also as <code>{html.escape(figure.name)}.png</code>.)</figcaption></figure></section>"
+    )
+
+
+def missing_section(title: str, anchor: str, paragraphs: list[str]) -> str:
+    """A section whose figure could not be drawn, saying why."""
+    return f'<section id="{anchor}"><h2>{html.escape(title)}</h2>{columns(paragraphs)}</section>'
+
+
+def table_html(frame: pd.DataFrame, formats: dict[str, str], text_columns: tuple[str, ...] = ()) -> str:
+    """A small table; ``formats`` maps columns to format strings; Persian columns are RTL."""
+    head = "".join(f'<th class="{"text" if c in text_columns else ""}">{html.escape(str(c))}</th>' for c in frame)
+    rows = []
+    for _, row in frame.iterrows():
+        cells = []
+        for column in frame.columns:
+            value = row[column]
+            if column in formats and isinstance(value, float | int | np.floating) and np.isfinite(value):
+                text = formats[column].format(value)
+            elif isinstance(value, float) and not np.isfinite(value):
+                text = "n/a"
+            else:
+                text = str(value)
+            attrs = ' class="text"' if column in text_columns else ""
+            if column == "نام":
+                attrs = ' class="text" lang="fa" dir="rtl"'
+            cells.append(f"<td{attrs}>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def province_table(source: Source) -> str:
+    """Per province: names (English and Persian), target, probability, idle capacity recovered."""
+    frame = pd.DataFrame(
+        {
+            "code": source.provinces.index,
+            "province": source.provinces["name"].to_numpy(),
+            "نام": source.provinces["name_fa"].to_numpy(),
+            "target": q.province_targets(source).reindex(source.provinces.index).to_numpy(),
+            "P(reach target)": q.province_probability(source).reindex(source.provinces.index).to_numpy(),
+            "idle recovered": q.idle_recovered(source).reindex(source.provinces.index).to_numpy(),
+        }
+    )
+    formats = {"target": "{:.1%}", "P(reach target)": "{:.0%}", "idle recovered": "{:.0%}"}
+    table = table_html(frame, formats, text_columns=("code", "province", "نام"))
+    return f"<details><summary>Provinces of {html.escape(source.label)}</summary>{table}</details>"
+
+
+def cell_table(source: Source) -> str:
+    """The cells whose output inputs and imports held back most."""
+    cells = q.cell_bottlenecks(source)
+    if cells is None:
+        return ""
+    names = source.provinces["name"].to_dict()
+    sectors = source.sectors["name"].to_dict()
+    frame = pd.DataFrame(
+        {
+            "province": [names.get(p, p) for p in cells["province"]],
+            "sector": [f"{s} {sectors.get(s, '')}" for s in cells["sector"]],
+            "held back by inputs and imports": cells["held"].to_numpy(),
+            "share of its output": cells["held"].to_numpy() / cells["output"].to_numpy(),
+            "largest limit overall": cells["main"].to_numpy(),
+        }
+    )
+    formats = {"held back by inputs and imports": "{:,.0f}", "share of its output": "{:.0%}"}
+    table = table_html(frame, formats, text_columns=("province", "sector", "largest limit overall"))
+    return (
+        f"<p>{html.escape(source.label)}: the cells whose output was held back most by inputs and imports "
+        "(output of months 1..T in the economy's units, mean over runs):</p>" + table
+    )
+
+
+def province_differences(figure: Figure, base: Source) -> str:
+    """Per province: paired growth difference (median, 5%, 95%) and probability difference with its error."""
+    growth, probability = figure.data["growth"], figure.data["probability"]
+    codes = list(base.provinces.index)
+    frame = pd.DataFrame(
+        {
+            "province": base.provinces["name"].to_numpy(),
+            "نام": base.provinces["name_fa"].to_numpy(),
+            "growth difference, median": 100 * growth["median"].reindex(codes).to_numpy(float),
+            "5%": 100 * growth["q0.05"].reindex(codes).to_numpy(float),
+            "95%": 100 * growth["q0.95"].reindex(codes).to_numpy(float),
+            "P(reach target) difference": probability["difference"].reindex(codes).to_numpy(float),
+            "std. error": probability["se"].reindex(codes).to_numpy(float),
+        }
+    )
+    formats = {c: "{:+.2f}" for c in ("growth difference, median", "5%", "95%")}
+    formats.update({"P(reach target) difference": "{:+.0%}", "std. error": "{:.0%}"})
+    table = table_html(frame, formats, text_columns=("province", "نام"))
+    return (
+        "<details><summary>By province: differences of annual growth (percentage points; median and 5-95% of "
+        "the paired runs) and of the probability of reaching the target</summary>" + table + "</details>"
+    )
+
+
+def difference_table(diff: pd.DataFrame, base: str, other: str) -> str:
+    """Paired differences of the headline metrics."""
+    frame = diff.reset_index(names="metric")
+    paired = bool(frame["paired"].all()) if len(frame) else False
+    frame = frame.drop(columns="paired").rename(
+        columns={"q0.05": "5%", "q0.5": "median", "q0.95": "95%", "positive": "share of runs > 0", "se": "std. error"}
+    )
+    formats = {c: "{:+.4f}" for c in ("mean", "std. error", "5%", "median", "95%")}
+    formats.update({"share of runs > 0": "{:.0%}", "n": "{:.0f}"})
+    how = (
+        "run by run over the runs that share a seed (common random numbers)"
+        if paired
+        else "as differences of means over independent runs (the sources share no seeds)"
+    )
+    return (
+        f"<p>{html.escape(other)} minus {html.escape(base)}, {how}. Growth and shares are fractions "
+        "(0.01 = one percentage point); recovery in months.</p>" + table_html(frame, formats, ("metric",))
+    )
+
+
+def document(title: str, meta: str, body: str) -> str:
+    """The whole document."""
+    return PAGE.format(title=html.escape(title), heading=html.escape(title), meta=meta, body=body)
