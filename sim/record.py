@@ -38,6 +38,7 @@ CELL_COLUMNS = (
     "uncertainty_high",
 )
 LIMIT_START = CELL_COLUMNS.index(f"limited_by_{LIMIT_NAMES[0]}")
+CELL_INDEX = {name: k for k, name in enumerate(CELL_COLUMNS)}
 FIRM_COLUMNS = (
     "output",
     "installed_capacity",
@@ -68,56 +69,80 @@ class Recorder:
         self.window_steps = max(1, round(WINDOW_MONTHS / dt))
         self.ring = np.zeros((self.window_steps, world.n_firms)) if n_steps > self.window_steps else None
         self.sim_max = np.zeros(world.n_firms)
+        # Firms are sorted by cell and pairs by buyer, so a cell's firms and its pairs are contiguous
+        # and sums by cell are reduceat over the cells that have firms (or pairs).
+        firms, n_cells = world.firms, world.n_cells
+        firm_count = np.diff(firms.cell_start)
+        self.filled = np.flatnonzero(firm_count > 0)
+        self.firm_starts = firms.cell_start[self.filled]
+        pair_start = np.searchsorted(world.network.pair_buyer, firms.cell_start)
+        self.with_pairs = np.flatnonzero(np.diff(pair_start) > 0)
+        self.pair_starts = pair_start[self.with_pairs]
+        self.limit_key = firms.cell * len(LIMIT_NAMES)
+        self.limit_bins = n_cells * len(LIMIT_NAMES)
 
     def update_peak(self, state: State) -> None:
-        """Roll the 10-year peak forward by one step (exact, see the module docstring)."""
+        """Roll the 10-year peak forward by one step (exact, see the module docstring).
+
+        With a ring buffer of the last W outputs (runs longer than the window), the maximum is
+        kept incrementally: the output leaving the window can only lower the maximum where it
+        was the maximum, and only those firms' windows are searched again.
+        """
         world = self.world
         month = min(int(np.ceil(state.step * self.dt - 1e-9)), world.history_peak.shape[1] - 1)
         pre = world.output0 * world.history_peak[world.firms.cell, month]
         if self.ring is None:
-            self.sim_max = np.maximum(self.sim_max, state.output)
+            np.maximum(self.sim_max, state.output, out=self.sim_max)
         else:
-            self.ring[state.step % self.window_steps] = state.output
-            filled = min(state.step, self.window_steps)
-            self.sim_max = self.ring[:filled].max(axis=0) if filled < self.window_steps else self.ring.max(axis=0)
+            slot = state.step % self.window_steps
+            stale = self.ring[slot] >= self.sim_max  # the output leaving the window was the maximum
+            self.ring[slot] = state.output
+            np.maximum(self.sim_max, state.output, out=self.sim_max)
+            if stale.any():
+                self.sim_max[stale] = self.ring[:, stale].max(axis=0)
         state.peak = np.maximum(pre, self.sim_max)
 
-    def _stock_by_firm(self, state: State) -> np.ndarray:
-        """Input stocks summed over each firm's pairs."""
-        return np.bincount(self.world.network.pair_buyer, weights=state.stock, minlength=self.world.n_firms)
+    def _by_cell(self, values: np.ndarray) -> np.ndarray:
+        """Sum of a firm array over each cell, (C,)."""
+        out = np.zeros(self.world.n_cells)
+        out[self.filled] = np.add.reduceat(values, self.firm_starts)
+        return out
 
     def record(self, state: State) -> None:
         """Store the aggregates of the current state at row ``state.step``."""
         world = self.world
-        cell, n_cells = world.firms.cell, world.n_cells
         out = state.output
-        limits = [np.where(state.limit == k, out, 0.0) for k in range(len(LIMIT_NAMES))]
-        columns = [
-            out,
-            out * world.value_added_share,
-            state.installed * state.capacity_factor,
-            state.operable,
-            state.peak,
-            np.maximum(0.0, state.peak - out),
-            state.employment,
-            state.final_demand,
-            state.unmet,
-            state.latent_served,
-            self._stock_by_firm(state),
-            *limits,
-            # Means over the cell's firms weighted by size (weights sum to one in a cell).
-            state.energy * world.firms.weight,
-            state.import_availability * world.firms.weight,
-            state.productivity * world.firms.weight,
-        ]
+        weight = world.firms.weight
         row = self.cells[state.step]
-        for k, values in enumerate(columns):
-            row[:, k] = np.bincount(cell, weights=values, minlength=n_cells)
-        row[:, len(columns)] = float(state.uncertainty_high)
-        limits_at = slice(LIMIT_START, LIMIT_START + len(LIMIT_NAMES))
-        totals = row[:, 0]
+        columns = {
+            "output": out,
+            "value_added": out * world.value_added_share,
+            "installed_capacity": state.installed * state.capacity_factor,
+            "operable_capacity": state.operable,
+            "peak_output": state.peak,
+            "idle_capacity": np.maximum(0.0, state.peak - out),
+            "employment": state.employment,
+            "final_demand": state.final_demand,
+            "unmet_demand": state.unmet,
+            "latent_demand_served": state.latent_served,
+            # Means over the cell's firms weighted by size (weights sum to one in a cell).
+            "energy_availability": state.energy * weight,
+            "import_availability": state.import_availability * weight,
+            "productivity": state.productivity * weight,
+        }
+        filled = self.filled
+        for name, values in columns.items():
+            row[filled, CELL_INDEX[name]] = np.add.reduceat(values, self.firm_starts)
+        stock = row[:, CELL_INDEX["input_stock"]]
+        stock[:] = 0.0
+        if self.pair_starts.size:
+            stock[self.with_pairs] = np.add.reduceat(state.stock, self.pair_starts)
+        row[:, CELL_INDEX["uncertainty_high"]] = float(state.uncertainty_high)
+        by_limit = np.bincount(self.limit_key + state.limit, weights=out, minlength=self.limit_bins)
+        totals = row[:, :1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            row[:, limits_at] = np.where(totals[:, None] > 0, row[:, limits_at] / totals[:, None], 0.0)
+            shares = np.where(totals > 0, by_limit.reshape(-1, len(LIMIT_NAMES)) / totals, 0.0)
+        row[:, LIMIT_START : LIMIT_START + len(LIMIT_NAMES)] = shares
         if self.firm_rows is not None:
             self.firm_rows[state.step] = np.column_stack(
                 [
@@ -141,10 +166,10 @@ class Recorder:
         steps = self.cells.shape[0]
         month = np.arange(steps) * self.dt
         frame = pd.DataFrame(self.cells[:, cells, :].reshape(-1, len(CELL_COLUMNS)), columns=CELL_COLUMNS)
-        province = np.array(economy.province_codes)[cells % n_p]
-        sector = np.array(economy.sector_codes)[cells // n_p]
-        frame.insert(0, "sector", np.tile(sector, steps))
-        frame.insert(0, "province", np.tile(province, steps))
+        sector = pd.Categorical.from_codes(np.tile(cells // n_p, steps), categories=economy.sector_codes)
+        province = pd.Categorical.from_codes(np.tile(cells % n_p, steps), categories=economy.province_codes)
+        frame.insert(0, "sector", sector)
+        frame.insert(0, "province", province)
         frame.insert(0, "month", np.repeat(month, cells.size))
         if self.dt == 1.0:
             frame["month"] = frame["month"].astype(np.int64)
@@ -158,12 +183,11 @@ class Recorder:
         steps, n = self.firm_rows.shape[:2]
         frame = pd.DataFrame(self.firm_rows.reshape(-1, len(FIRM_COLUMNS)), columns=FIRM_COLUMNS)
         frame["limit"] = pd.Categorical.from_codes(frame["limit"].astype(np.int64), categories=list(LIMIT_NAMES))
-        frame.insert(0, "sector", np.tile(np.array(world.economy.sector_codes)[world.firms.sector], steps))
-        frame.insert(
-            0,
-            "province",
-            np.tile(np.array(world.economy.province_codes)[world.firms.province], steps),
-        )
+        economy = world.economy
+        sector = pd.Categorical.from_codes(np.tile(world.firms.sector, steps), categories=economy.sector_codes)
+        province = pd.Categorical.from_codes(np.tile(world.firms.province, steps), categories=economy.province_codes)
+        frame.insert(0, "sector", sector)
+        frame.insert(0, "province", province)
         frame.insert(0, "firm", np.tile(np.arange(n), steps))
         frame.insert(0, "month", np.repeat(np.arange(steps) * self.dt, n))
         return frame

@@ -114,7 +114,9 @@ def seed_record(seed: int | np.random.SeedSequence) -> object:
     return int(seed)
 
 
+@lru_cache(maxsize=1)
 def git_commit() -> str | None:
+    """The commit of the code's repository (looked up once a process: a batch does not spawn git per run)."""
     try:
         root = Path(__file__).resolve().parent.parent
         out = subprocess.run(
