@@ -11,8 +11,8 @@ import mesa
 import numpy as np
 
 from sim import phases
+from sim.context import StepContext, StepRates
 from sim.imports import import_structure
-from sim.phases import StepContext, StepRates
 from sim.policy import compile_policy
 from sim.record import Recorder
 from sim.scenario import PRIORITY_CLASSES, Scenario

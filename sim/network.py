@@ -180,12 +180,14 @@ def build_network(
     pair_sector = inputs_flat[input_offset[buyer_sector] + rank].astype(np.int64)
     pair_coef = a[pair_sector, buyer_sector]
     pair_critical = economy.critical[pair_sector, buyer_sector]
+    del rank, buyer_sector  # link-sized temporaries below are dropped as soon as used (memory at 1M firms)
 
     # Number of suppliers of each pair: 1 + Poisson, capped by the cap and the sector's firm count.
     firms_in_sector = economy.firm_counts.sum(axis=0)
     extra = rng.poisson(params.extra_suppliers_mean, size=pair_buyer.size)
     n_sup = np.minimum(1 + extra, np.minimum(params.max_suppliers, firms_in_sector[pair_sector]))
     link_pair = np.repeat(np.arange(pair_buyer.size), n_sup)
+    del extra, n_sup
 
     # Stage 1: supplier province by gravity, inverse-CDF over the P provinces.
     kernel = np.exp(-province_distances(economy) / params.distance_scale_km)  # (P, P)
@@ -200,6 +202,7 @@ def build_network(
     u = rng.random(link_pair.size)
     hit = np.searchsorted(flat, group + u, side="right")
     supplier_prov = np.clip(hit - group * n_p, 0, n_p - 1)
+    del link_buyer_prov, group, u, hit
 
     # Stage 2: the firm within cell (j, q), by size weight (weights sum to one per cell).
     cell = link_sector * n_p + supplier_prov
@@ -208,11 +211,13 @@ def build_network(
     base = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
     target = base + rng.random(link_pair.size) * (cum[stop - 1] - base)
     supplier = np.clip(np.searchsorted(cum, target, side="right"), start, stop - 1)
+    del link_sector, supplier_prov, base, target, start, stop
 
     # Shares of a pair's order: proportional to supplier size weight.
     size = firms.weight[supplier] * economy.firm_counts.T.reshape(-1)[cell]
     pair_total = np.bincount(link_pair, weights=size, minlength=pair_buyer.size)
     share = size / pair_total[link_pair]
+    del size, pair_total, cell
 
     n = firms.n
     supplier_of_pair = sp.csr_matrix((share, (supplier, link_pair)), shape=(n, pair_buyer.size))

@@ -148,6 +148,7 @@ def build_world(economy: Economy, params: ModelParameters, seed: int = 0) -> Wor
     peak0 = output0 * ratio_peak
     gap = peak0 - output0
     latent = params.latent_demand_share * np.maximum(0.0, gap - w @ gap)
+    del w  # rebuilt on demand (World.w); a step never reads it
 
     sectors = economy.sectors
     va = economy.value_added_share[firms.sector]
