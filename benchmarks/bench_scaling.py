@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
-from benchmarks.common import print_machine, scaled_folder, scenario_for  # noqa: E402
+from benchmarks.common import print_load_at_end, print_machine, scaled_folder, scenario_for  # noqa: E402
 
 DEFAULT_SIZES = (1_000, 13_000, 100_000, 1_000_000)
 
@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> dict:
     for workers, rate in rates.items():
         print(f"  {workers} worker{'s' if workers > 1 else ' '}: {rate:6.2f} runs/s ({60 * rate:5.0f} runs/min)")
     print(f"  speed-up at 2 workers: {rates[2] / rates[1]:.2f} x (on {os.cpu_count()} cores shared with other jobs)")
+    print_load_at_end()
     return {"scaling": rows, "batch": rates}
 
 

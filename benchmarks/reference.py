@@ -173,7 +173,7 @@ class ReferenceModel(mesa.Model):
                 float(net.pair_coef[p]),
                 float(economy.imported[j, s]) if movable else 0.0,
                 bool(net.pair_critical[p]),
-                float(world.pair_inventory_months[p]),
+                float(world.inventory_months[buyer.index]),
                 buyer.priority,
             )
             use = line.coef * buyer.output0 * dt

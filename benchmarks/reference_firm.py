@@ -94,7 +94,7 @@ class ReferenceFirm(mesa.Agent):
         self.customers: list[tuple[InputLine, float]] = []
         x0 = self.output0
         self.output = self.planned = self.desired = self.demand = self.delivered = x0
-        self.final_demand = float(world.final_demand[index])
+        self.final_demand = self.final_domestic0 + self.final_export0
         self.final_domestic, self.final_export = self.final_domestic0, self.final_export0
         self.latent = self.latent0
         self.new_latent = 0.0

@@ -74,6 +74,7 @@ class StepContext:
     base_coef_dt: np.ndarray = field(default_factory=lambda: np.zeros(0))
     stock_factor: np.ndarray = field(default_factory=lambda: np.zeros(0))
     class_links: sp.csr_matrix | None = None
+    pairs_from_suppliers: sp.csc_matrix | None = None
     product_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # Filled during a step.
     coef_dt: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -93,6 +94,7 @@ class StepContext:
           has pairs) serves ``reduceat`` over a firm's pairs;
         - ``base_coef_dt = a dt``, the divisor of the input bound (pairs exist only where ``a > 0``);
         - ``stock_factor = n / dt + 1``: input stock targets in steps of use, by firm;
+        - ``pairs_from_suppliers``: ``M^T`` (fill rates of suppliers to their customers' pairs);
         - ``class_links`` (priority rationing only): ``M`` with each entry moved to the row
           block of its pair's buyer's priority class, (3 N, P): row ``c N + k`` holds supplier
           ``k``'s customers of class ``c``; and ``product_slot``, the row of ``(class, firm)``
@@ -107,6 +109,7 @@ class StepContext:
         self.base_coef_dt = net.pair_coef * dt
         self.coef_dt = self.base_coef_dt
         self.stock_factor = world.inventory_months / dt + 1.0
+        self.pairs_from_suppliers = net.supplier_of_pair.T  # M^T as a CSC view of M's arrays (no copy)
         if self.rationing == "priority":
             m = net.supplier_of_pair.tocoo()
             rows = world.firm_class[net.pair_buyer[m.col]].astype(np.int64) * n + m.row

@@ -177,14 +177,14 @@ def delivery(state: State, ctx: StepContext) -> None:
     food for one, and output spirals to zero on the default economy.)
     Latent demand takes what remains. Accounting: ``delivered = produced - change in G``.
     """
-    net, dt = ctx.world.network, ctx.rates.dt
+    dt = ctx.rates.dt
     output, total = state.output, state.demand
     if ctx.rationing == "priority":
         received_share, served = _priority_fill(state, ctx)
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
             fill = np.where(total > 0, np.minimum(1.0, output / total), 1.0)
-        received_share = net.supplier_of_pair.T @ fill
+        received_share = ctx.pairs_from_suppliers @ fill
         served = fill * total
     received_share *= state.orders
     state.received = received_share

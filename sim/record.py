@@ -64,11 +64,14 @@ class Recorder:
         self.world = world
         self.dt = dt
         self.n_steps = n_steps
-        self.cells = np.zeros((n_steps + 1, world.n_cells, len(CELL_COLUMNS)))
+        # Column-major: one contiguous (steps, cells) plane per column, so the results table's
+        # columns are views of it (see ``cells`` for the (steps, cells, columns) view).
+        self.store = np.zeros((len(CELL_COLUMNS), n_steps + 1, world.n_cells))
         self.firm_rows = np.zeros((n_steps + 1, world.n_firms, len(FIRM_COLUMNS))) if firms else None
         self.window_steps = max(1, round(WINDOW_MONTHS / dt))
         self.ring = np.zeros((self.window_steps, world.n_firms)) if n_steps > self.window_steps else None
         self.sim_max = np.zeros(world.n_firms)
+        self.pre_month, self.pre = -1, np.zeros(world.n_firms)
         # Firms are sorted by cell and pairs by buyer, so a cell's firms and its pairs are contiguous
         # and sums by cell are reduceat over the cells that have firms (or pairs).
         firms, n_cells = world.firms, world.n_cells
@@ -80,6 +83,13 @@ class Recorder:
         self.pair_starts = pair_start[self.with_pairs]
         self.limit_key = firms.cell * len(LIMIT_NAMES)
         self.limit_bins = n_cells * len(LIMIT_NAMES)
+        self.all_filled = self.filled.size == n_cells
+        self.one_per_cell = bool((firm_count[self.filled] == 1).all())  # sector-level economies
+
+    @property
+    def cells(self) -> np.ndarray:
+        """The records as (steps, cells, columns) (a view), columns as in ``CELL_COLUMNS``."""
+        return self.store.transpose(1, 2, 0)
 
     def update_peak(self, state: State) -> None:
         """Roll the 10-year peak forward by one step (exact, see the module docstring).
@@ -90,7 +100,10 @@ class Recorder:
         """
         world = self.world
         month = min(int(np.ceil(state.step * self.dt - 1e-9)), world.history_peak.shape[1] - 1)
-        pre = world.output0 * world.history_peak[world.firms.cell, month]
+        if month != self.pre_month:  # the pre-run part changes once a month
+            self.pre_month = month
+            self.pre = world.output0 * world.history_peak[world.firms.cell, month]
+        pre = self.pre
         if self.ring is None:
             np.maximum(self.sim_max, state.output, out=self.sim_max)
         else:
@@ -102,18 +115,12 @@ class Recorder:
                 self.sim_max[stale] = self.ring[:, stale].max(axis=0)
         state.peak = np.maximum(pre, self.sim_max)
 
-    def _by_cell(self, values: np.ndarray) -> np.ndarray:
-        """Sum of a firm array over each cell, (C,)."""
-        out = np.zeros(self.world.n_cells)
-        out[self.filled] = np.add.reduceat(values, self.firm_starts)
-        return out
-
     def record(self, state: State) -> None:
         """Store the aggregates of the current state at row ``state.step``."""
         world = self.world
         out = state.output
         weight = world.firms.weight
-        row = self.cells[state.step]
+        t = state.step
         columns = {
             "output": out,
             "value_added": out * world.value_added_share,
@@ -130,19 +137,18 @@ class Recorder:
             "import_availability": state.import_availability * weight,
             "productivity": state.productivity * weight,
         }
-        filled = self.filled
+        cells = slice(None) if self.all_filled else self.filled
         for name, values in columns.items():
-            row[filled, CELL_INDEX[name]] = np.add.reduceat(values, self.firm_starts)
-        stock = row[:, CELL_INDEX["input_stock"]]
-        stock[:] = 0.0
+            sums = values if self.one_per_cell else np.add.reduceat(values, self.firm_starts)
+            self.store[CELL_INDEX[name], t, cells] = sums
         if self.pair_starts.size:
-            stock[self.with_pairs] = np.add.reduceat(state.stock, self.pair_starts)
-        row[:, CELL_INDEX["uncertainty_high"]] = float(state.uncertainty_high)
+            self.store[CELL_INDEX["input_stock"], t, self.with_pairs] = np.add.reduceat(state.stock, self.pair_starts)
+        self.store[CELL_INDEX["uncertainty_high"], t] = float(state.uncertainty_high)
         by_limit = np.bincount(self.limit_key + state.limit, weights=out, minlength=self.limit_bins)
-        totals = row[:, :1]
+        totals = self.store[CELL_INDEX["output"], t]
         with np.errstate(divide="ignore", invalid="ignore"):
-            shares = np.where(totals > 0, by_limit.reshape(-1, len(LIMIT_NAMES)) / totals, 0.0)
-        row[:, LIMIT_START : LIMIT_START + len(LIMIT_NAMES)] = shares
+            shares = np.where(totals > 0, by_limit.reshape(-1, len(LIMIT_NAMES)).T / totals, 0.0)
+        self.store[LIMIT_START : LIMIT_START + len(LIMIT_NAMES), t] = shares
         if self.firm_rows is not None:
             self.firm_rows[state.step] = np.column_stack(
                 [
@@ -163,9 +169,11 @@ class Recorder:
         n_p = economy.n_provinces
         has_firms = economy.firm_counts.T.reshape(-1) > 0
         cells = np.flatnonzero(has_firms)
-        steps = self.cells.shape[0]
+        steps = self.store.shape[1]
         month = np.arange(steps) * self.dt
-        frame = pd.DataFrame(self.cells[:, cells, :].reshape(-1, len(CELL_COLUMNS)), columns=CELL_COLUMNS)
+        planes = self.store if has_firms.all() else self.store[:, :, cells]
+        # A (rows, columns) view whose transpose, the block pandas keeps, is contiguous by column.
+        frame = pd.DataFrame(planes.reshape(len(CELL_COLUMNS), -1).T, columns=list(CELL_COLUMNS), copy=False)
         sector = pd.Categorical.from_codes(np.tile(cells // n_p, steps), categories=economy.sector_codes)
         province = pd.Categorical.from_codes(np.tile(cells % n_p, steps), categories=economy.province_codes)
         frame.insert(0, "sector", sector)

@@ -34,7 +34,9 @@ NETWORK_KEYS = (
 )
 
 
+@lru_cache(maxsize=1)
 def package_version() -> str:
+    """growthsim's installed version (looked up once a process)."""
     try:
         return version("growthsim")
     except PackageNotFoundError:
