@@ -162,8 +162,14 @@ class Recorder:
                 ]
             )
 
-    def trajectories(self) -> pd.DataFrame:
-        """One row per month x province x sector (cells without firms left out)."""
+    def trajectories(self, copy: bool = True) -> pd.DataFrame:
+        """One row per month x province x sector (cells without firms left out).
+
+        Args:
+            copy: Give the table its own data. ``False`` lets it share the recorder's buffer when
+                every cell has firms (no copy at all): for a caller that steps no further and
+                takes the table once, as :func:`sim.run` does.
+        """
         world = self.world
         economy = world.economy
         n_p = economy.n_provinces
@@ -171,7 +177,8 @@ class Recorder:
         cells = np.flatnonzero(has_firms)
         steps = self.store.shape[1]
         month = np.arange(steps) * self.dt
-        planes = self.store if has_firms.all() else self.store[:, :, cells]
+        shared = has_firms.all() and not copy
+        planes = self.store if shared else self.store[:, :, cells]  # fancy indexing copies
         # A (rows, columns) view whose transpose, the block pandas keeps, is contiguous by column.
         frame = pd.DataFrame(planes.reshape(len(CELL_COLUMNS), -1).T, columns=list(CELL_COLUMNS), copy=False)
         sector = pd.Categorical.from_codes(np.tile(cells // n_p, steps), categories=economy.sector_codes)

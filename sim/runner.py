@@ -188,7 +188,7 @@ def run(
     return Results(
         scenario=scenario,
         seed=seed_record(seed),
-        trajectories=model.recorder.trajectories(),
+        trajectories=model.recorder.trajectories(copy=False),
         firms=model.recorder.firm_table(),
         wall_time=wall,
         manifest=manifest(scenario, seed, wall),

@@ -76,3 +76,23 @@ def test_rolling_peak_is_the_window_maximum_of_noisy_firms(tmp_path):
         window = output[max(1, t - 119) : t + 1].max(axis=0)
         np.testing.assert_allclose(peak[t], np.maximum(pre, window), rtol=1e-12, err_msg=f"month {t}")
     assert (peak[150] < output[1:].max(axis=0)).any()  # some firm's highest month left the window
+
+
+def test_trajectories_own_their_data_unless_asked_to_share(tmp_path):
+    """A table taken mid-run does not change as the model steps on, nor when another is edited."""
+    folder = write_folder(
+        tmp_path / "one", sectors=[sector("A")], coefficients=[], demand={("P1", "A"): 100.0}
+    )  # one firm in the only cell: the case where sharing the recorder's buffer is possible
+    sc = scenario(folder, horizon=3, shock=[{"kind": "demand", "start": 2, "change": 0.5}])
+    model = sim.GrowthModel(sc, sim.world_for(sc), seed=0, agents=False)
+    model.step()
+    early = model.recorder.trajectories()
+    while model.running:
+        model.step()
+    late, shared = model.recorder.trajectories(), model.recorder.trajectories(copy=False)
+    np.testing.assert_array_equal(early["final_demand"].to_numpy()[2:], 0.0)  # months 2-3 not yet run
+    assert late["final_demand"].iloc[3] == 150.0
+    late.loc[0, "output"] = -1.0
+    assert shared["output"].iloc[0] == 100.0
+    assert np.shares_memory(shared["output"].to_numpy(), model.recorder.store)
+    model.release()
