@@ -16,9 +16,16 @@ Isfahan lost from day 31 (month 2) to day 91 (end of month 3), back linearly ove
 days, ``recovery_tau = 91``). 365 daily steps on both sides (engine: ``step_months =
 1/30.4375``, ``horizon_months = 12``).
 
-Timed: BoARIO's ``Simulation`` set-up and ``loop()`` (its model built beforehand), against the
-engine's ``GrowthModel`` set-up and 365 ``step()`` calls with its records (world built
-beforehand), and, separately, the whole ``sim.run``, which also builds the long results table.
+Timed, world and MRIO table prepared beforehand on both sides (the economy's data):
+
+- *stepping*: BoARIO's ``Simulation`` set-up and ``loop()`` over its prebuilt ``ARIOPsiModel``,
+  against the engine's ``GrowthModel`` set-up and 365 ``step()`` calls with its records;
+- *whole run*: BoARIO's model built from the table, the ``Simulation``, ``loop()`` and its results
+  table (``production_realised``), against the engine's ``sim.run`` (model, steps, the month x
+  province x sector results table and the manifest).
+
+BoARIO's dense matrix products run on the BLAS thread pool (two threads on a two-core machine);
+the engine runs on one core. The stepping is also timed with BoARIO held to one BLAS thread.
 
 Usage: ``python benchmarks/bench_boario.py [--repeats 3] [--engine-repeats 5]``
 """
@@ -36,11 +43,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sim  # noqa: E402
-from benchmarks.common import CAPACITY_SHOCK, print_machine, scenario_for  # noqa: E402
+from benchmarks.common import CAPACITY_SHOCK, print_load_at_end, print_machine, scenario_for  # noqa: E402
 from sim.export import write_economy  # noqa: E402
 
 DAYS_PER_MONTH = 30.4375
@@ -108,12 +116,18 @@ def boario_model(io):
     )
 
 
-def boario_year(io, out_dir: str) -> np.ndarray:
-    """Build BoARIO's model and run the shocked year; national production by day."""
+def boario_year(io, out_dir: str, model=None) -> np.ndarray:
+    """Run the shocked year in BoARIO; national production by day.
+
+    With ``model`` given, the prebuilt model is stepped (*stepping*); without, the model is built
+    from the table first (*whole run*). Both read the results table ``production_realised`` at the
+    end (a copy of BoARIO's in-memory record, a few milliseconds).
+    """
     from boario.event import from_series
     from boario.simulation import Simulation
 
-    model = boario_model(io)
+    if model is None:
+        model = boario_model(io)
     simulation = Simulation(model, n_temporal_units_to_sim=365, boario_output_dir=out_dir)
     capital = pd.Series(model.productive_capital, index=model.industries)
     hit = pd.MultiIndex.from_product([CAPACITY_SHOCK["provinces"], CAPACITY_SHOCK["sectors"]])
@@ -172,6 +186,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--engine-repeats", type=int, default=5)
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
+    blas_threads = max((pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"), default=1)
     logging.getLogger("boario").setLevel(logging.ERROR)
     print_machine()
     with tempfile.TemporaryDirectory(prefix="growthsim-boario-") as tmp:
@@ -182,10 +197,14 @@ def main(argv: list[str] | None = None) -> dict:
         engine_build = time.perf_counter() - started
         started = time.perf_counter()
         io = mriot(world)
+        boario_table = time.perf_counter() - started
+        started = time.perf_counter()
         boario_model(io)
         boario_build = time.perf_counter() - started
+        engine_run_year(scenario)  # warm-up: imports, the git commit lookup (once a process)
 
-        engine_times, run_times, boario_times, ratios, run_ratios = [], [], [], [], []
+        times = {"engine": [], "engine_run": [], "boario": [], "boario_whole": [], "boario_1_thread": []}
+        ratios, ratios_1, run_ratios = [], [], []
         engine_path = boario_path = None
         for _ in range(args.repeats):
             rep, rep_run = [], []
@@ -197,39 +216,65 @@ def main(argv: list[str] | None = None) -> dict:
                 run_path = engine_run_year(scenario)
                 rep_run.append(time.perf_counter() - started)
             np.testing.assert_allclose(run_path, engine_path, rtol=1e-12)
+            model = boario_model(io)
             started = time.perf_counter()
-            boario_path = boario_year(io, str(Path(tmp) / "boario"))
+            boario_path = boario_year(io, str(Path(tmp) / "boario"), model)
             b = time.perf_counter() - started
-            engine_times += rep
-            run_times += rep_run
-            boario_times.append(b)
+            started = time.perf_counter()
+            whole_path = boario_year(io, str(Path(tmp) / "boario"))
+            b_whole = time.perf_counter() - started
+            np.testing.assert_allclose(whole_path, boario_path, rtol=1e-12)
+            times["engine"] += rep
+            times["engine_run"] += rep_run
+            times["boario"].append(b)
+            times["boario_whole"].append(b_whole)
+            model = boario_model(io)
+            with threadpool_limits(limits=1, user_api="blas"):
+                started = time.perf_counter()
+                boario_year(io, str(Path(tmp) / "boario"), model)
+                times["boario_1_thread"].append(time.perf_counter() - started)
+            ratios_1.append(times["boario_1_thread"][-1] / statistics.median(rep))
             ratios.append(b / statistics.median(rep))
-            run_ratios.append(b / statistics.median(rep_run))
+            run_ratios.append(b_whole / statistics.median(rep_run))
     e_shape, b_shape = shape(engine_path), shape(boario_path)
     e_loss, b_loss = 1 - engine_path / engine_path[0], 1 - boario_path / boario_path[0]
     corr = float(np.corrcoef(e_loss, b_loss)[0, 1])
     result = {
         "industries": world.n_firms,
-        "engine_year_s": statistics.median(engine_times),
-        "boario_year_s": statistics.median(boario_times),
+        "engine_year_s": statistics.median(times["engine"]),
+        "boario_year_s": statistics.median(times["boario"]),
         "ratio": statistics.median(ratios),
-        "engine_run_year_s": statistics.median(run_times),
+        "engine_run_year_s": statistics.median(times["engine_run"]),
+        "boario_whole_year_s": statistics.median(times["boario_whole"]),
+        "boario_1_thread_year_s": statistics.median(times["boario_1_thread"]),
+        "ratio_1_thread": statistics.median(ratios_1),
+        "blas_threads": blas_threads,
         "run_ratio": statistics.median(run_ratios),
         "engine_build_s": engine_build,
+        "boario_table_s": boario_table,
         "boario_build_s": boario_build,
         "correlation": corr,
         "engine": e_shape,
         "boario": b_shape,
     }
+    n_e, n_b = len(times["engine"]), len(times["boario"])
     print(f"BoARIO {_version('boario')} vs engine: {world.n_firms} industries x 365 daily steps, one capacity shock")
-    print(f"  engine model   {result['engine_year_s']:8.3f} s per simulated year (median of {len(engine_times)})")
-    print(f"  engine sim.run {result['engine_run_year_s']:8.3f} s (same year + the month x province x sector table)")
-    print(f"  BoARIO loop    {result['boario_year_s']:8.3f} s per simulated year (median of {len(boario_times)})")
+    print("  stepping (economy prebuilt; model set-up, 365 steps, in-memory records):")
+    print(f"    engine GrowthModel + step()  {result['engine_year_s']:8.3f} s (median of {n_e})")
+    print(f"    BoARIO Simulation + loop()   {result['boario_year_s']:8.3f} s (median of {n_b})")
+    print(f"    BoARIO, one BLAS thread      {result['boario_1_thread_year_s']:8.3f} s (median of {n_b})")
     print(
-        f"  speed-up {result['ratio']:6.0f} x model vs loop, {result['run_ratio']:.0f} x sim.run vs loop "
-        "(medians of per-repeat ratios)"
+        f"    speed-up {result['ratio']:6.0f} x against BoARIO's default {blas_threads} BLAS thread(s), "
+        f"{result['ratio_1_thread']:.0f} x against one thread (medians of per-repeat ratios)"
     )
-    print(f"  builds (not timed above): engine world {engine_build:.2f} s; MRIO + BoARIO model {boario_build:.2f} s")
+    print("  whole run (economy prebuilt; model built, 365 steps, results table):")
+    print(f"    engine sim.run               {result['engine_run_year_s']:8.3f} s (median of {n_e})")
+    print(f"    BoARIO model + loop + table  {result['boario_whole_year_s']:8.3f} s (median of {n_b})")
+    print(f"    speed-up {result['run_ratio']:6.0f} x (median of per-repeat ratios)")
+    print(
+        f"  not timed above: engine world from the data folder {engine_build:.2f} s; "
+        f"MRIO table for BoARIO {boario_table:.2f} s (BoARIO model alone {boario_build:.2f} s)"
+    )
     print("  national output loss 1 - X_t/X_0:")
     print(f"    correlation of the two daily loss paths: {corr:.3f}")
     for name, s in (("engine", e_shape), ("BoARIO", b_shape)):
@@ -238,6 +283,7 @@ def main(argv: list[str] | None = None) -> dict:
             f"total loss {s['total_loss_pct_of_year']:.3f}% of the year's output, "
             f"back within 0.1% on day {s['recovered_day']}"
         )
+    print_load_at_end()
     return result
 
 

@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sim  # noqa: E402
-from benchmarks.common import print_machine, scenario_for  # noqa: E402
+from benchmarks.common import print_load_at_end, print_machine, scenario_for  # noqa: E402
 from benchmarks.reference import ReferenceModel  # noqa: E402
 
 
@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"  reference  {res['reference_step_ms']:10.2f} ms/step (median; build {res['reference_build_s']:.1f} s)")
     print(f"  speed-up   {res['ratio']:10.0f} x (median of per-repeat ratios)")
     print(f"  agreement  max |x_ref - x_engine| / max x = {res['max_relative_output_difference']:.1e}")
+    print_load_at_end()
     return res
 
 

@@ -5,7 +5,7 @@ one) is written to a temporary data folder; each size runs in its own Python pro
 its peak memory is its own. The process builds the world, runs a few monthly steps with the
 benchmark's capacity shock (median step time), then measures the memory of one more step with
 ``tracemalloc`` (numpy reports its buffers to it): ``resident after build + tracemalloc peak of
-the step`` is the step's footprint; ``ru_maxrss`` is the whole process's peak, build included.
+the step`` is the step's footprint; ``VmHWM`` is the whole process's peak, build included.
 
 Batch: a ``spawn`` process pool (our own, over ``sim.run``; ``growthsim batch`` is not on this
 branch) runs 12-month runs of the default economy with distinct seeds at 1 and 2 workers; each
@@ -21,7 +21,6 @@ import argparse
 import json
 import multiprocessing as mp
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -34,16 +33,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
-from benchmarks.common import print_machine, scaled_folder, scenario_for  # noqa: E402
+from benchmarks.common import print_load_at_end, print_machine, scaled_folder, scenario_for  # noqa: E402
 
 DEFAULT_SIZES = (1_000, 13_000, 100_000, 1_000_000)
 
 
-def _rss_mb() -> float:
-    """Current resident set size of this process (MB), from /proc."""
+def _rss_mb(field: str = "VmRSS") -> float:
+    """Resident set size of this process (MB) from /proc: ``VmRSS`` now, ``VmHWM`` its peak.
+
+    ``VmHWM`` belongs to the process's own address space, unlike ``ru_maxrss``, which a
+    subprocess inherits from the parent that started it (so a size run from ``run_all.py``
+    would report the parent's peak).
+    """
     with open("/proc/self/status", encoding="ascii") as handle:
         for line in handle:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -80,7 +84,7 @@ def one_size(target: int, steps: int) -> dict:
             "rss_after_build_mb": rss_built,
             "step_peak_extra_mb": (peak - before) / 2**20,
             "step_footprint_mb": rss_built + (peak - before) / 2**20,
-            "process_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "process_peak_mb": _rss_mb("VmHWM"),
         }
 
 
@@ -166,6 +170,7 @@ def main(argv: list[str] | None = None) -> dict:
     for workers, rate in rates.items():
         print(f"  {workers} worker{'s' if workers > 1 else ' '}: {rate:6.2f} runs/s ({60 * rate:5.0f} runs/min)")
     print(f"  speed-up at 2 workers: {rates[2] / rates[1]:.2f} x (on {os.cpu_count()} cores shared with other jobs)")
+    print_load_at_end()
     return {"scaling": rows, "batch": rates}
 
 

@@ -63,10 +63,19 @@ def machine() -> dict[str, str]:
     }
 
 
+def load() -> str:
+    """The 1-, 5- and 15-minute load averages (runnable processes; the machine has ``nproc`` cores)."""
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def print_machine() -> None:
     info = machine()
     print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
-    print("note: the machine is shared with other jobs; figures are medians to damp their noise")
+    print(f"load average at start: {load()} (shared machine; figures are medians to damp other jobs' noise)")
+
+
+def print_load_at_end() -> None:
+    print(f"load average at end: {load()}")
 
 
 def scaled_folder(target_firms: int, folder: Path) -> Path:

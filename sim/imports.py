@@ -129,9 +129,12 @@ def import_bound(
     return np.minimum(bound_hard, bound_soft)
 
 
-def effective_coefficients(
-    structure: ImportStructure, pair_coef: np.ndarray, pair_cell: np.ndarray, alpha: np.ndarray, phi: np.ndarray
-) -> np.ndarray:
-    """Domestic coefficients with the substituted imports: ``a' = a + (1 - alpha) phi m``, (P,)."""
-    extra = ((1.0 - alpha) * phi)[pair_cell]
+def effective_coefficients(structure: ImportStructure, pair_coef: np.ndarray, extra: np.ndarray) -> np.ndarray:
+    """Domestic coefficients with the substituted imports: ``a' = a + (1 - alpha) phi m``, (P,).
+
+    Args:
+        structure: The import structure (``m`` of each pair whose import can move, 0 otherwise).
+        pair_coef: The data's domestic coefficients ``a``, (P,).
+        extra: ``(1 - alpha) phi`` of each pair's buyer cell, (P,).
+    """
     return pair_coef + extra * structure.pair_sub_m

@@ -11,8 +11,8 @@ import mesa
 import numpy as np
 
 from sim import phases
+from sim.context import StepContext, StepRates
 from sim.imports import import_structure
-from sim.phases import StepContext, StepRates
 from sim.policy import compile_policy
 from sim.record import Recorder
 from sim.scenario import PRIORITY_CLASSES, Scenario
@@ -162,9 +162,6 @@ class GrowthModel(mesa.Model):
         random = StochasticState.initial(st, world.n_firms, n_groups)
         self.state = State.initial(world, rates.dt, rates.gestation_steps, random)
         schedule = compile_shocks(scenario, world.economy, self.n_steps, rates.dt)
-        net = world.network
-        firm_first_pair = np.searchsorted(net.pair_buyer, np.arange(world.n_firms))
-        firm_has_pairs = np.bincount(net.pair_buyer, minlength=world.n_firms) > 0
         order = scenario.policy.priority_order
         imp = scenario.imports
         self.context = StepContext(
@@ -174,9 +171,6 @@ class GrowthModel(mesa.Model):
             rng=self.rng,
             rationing=scenario.policy.rationing,
             priority_rank=tuple(PRIORITY_CLASSES.index(name) for name in order),
-            pair_class=world.firm_class[net.pair_buyer],
-            firm_first_pair=firm_first_pair,
-            firm_has_pairs=firm_has_pairs,
             uncertainty_high=random.high,
             policy=compile_policy(scenario, world, schedule.month),
             random=StochasticRates.from_spec(st, rates.dt),
@@ -184,8 +178,7 @@ class GrowthModel(mesa.Model):
             import_structure=import_structure(world),
             substitution_share=imp.substitution_share,
             substitution_rate=min(1.0, rates.dt / imp.substitution_months),
-            pair_cell=world.firms.cell[net.pair_buyer],
-        )
+        ).prepare()
         self.recorder = Recorder(world, self.n_steps, rates.dt, firms=record_firms)
         self.recorder.record(self.state)
         if agents:

@@ -48,29 +48,26 @@ class NetworkParams:
 class SupplyNetwork:
     """Pairs (buyer firm, input sector) and links (pair, supplier firm) as arrays and matrices.
 
+    Only what a step reads is stored: ``M`` in CSR form serves both ``M O`` (orders to
+    suppliers) and ``M^T f`` (fill rates back to pairs, through the transposed CSC view). The
+    transpose in CSR form, the link arrays, the buyer indicator and the firm-level coefficient
+    matrix are derived on demand (for export, analysis and tests). Pairs are sorted by buyer, so
+    a firm's pairs are contiguous. A link is one (pair, supplier) entry of ``M``: a supplier drawn
+    twice for one pair is one link with the two shares summed.
+
     Attributes:
-        pair_buyer: Buyer firm of each pair, shape (P,).
-        pair_sector: Input sector of each pair, shape (P,).
+        pair_buyer: Buyer firm of each pair, int32, shape (P,).
+        pair_sector: Input sector of each pair, int16, shape (P,).
         pair_coef: ``a[j, s(b)]`` of each pair, shape (P,).
         pair_critical: Whether the input is critical for the buyer, shape (P,).
-        link_pair: Pair of each link, shape (E,).
-        link_supplier: Supplier firm of each link, shape (E,).
-        link_share: Share of the pair's order placed with this supplier, shape (E,).
         supplier_of_pair: Sparse (N, P): ``M[k, p]`` = share of pair p's order placed with k.
-        pair_of_supplier: ``M.T`` in CSR form, (P, N).
-        buyer_of_pair: Sparse (N, P) indicator: ``B[b, p] = 1`` when b is the buyer of p.
     """
 
     pair_buyer: np.ndarray
     pair_sector: np.ndarray
     pair_coef: np.ndarray
     pair_critical: np.ndarray
-    link_pair: np.ndarray
-    link_supplier: np.ndarray
-    link_share: np.ndarray
     supplier_of_pair: sp.csr_matrix
-    pair_of_supplier: sp.csr_matrix
-    buyer_of_pair: sp.csr_matrix
 
     @property
     def n_pairs(self) -> int:
@@ -78,10 +75,44 @@ class SupplyNetwork:
 
     @property
     def n_links(self) -> int:
-        return int(self.link_pair.size)
+        """Number of (pair, supplier) links, ``nnz(M)``."""
+        return int(self.supplier_of_pair.nnz)
+
+    @property
+    def pair_of_supplier(self) -> sp.csr_matrix:
+        """``M^T`` in CSR form, (P, N), built on demand (rows: pairs; columns: suppliers, sorted)."""
+        return self.supplier_of_pair.T.tocsr()
+
+    @property
+    def link_pair(self) -> np.ndarray:
+        """Pair of each link, sorted, (E,) (derived from ``M``)."""
+        return self.links()[0]
+
+    @property
+    def link_supplier(self) -> np.ndarray:
+        """Supplier firm of each link, in ``link_pair`` order, (E,)."""
+        return self.links()[1]
+
+    @property
+    def link_share(self) -> np.ndarray:
+        """Share of the pair's order placed with the link's supplier, in ``link_pair`` order, (E,)."""
+        return self.links()[2]
+
+    def links(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(pair, supplier, share)`` of every link, sorted by pair then supplier (built on demand)."""
+        mt = self.pair_of_supplier
+        pair = np.repeat(np.arange(self.n_pairs, dtype=np.int64), np.diff(mt.indptr))
+        return pair, mt.indices.astype(np.int64), mt.data
+
+    @property
+    def buyer_of_pair(self) -> sp.csr_matrix:
+        """Sparse (N, P) indicator: ``B[b, p] = 1`` when b is the buyer of p (built on demand)."""
+        n_firms = self.supplier_of_pair.shape[0]
+        pairs = np.arange(self.n_pairs)
+        return sp.csr_matrix((np.ones(self.n_pairs), (self.pair_buyer, pairs)), shape=(n_firms, self.n_pairs))
 
     def firm_coefficients(self) -> sp.csr_matrix:
-        """``W = M diag(a_p) B^T``: input from firm k per unit output of firm b, (N, N)."""
+        """``W = M diag(a_p) B^T``: input from firm k per unit output of firm b, (N, N) (built on demand)."""
         return (self.supplier_of_pair @ sp.diags(self.pair_coef) @ self.buyer_of_pair.T).tocsr()
 
     def to_networkx(self, firms: Firms, economy: Economy, output: np.ndarray | None = None) -> nx.DiGraph:
@@ -149,12 +180,14 @@ def build_network(
     pair_sector = inputs_flat[input_offset[buyer_sector] + rank].astype(np.int64)
     pair_coef = a[pair_sector, buyer_sector]
     pair_critical = economy.critical[pair_sector, buyer_sector]
+    del rank, buyer_sector  # link-sized temporaries below are dropped as soon as used (memory at 1M firms)
 
     # Number of suppliers of each pair: 1 + Poisson, capped by the cap and the sector's firm count.
     firms_in_sector = economy.firm_counts.sum(axis=0)
     extra = rng.poisson(params.extra_suppliers_mean, size=pair_buyer.size)
     n_sup = np.minimum(1 + extra, np.minimum(params.max_suppliers, firms_in_sector[pair_sector]))
     link_pair = np.repeat(np.arange(pair_buyer.size), n_sup)
+    del extra, n_sup
 
     # Stage 1: supplier province by gravity, inverse-CDF over the P provinces.
     kernel = np.exp(-province_distances(economy) / params.distance_scale_km)  # (P, P)
@@ -169,6 +202,7 @@ def build_network(
     u = rng.random(link_pair.size)
     hit = np.searchsorted(flat, group + u, side="right")
     supplier_prov = np.clip(hit - group * n_p, 0, n_p - 1)
+    del link_buyer_prov, group, u, hit
 
     # Stage 2: the firm within cell (j, q), by size weight (weights sum to one per cell).
     cell = link_sector * n_p + supplier_prov
@@ -177,28 +211,21 @@ def build_network(
     base = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
     target = base + rng.random(link_pair.size) * (cum[stop - 1] - base)
     supplier = np.clip(np.searchsorted(cum, target, side="right"), start, stop - 1)
+    del link_sector, supplier_prov, base, target, start, stop
 
     # Shares of a pair's order: proportional to supplier size weight.
     size = firms.weight[supplier] * economy.firm_counts.T.reshape(-1)[cell]
     pair_total = np.bincount(link_pair, weights=size, minlength=pair_buyer.size)
     share = size / pair_total[link_pair]
+    del size, pair_total, cell
 
     n = firms.n
     supplier_of_pair = sp.csr_matrix((share, (supplier, link_pair)), shape=(n, pair_buyer.size))
     supplier_of_pair.sum_duplicates()
-    buyer_of_pair = sp.csr_matrix(
-        (np.ones(pair_buyer.size), (pair_buyer, np.arange(pair_buyer.size))),
-        shape=(n, pair_buyer.size),
-    )
     return SupplyNetwork(
-        pair_buyer=pair_buyer,
-        pair_sector=pair_sector,
+        pair_buyer=pair_buyer.astype(np.int32),
+        pair_sector=pair_sector.astype(np.int16),
         pair_coef=pair_coef,
         pair_critical=pair_critical,
-        link_pair=link_pair,
-        link_supplier=supplier.astype(np.int64),
-        link_share=share,
         supplier_of_pair=supplier_of_pair,
-        pair_of_supplier=supplier_of_pair.T.tocsr(),
-        buyer_of_pair=buyer_of_pair,
     )

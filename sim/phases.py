@@ -12,14 +12,11 @@ the same role as BoARIO's ``psi``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from sim import imports, stochastic
+from sim.context import TOLERANCE, StepContext, StepRates, check, per_firm_min, to_pairs  # noqa: F401
 from sim.errors import AccountingError
-from sim.policy import PolicySchedule
-from sim.shocks import ShockSchedule
 from sim.state import (
     LIMIT_DEMAND,
     LIMIT_ENERGY,
@@ -28,92 +25,9 @@ from sim.state import (
     LIMIT_READINESS,
     State,
 )
-from sim.world import World
 
-TOLERANCE = 1e-9
 PRIORITY_FLOOR = 0.5
 """Under priority rationing, the share of its proportional fill every customer gets first."""
-
-
-@dataclass(frozen=True)
-class StepRates:
-    """Parameters converted to the step length (see ``ModelParameters``)."""
-
-    dt: float
-    restore_steps: float
-    recovery: float
-    erosion_threshold: float
-    erosion_after_months: float
-    erosion: float
-    depreciation: float
-    maintenance_utilisation: float
-    investment: float
-    gestation_steps: int
-    uncertainty_brake: float
-    smoothing: float
-    hiring: float
-    firing: float
-    productivity_sigma: float
-    productivity_rho: float
-
-
-@dataclass
-class StepContext:
-    """What the phases share besides the state: the world, rates, schedule, generator."""
-
-    world: World
-    rates: StepRates
-    schedule: ShockSchedule
-    rng: np.random.Generator
-    rationing: str = "proportional"
-    priority_rank: tuple[int, ...] = (0, 1, 2)
-    pair_class: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    firm_first_pair: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    firm_has_pairs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    recovery_boost: np.ndarray | None = None
-    uncertainty_high: bool = False
-    policy: PolicySchedule = field(default_factory=PolicySchedule)
-    random: stochastic.StochasticRates | None = None
-    random_group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    import_structure: imports.ImportStructure | None = None
-    substitution_share: float = 0.5
-    substitution_rate: float = 1.0
-    pair_cell: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    link_key: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    # Filled during a step.
-    guarantee: np.ndarray | None = None
-    import_hard: np.ndarray | None = None
-    import_soft: np.ndarray | None = None
-    final_domestic: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    final_export: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    intermediate: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    latent: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-
-def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0, firm_of: np.ndarray | None = None) -> None:
-    """Raise :class:`AccountingError` if ``values`` has a NaN/inf or a value below ``-tol``.
-
-    Args:
-        phase: The phase being checked (named in the error).
-        name: The quantity checked.
-        values: Firm values, or pair values with ``firm_of`` mapping each pair to its firm.
-        scale: Scale of the values for the tolerance.
-        firm_of: Firm of each entry, when ``values`` are not by firm.
-    """
-    bad = ~np.isfinite(values) | (values < -TOLERANCE * scale)
-    if bad.any():
-        index = int(np.flatnonzero(bad)[0])
-        firm = index if firm_of is None else int(firm_of[index])
-        where = "" if firm_of is None else f" (pair {index})"
-        raise AccountingError(phase, firm, f"{name} = {values[index]!r}{where} (must be finite and >= 0)")
-
-
-def per_firm_min(values: np.ndarray, ctx: StepContext) -> np.ndarray:
-    """Minimum of a pair array over each firm's pairs (``inf`` for firms without pairs)."""
-    out = np.full(ctx.firm_has_pairs.size, np.inf)
-    if values.size:
-        out[ctx.firm_has_pairs] = np.minimum.reduceat(values, ctx.firm_first_pair[ctx.firm_has_pairs])
-    return out
 
 
 def shocks(state: State, ctx: StepContext) -> None:
@@ -151,19 +65,26 @@ def _imports(state: State, ctx: StepContext, alpha: np.ndarray) -> None:
     structure, net = ctx.import_structure, ctx.world.network
     short = alpha < 1.0
     if structure is None or not (short.any() or state.substitution.any()):
-        ctx.import_hard = ctx.import_soft = None
-        state.pair_coef = net.pair_coef
+        _base_coefficients(state, ctx)
         return
     state.substitution = imports.update_substitution(
         state.substitution, alpha, ctx.substitution_share, ctx.substitution_rate
     )
     if not short.any():
-        ctx.import_hard = ctx.import_soft = None
-        state.pair_coef = net.pair_coef
+        _base_coefficients(state, ctx)
         return
     cover = None if ctx.policy.import_cover is None else ctx.policy.import_cover[state.step]
     ctx.import_hard, ctx.import_soft = imports.covered_shares(structure, alpha, state.substitution, cover)
-    state.pair_coef = imports.effective_coefficients(structure, net.pair_coef, ctx.pair_cell, alpha, state.substitution)
+    extra = to_pairs(((1.0 - alpha) * state.substitution)[ctx.world.firms.cell], ctx)
+    state.pair_coef = imports.effective_coefficients(structure, net.pair_coef, extra)
+    ctx.coef_dt = state.pair_coef * ctx.rates.dt
+
+
+def _base_coefficients(state: State, ctx: StepContext) -> None:
+    """No import shortfall: no import bound, the data's coefficients."""
+    ctx.import_hard = ctx.import_soft = None
+    state.pair_coef = ctx.world.network.pair_coef
+    ctx.coef_dt = ctx.base_coef_dt
 
 
 def demand(state: State, ctx: StepContext) -> None:
@@ -204,39 +125,39 @@ def production(state: State, ctx: StepContext) -> None:
     of need are substituted: their use is capped at the stock.
     """
     net, r = ctx.world.network, ctx.rates
-    coef = state.pair_coef
-    readiness = np.minimum(state.operable, state.installed * state.capacity_factor) * state.productivity
+    readiness = np.minimum(state.operable, state.installed * state.capacity_factor)
+    readiness *= state.productivity
     capacity_bound = readiness * state.energy
-    with np.errstate(divide="ignore", invalid="ignore"):
-        support = np.where(coef > 0, state.stock / (coef * r.dt), np.inf)
-    critical_bound = per_firm_min(np.where(net.pair_critical, support, np.inf), ctx)
-    half = 0.5 * (support + capacity_bound[net.pair_buyer])
-    half_bound = per_firm_min(np.where(net.pair_critical, np.inf, half), ctx)
-    if ctx.import_hard is None:
-        import_bound = np.full(state.planned.size, np.inf)
-    else:
+    # One bound per pair: S / (a dt) for a critical input, (S / (a dt) + K) / 2 for the others.
+    support = state.stock / ctx.coef_dt
+    half = to_pairs(capacity_bound, ctx)
+    half += support
+    half *= 0.5
+    input_bound = per_firm_min(np.where(net.pair_critical, support, half), ctx)
+    del support, half
+    planned = state.planned
+    output = np.minimum(planned, readiness)
+    np.minimum(output, capacity_bound, out=output)
+    np.minimum(output, input_bound, out=output)
+    import_bound = None
+    if ctx.import_hard is not None:
         import_bound = imports.import_bound(
-            ctx.import_hard, ctx.import_soft, ctx.world.firms.cell, state.planned, capacity_bound
+            ctx.import_hard, ctx.import_soft, ctx.world.firms.cell, planned, capacity_bound
         )
-    bounds = np.stack(
-        [
-            state.planned,
-            readiness,
-            capacity_bound,
-            np.minimum(critical_bound, half_bound),
-            import_bound,
-        ]
-    )
-    output = np.maximum(bounds.min(axis=0), 0.0)
-    limit = np.where(bounds[0] <= output, LIMIT_DEMAND, LIMIT_READINESS)
-    limit = np.where((bounds[2] <= output) & (state.energy < 1.0), LIMIT_ENERGY, limit)
-    limit = np.where((bounds[3] <= output) & (bounds[3] < bounds[0]), LIMIT_INPUTS, limit)
-    limit = np.where((bounds[4] <= output) & (bounds[4] < bounds[0]), LIMIT_IMPORTS, limit)
-    limit[bounds[0] <= output * (1.0 + TOLERANCE)] = LIMIT_DEMAND
+        np.minimum(output, import_bound, out=output)
+    np.maximum(output, 0.0, out=output)
+    limit = np.where(planned <= output, LIMIT_DEMAND, LIMIT_READINESS).astype(np.int8)
+    limit[(capacity_bound <= output) & (state.energy < 1.0)] = LIMIT_ENERGY
+    limit[(input_bound <= output) & (input_bound < planned)] = LIMIT_INPUTS
+    if import_bound is not None:
+        limit[(import_bound <= output) & (import_bound < planned)] = LIMIT_IMPORTS
+    limit[planned <= output * (1.0 + TOLERANCE)] = LIMIT_DEMAND
     state.output = output
-    state.desired = np.minimum(state.planned, capacity_bound)
-    state.limit = limit.astype(np.int8)
-    need = coef * output[net.pair_buyer] * r.dt
+    state.desired = np.minimum(planned, capacity_bound)
+    state.limit = limit
+    need = to_pairs(output, ctx)
+    need *= state.pair_coef
+    need *= r.dt
     state.used = np.where(net.pair_critical, need, np.minimum(need, state.stock))
     check("production", "output", output, scale=float(output.max(initial=1.0)))
 
@@ -256,16 +177,17 @@ def delivery(state: State, ctx: StepContext) -> None:
     food for one, and output spirals to zero on the default economy.)
     Latent demand takes what remains. Accounting: ``delivered = produced - change in G``.
     """
-    net, dt = ctx.world.network, ctx.rates.dt
+    dt = ctx.rates.dt
     output, total = state.output, state.demand
     if ctx.rationing == "priority":
         received_share, served = _priority_fill(state, ctx)
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
             fill = np.where(total > 0, np.minimum(1.0, output / total), 1.0)
-        received_share = net.pair_of_supplier @ fill
+        received_share = ctx.pairs_from_suppliers @ fill
         served = fill * total
-    state.received = state.orders * received_share
+    received_share *= state.orders
+    state.received = received_share
     state.unmet = np.maximum(0.0, total - served)
     state.latent_served = np.maximum(0.0, output - served)
     previous_stock = state.finished_stock
@@ -282,16 +204,12 @@ def delivery(state: State, ctx: StepContext) -> None:
 
 def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarray]:
     """Serve demand class by class in priority order; return (pair fill, served per firm)."""
-    net, dt = ctx.world.network, ctx.rates.dt
-    n_classes, n = 3, state.output.size
-    if ctx.link_key.size != net.n_links:
-        ctx.link_key = ctx.pair_class[net.link_pair] * n + net.link_supplier  # (class, supplier) of each link
-    ordered = state.orders[net.link_pair] * net.link_share / dt
-    by_class = np.bincount(ctx.link_key, weights=ordered, minlength=n_classes * n).reshape(n_classes, n)
+    dt, n = ctx.rates.dt, state.output.size
+    links = ctx.class_links  # (3 N, P): (buyer's class, supplier) <- pair
+    by_class = (links @ state.orders).reshape(3, n)
+    by_class /= dt
     # Households' purchases fall in the class of the product; exports come last.
-    product_class = ctx.world.firm_class
-    for c in range(n_classes):
-        by_class[c] += np.where(product_class == c, ctx.final_domestic, 0.0)
+    by_class.reshape(-1)[ctx.product_slot] += ctx.final_domestic
     by_class[2] += ctx.final_export
     total = by_class.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -303,7 +221,7 @@ def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarr
         with np.errstate(divide="ignore", invalid="ignore"):
             fills[c] = np.where(by_class[c] > 0, floor + take / by_class[c], 1.0)
         remaining -= take
-    share = np.bincount(net.link_pair, weights=fills.reshape(-1)[ctx.link_key] * net.link_share, minlength=net.n_pairs)
+    share = links.T @ fills.reshape(-1)
     served = (fills * by_class).sum(axis=0)
     return share, served
 
@@ -317,14 +235,22 @@ def inventories(state: State, ctx: StepContext) -> None:
     on desired rather than realised output keeps an input-starved firm ordering what it needs;
     basing them on realised output lets a shortage lock in (low output, low orders, low stock).
     """
-    net, r = ctx.world.network, ctx.rates
-    stock = state.stock + state.received - state.used
-    scale = float(np.max(state.used, initial=1.0))
-    check("inventories", "stock", stock, scale, firm_of=ctx.world.network.pair_buyer)
-    state.stock = np.maximum(stock, 0.0)
-    use = state.pair_coef * state.desired[net.pair_buyer] * r.dt
-    target = (ctx.world.pair_inventory_months / r.dt + 1.0) * use
-    state.orders = np.maximum(0.0, use + (target - state.stock) / r.restore_steps)
+    r = ctx.rates
+    stock = state.stock
+    stock += state.received
+    stock -= state.used
+    check("inventories", "stock", stock, float(np.max(state.used, initial=1.0)), firm_of=ctx.world.network.pair_buyer)
+    np.maximum(stock, 0.0, out=stock)
+    use = to_pairs(state.desired, ctx)
+    use *= state.pair_coef
+    use *= r.dt
+    orders = to_pairs(ctx.stock_factor, ctx)  # target T = (n / dt + 1) use
+    orders *= use
+    orders -= stock
+    orders /= r.restore_steps
+    orders += use
+    np.maximum(orders, 0.0, out=orders)
+    state.orders = orders
 
 
 def capacity(state: State, ctx: StepContext) -> None:

@@ -38,6 +38,7 @@ CELL_COLUMNS = (
     "uncertainty_high",
 )
 LIMIT_START = CELL_COLUMNS.index(f"limited_by_{LIMIT_NAMES[0]}")
+CELL_INDEX = {name: k for k, name in enumerate(CELL_COLUMNS)}
 FIRM_COLUMNS = (
     "output",
     "installed_capacity",
@@ -63,61 +64,91 @@ class Recorder:
         self.world = world
         self.dt = dt
         self.n_steps = n_steps
-        self.cells = np.zeros((n_steps + 1, world.n_cells, len(CELL_COLUMNS)))
+        # Column-major: one contiguous (steps, cells) plane per column, so the results table's
+        # columns are views of it (see ``cells`` for the (steps, cells, columns) view).
+        self.store = np.zeros((len(CELL_COLUMNS), n_steps + 1, world.n_cells))
         self.firm_rows = np.zeros((n_steps + 1, world.n_firms, len(FIRM_COLUMNS))) if firms else None
         self.window_steps = max(1, round(WINDOW_MONTHS / dt))
         self.ring = np.zeros((self.window_steps, world.n_firms)) if n_steps > self.window_steps else None
         self.sim_max = np.zeros(world.n_firms)
+        self.pre_month, self.pre = -1, np.zeros(world.n_firms)
+        # Firms are sorted by cell and pairs by buyer, so a cell's firms and its pairs are contiguous
+        # and sums by cell are reduceat over the cells that have firms (or pairs).
+        firms, n_cells = world.firms, world.n_cells
+        firm_count = np.diff(firms.cell_start)
+        self.filled = np.flatnonzero(firm_count > 0)
+        self.firm_starts = firms.cell_start[self.filled]
+        pair_start = np.searchsorted(world.network.pair_buyer, firms.cell_start)
+        self.with_pairs = np.flatnonzero(np.diff(pair_start) > 0)
+        self.pair_starts = pair_start[self.with_pairs]
+        self.limit_key = firms.cell * len(LIMIT_NAMES)
+        self.limit_bins = n_cells * len(LIMIT_NAMES)
+        self.all_filled = self.filled.size == n_cells
+        self.one_per_cell = bool((firm_count[self.filled] == 1).all())  # sector-level economies
+
+    @property
+    def cells(self) -> np.ndarray:
+        """The records as (steps, cells, columns) (a view), columns as in ``CELL_COLUMNS``."""
+        return self.store.transpose(1, 2, 0)
 
     def update_peak(self, state: State) -> None:
-        """Roll the 10-year peak forward by one step (exact, see the module docstring)."""
+        """Roll the 10-year peak forward by one step (exact, see the module docstring).
+
+        With a ring buffer of the last W outputs (runs longer than the window), the maximum is
+        kept incrementally: the output leaving the window can only lower the maximum where it
+        was the maximum, and only those firms' windows are searched again.
+        """
         world = self.world
         month = min(int(np.ceil(state.step * self.dt - 1e-9)), world.history_peak.shape[1] - 1)
-        pre = world.output0 * world.history_peak[world.firms.cell, month]
+        if month != self.pre_month:  # the pre-run part changes once a month
+            self.pre_month = month
+            self.pre = world.output0 * world.history_peak[world.firms.cell, month]
+        pre = self.pre
         if self.ring is None:
-            self.sim_max = np.maximum(self.sim_max, state.output)
+            np.maximum(self.sim_max, state.output, out=self.sim_max)
         else:
-            self.ring[state.step % self.window_steps] = state.output
-            filled = min(state.step, self.window_steps)
-            self.sim_max = self.ring[:filled].max(axis=0) if filled < self.window_steps else self.ring.max(axis=0)
+            slot = state.step % self.window_steps
+            stale = self.ring[slot] >= self.sim_max  # the output leaving the window was the maximum
+            self.ring[slot] = state.output
+            np.maximum(self.sim_max, state.output, out=self.sim_max)
+            if stale.any():
+                self.sim_max[stale] = self.ring[:, stale].max(axis=0)
         state.peak = np.maximum(pre, self.sim_max)
-
-    def _stock_by_firm(self, state: State) -> np.ndarray:
-        """Input stocks summed over each firm's pairs."""
-        return np.bincount(self.world.network.pair_buyer, weights=state.stock, minlength=self.world.n_firms)
 
     def record(self, state: State) -> None:
         """Store the aggregates of the current state at row ``state.step``."""
         world = self.world
-        cell, n_cells = world.firms.cell, world.n_cells
         out = state.output
-        limits = [np.where(state.limit == k, out, 0.0) for k in range(len(LIMIT_NAMES))]
-        columns = [
-            out,
-            out * world.value_added_share,
-            state.installed * state.capacity_factor,
-            state.operable,
-            state.peak,
-            np.maximum(0.0, state.peak - out),
-            state.employment,
-            state.final_demand,
-            state.unmet,
-            state.latent_served,
-            self._stock_by_firm(state),
-            *limits,
+        weight = world.firms.weight
+        t = state.step
+        columns = {
+            "output": out,
+            "value_added": out * world.value_added_share,
+            "installed_capacity": state.installed * state.capacity_factor,
+            "operable_capacity": state.operable,
+            "peak_output": state.peak,
+            "idle_capacity": np.maximum(0.0, state.peak - out),
+            "employment": state.employment,
+            "final_demand": state.final_demand,
+            "unmet_demand": state.unmet,
+            "latent_demand_served": state.latent_served,
             # Means over the cell's firms weighted by size (weights sum to one in a cell).
-            state.energy * world.firms.weight,
-            state.import_availability * world.firms.weight,
-            state.productivity * world.firms.weight,
-        ]
-        row = self.cells[state.step]
-        for k, values in enumerate(columns):
-            row[:, k] = np.bincount(cell, weights=values, minlength=n_cells)
-        row[:, len(columns)] = float(state.uncertainty_high)
-        limits_at = slice(LIMIT_START, LIMIT_START + len(LIMIT_NAMES))
-        totals = row[:, 0]
+            "energy_availability": state.energy * weight,
+            "import_availability": state.import_availability * weight,
+            "productivity": state.productivity * weight,
+        }
+        cells = slice(None) if self.all_filled else self.filled
+        for name, values in columns.items():
+            sums = values if self.one_per_cell else np.add.reduceat(values, self.firm_starts)
+            self.store[CELL_INDEX[name], t, cells] = sums
+        if self.pair_starts.size:
+            self.store[CELL_INDEX["input_stock"], t, self.with_pairs] = np.add.reduceat(state.stock, self.pair_starts)
+        self.store[CELL_INDEX["uncertainty_high"], t] = float(state.uncertainty_high)
+        by_limit = np.bincount(self.limit_key + state.limit, weights=out, minlength=self.limit_bins)
+        totals = self.store[CELL_INDEX["output"], t]
         with np.errstate(divide="ignore", invalid="ignore"):
-            row[:, limits_at] = np.where(totals[:, None] > 0, row[:, limits_at] / totals[:, None], 0.0)
+            shares = np.where(totals > 0, by_limit.reshape(-1, len(LIMIT_NAMES)).T / totals, 0.0)
+        self.store[LIMIT_START : LIMIT_START + len(LIMIT_NAMES), t] = shares
         if self.firm_rows is not None:
             self.firm_rows[state.step] = np.column_stack(
                 [
@@ -131,20 +162,29 @@ class Recorder:
                 ]
             )
 
-    def trajectories(self) -> pd.DataFrame:
-        """One row per month x province x sector (cells without firms left out)."""
+    def trajectories(self, copy: bool = True) -> pd.DataFrame:
+        """One row per month x province x sector (cells without firms left out).
+
+        Args:
+            copy: Give the table its own data. ``False`` lets it share the recorder's buffer when
+                every cell has firms (no copy at all): for a caller that steps no further and
+                takes the table once, as :func:`sim.run` does.
+        """
         world = self.world
         economy = world.economy
         n_p = economy.n_provinces
         has_firms = economy.firm_counts.T.reshape(-1) > 0
         cells = np.flatnonzero(has_firms)
-        steps = self.cells.shape[0]
+        steps = self.store.shape[1]
         month = np.arange(steps) * self.dt
-        frame = pd.DataFrame(self.cells[:, cells, :].reshape(-1, len(CELL_COLUMNS)), columns=CELL_COLUMNS)
-        province = np.array(economy.province_codes)[cells % n_p]
-        sector = np.array(economy.sector_codes)[cells // n_p]
-        frame.insert(0, "sector", np.tile(sector, steps))
-        frame.insert(0, "province", np.tile(province, steps))
+        shared = has_firms.all() and not copy
+        planes = self.store if shared else self.store[:, :, cells]  # fancy indexing copies
+        # A (rows, columns) view whose transpose, the block pandas keeps, is contiguous by column.
+        frame = pd.DataFrame(planes.reshape(len(CELL_COLUMNS), -1).T, columns=list(CELL_COLUMNS), copy=False)
+        sector = pd.Categorical.from_codes(np.tile(cells // n_p, steps), categories=economy.sector_codes)
+        province = pd.Categorical.from_codes(np.tile(cells % n_p, steps), categories=economy.province_codes)
+        frame.insert(0, "sector", sector)
+        frame.insert(0, "province", province)
         frame.insert(0, "month", np.repeat(month, cells.size))
         if self.dt == 1.0:
             frame["month"] = frame["month"].astype(np.int64)
@@ -158,12 +198,11 @@ class Recorder:
         steps, n = self.firm_rows.shape[:2]
         frame = pd.DataFrame(self.firm_rows.reshape(-1, len(FIRM_COLUMNS)), columns=FIRM_COLUMNS)
         frame["limit"] = pd.Categorical.from_codes(frame["limit"].astype(np.int64), categories=list(LIMIT_NAMES))
-        frame.insert(0, "sector", np.tile(np.array(world.economy.sector_codes)[world.firms.sector], steps))
-        frame.insert(
-            0,
-            "province",
-            np.tile(np.array(world.economy.province_codes)[world.firms.province], steps),
-        )
+        economy = world.economy
+        sector = pd.Categorical.from_codes(np.tile(world.firms.sector, steps), categories=economy.sector_codes)
+        province = pd.Categorical.from_codes(np.tile(world.firms.province, steps), categories=economy.province_codes)
+        frame.insert(0, "sector", sector)
+        frame.insert(0, "province", province)
         frame.insert(0, "firm", np.tile(np.arange(n), steps))
         frame.insert(0, "month", np.repeat(np.arange(steps) * self.dt, n))
         return frame

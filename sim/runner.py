@@ -34,7 +34,9 @@ NETWORK_KEYS = (
 )
 
 
+@lru_cache(maxsize=1)
 def package_version() -> str:
+    """growthsim's installed version (looked up once a process)."""
     try:
         return version("growthsim")
     except PackageNotFoundError:
@@ -114,7 +116,9 @@ def seed_record(seed: int | np.random.SeedSequence) -> object:
     return int(seed)
 
 
+@lru_cache(maxsize=1)
 def git_commit() -> str | None:
+    """The commit of the code's repository (looked up once a process: a batch does not spawn git per run)."""
     try:
         root = Path(__file__).resolve().parent.parent
         out = subprocess.run(
@@ -184,7 +188,7 @@ def run(
     return Results(
         scenario=scenario,
         seed=seed_record(seed),
-        trajectories=model.recorder.trajectories(),
+        trajectories=model.recorder.trajectories(copy=False),
         firms=model.recorder.firm_table(),
         wall_time=wall,
         manifest=manifest(scenario, seed, wall),

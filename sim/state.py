@@ -127,7 +127,7 @@ class State:
             employment=world.labour_per_output * x0,
             limit=np.where(world.latent > 0, LIMIT_READINESS, LIMIT_DEMAND).astype(np.int8),
             pipeline=np.zeros((max(gestation_steps, 1), n)),
-            stock=(world.pair_inventory_months / dt + 1.0) * use,
+            stock=(world.inventory_months / dt + 1.0)[net.pair_buyer] * use,
             orders=use.copy(),
             received=use.copy(),
             used=use.copy(),

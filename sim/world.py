@@ -38,7 +38,6 @@ class World:
         economy: The cell-level economy.
         firms: The firm population.
         network: The supply network.
-        w: Firm-level technical coefficients, ``W[k, b]`` (N, N).
         final_domestic: Domestic final demand per month of each firm, (N,).
         final_export: Export final demand per month of each firm, (N,).
         output0: Initial output per month, solving ``x = W x + f``, (N,).
@@ -48,8 +47,8 @@ class World:
         value_added_share: Value added per unit of output, (N,).
         labour_per_output: Workers per unit of monthly output, (N,).
         import_share: Imported inputs per unit of output, (N,).
-        pair_inventory_months: Months of input use held beyond the step's use, per pair (P,).
-        firm_class: Priority class of each firm (0 needs, 1 sensitive, 2 other), (N,).
+        inventory_months: Months of input use a firm holds beyond the step's use (its sector's), (N,).
+        firm_class: Priority class of each firm (0 needs, 1 sensitive, 2 other), int8, (N,).
         history_peak: ``max(history[cell, k:])`` for k = 0..H: the part of the 10-year peak that
             predates the run, as a multiple of initial output, (cells, H + 1).
         leontief_residual: ``max |x0 - W x0 - f| / max |x0|`` of the initial solve.
@@ -58,7 +57,6 @@ class World:
     economy: Economy
     firms: Firms
     network: SupplyNetwork
-    w: sp.csr_matrix
     final_domestic: np.ndarray
     final_export: np.ndarray
     output0: np.ndarray
@@ -68,7 +66,7 @@ class World:
     value_added_share: np.ndarray
     labour_per_output: np.ndarray
     import_share: np.ndarray
-    pair_inventory_months: np.ndarray
+    inventory_months: np.ndarray
     firm_class: np.ndarray
     history_peak: np.ndarray
     leontief_residual: float
@@ -84,6 +82,16 @@ class World:
     @property
     def final_demand(self) -> np.ndarray:
         return self.final_domestic + self.final_export
+
+    @property
+    def w(self) -> sp.csr_matrix:
+        """Firm-level technical coefficients ``W[k, b]``, (N, N), built on demand (a step never reads it)."""
+        return self.network.firm_coefficients()
+
+    @property
+    def pair_inventory_months(self) -> np.ndarray:
+        """Months of input use held beyond the step's use, per pair (the buyer's), (P,)."""
+        return self.inventory_months[self.network.pair_buyer]
 
 
 def solve_leontief(w: sp.csr_matrix, f: np.ndarray, tol: float = 1e-14, max_iter: int = 10_000) -> np.ndarray:
@@ -140,13 +148,14 @@ def build_world(economy: Economy, params: ModelParameters, seed: int = 0) -> Wor
     peak0 = output0 * ratio_peak
     gap = peak0 - output0
     latent = params.latent_demand_share * np.maximum(0.0, gap - w @ gap)
+    del w  # rebuilt on demand (World.w); a step never reads it
 
     sectors = economy.sectors
     va = economy.value_added_share[firms.sector]
     labour = sectors["labour_per_output"].to_numpy(float)[firms.sector]
     import_share = economy.import_share[firms.sector]
-    inv_months = sectors["inventory_months"].to_numpy(float)[firms.sector[network.pair_buyer]]
-    firm_class = np.full(firms.n, 2, dtype=np.int64)
+    inv_months = sectors["inventory_months"].to_numpy(float)[firms.sector]
+    firm_class = np.full(firms.n, 2, dtype=np.int8)
     firm_class[economy.tag("sensitive")[firms.sector]] = 1
     firm_class[economy.tag("needs")[firms.sector]] = 0
 
@@ -164,7 +173,6 @@ def build_world(economy: Economy, params: ModelParameters, seed: int = 0) -> Wor
         economy=economy,
         firms=firms,
         network=network,
-        w=w,
         final_domestic=f * (1.0 - export_share),
         final_export=f * export_share,
         output0=output0,
@@ -174,7 +182,7 @@ def build_world(economy: Economy, params: ModelParameters, seed: int = 0) -> Wor
         value_added_share=va,
         labour_per_output=labour,
         import_share=import_share,
-        pair_inventory_months=inv_months,
+        inventory_months=inv_months,
         firm_class=firm_class,
         history_peak=history_peak,
         leontief_residual=residual,

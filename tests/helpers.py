@@ -23,7 +23,7 @@ def write_folder(
     Args:
         folder: Where to write.
         sectors: Rows of sectors.csv (code, name, kind, import_share, ...).
-        coefficients: (input, output, coefficient[, critical]) rows of io_coefficients.csv.
+        coefficients: (input, output, coefficient[, critical[, imported]]) rows of io_coefficients.csv.
         demand: (province, sector) -> final demand per month.
         provinces: Rows of provinces.csv (default: one province ``P1``).
         capacity: (province, sector) -> (installed_ratio, peak_ratio).
@@ -34,12 +34,19 @@ def write_folder(
     pd.DataFrame(provinces).to_csv(folder / "provinces.csv", index=False)
     pd.DataFrame(sectors).to_csv(folder / "sectors.csv", index=False)
     rows = [
-        {"input": c[0], "output": c[1], "coefficient": c[2], "critical": str(c[3] if len(c) > 3 else True).lower()}
+        {
+            "input": c[0],
+            "output": c[1],
+            "coefficient": c[2],
+            "critical": str(c[3] if len(c) > 3 else True).lower(),
+            "imported": c[4] if len(c) > 4 else 0.0,
+        }
         for c in coefficients
     ]
-    pd.DataFrame(rows, columns=["input", "output", "coefficient", "critical"]).to_csv(
-        folder / "io_coefficients.csv", index=False
+    columns = ["input", "output", "coefficient", "critical"] + (
+        ["imported"] if any(len(c) > 4 for c in coefficients) else []
     )
+    pd.DataFrame(rows, columns=columns).to_csv(folder / "io_coefficients.csv", index=False)
     pd.DataFrame([{"province": p, "sector": s, "demand": d} for (p, s), d in demand.items()]).to_csv(
         folder / "final_demand.csv", index=False
     )

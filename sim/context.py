@@ -1,0 +1,153 @@
+"""What the phases of a step share: per-step rates, the step context, and array helpers.
+
+:class:`StepContext` holds the world, the rates, the compiled schedules and the run's generator,
+the pair-level constants derived once per run (:meth:`StepContext.prepare`), and the values a
+phase hands to the next within a step. The helpers map between firm arrays (N,) and pair arrays
+(P,): pairs are sorted by buyer, so a firm's pairs are contiguous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from sim import imports, stochastic
+from sim.errors import AccountingError
+from sim.policy import PolicySchedule
+from sim.shocks import ShockSchedule
+from sim.world import World
+
+TOLERANCE = 1e-9
+"""Tolerance of the accounting checks, relative to the scale of the quantity checked."""
+
+
+@dataclass(frozen=True)
+class StepRates:
+    """Parameters converted to the step length (see ``ModelParameters``)."""
+
+    dt: float
+    restore_steps: float
+    recovery: float
+    erosion_threshold: float
+    erosion_after_months: float
+    erosion: float
+    depreciation: float
+    maintenance_utilisation: float
+    investment: float
+    gestation_steps: int
+    uncertainty_brake: float
+    smoothing: float
+    hiring: float
+    firing: float
+    productivity_sigma: float
+    productivity_rho: float
+
+
+@dataclass
+class StepContext:
+    """What the phases share besides the state: the world, rates, schedule, generator.
+
+    The pair-level constants (``pairs_per_firm`` .. ``class_links``) are derived from the world
+    and the rates by :meth:`prepare`; the fields after them are filled during a step.
+    """
+
+    world: World
+    rates: StepRates
+    schedule: ShockSchedule
+    rng: np.random.Generator
+    rationing: str = "proportional"
+    priority_rank: tuple[int, ...] = (0, 1, 2)
+    recovery_boost: np.ndarray | None = None
+    uncertainty_high: bool = False
+    policy: PolicySchedule = field(default_factory=PolicySchedule)
+    random: stochastic.StochasticRates | None = None
+    random_group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    import_structure: imports.ImportStructure | None = None
+    substitution_share: float = 0.5
+    substitution_rate: float = 1.0
+    # Derived once by prepare().
+    pairs_per_firm: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    firm_has_pairs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    pair_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    base_coef_dt: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    stock_factor: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    class_links: sp.csr_matrix | None = None
+    pairs_from_suppliers: sp.csc_matrix | None = None
+    product_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Filled during a step.
+    coef_dt: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    guarantee: np.ndarray | None = None
+    import_hard: np.ndarray | None = None
+    import_soft: np.ndarray | None = None
+    final_domestic: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    final_export: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    intermediate: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    latent: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def prepare(self) -> StepContext:
+        """Derive the pair-level constants of the step from the world and the rates.
+
+        - ``pairs_per_firm``: pairs are sorted by buyer, so ``np.repeat(v, pairs_per_firm)``
+          spreads a firm value over its pairs, and ``pair_starts`` (first pair of each firm that
+          has pairs) serves ``reduceat`` over a firm's pairs;
+        - ``base_coef_dt = a dt``, the divisor of the input bound (pairs exist only where ``a > 0``);
+        - ``stock_factor = n / dt + 1``: input stock targets in steps of use, by firm;
+        - ``pairs_from_suppliers``: ``M^T`` (fill rates of suppliers to their customers' pairs);
+        - ``class_links`` (priority rationing only): ``M`` with each entry moved to the row
+          block of its pair's buyer's priority class, (3 N, P): row ``c N + k`` holds supplier
+          ``k``'s customers of class ``c``; and ``product_slot``, the row of ``(class, firm)``
+          where households' purchases of a firm's product fall.
+        """
+        world, net, dt = self.world, self.world.network, self.rates.dt
+        n = world.n_firms
+        self.pairs_per_firm = np.bincount(net.pair_buyer, minlength=n)
+        self.firm_has_pairs = self.pairs_per_firm > 0
+        first = np.concatenate(([0], np.cumsum(self.pairs_per_firm)[:-1]))
+        self.pair_starts = first[self.firm_has_pairs]
+        self.base_coef_dt = net.pair_coef * dt
+        self.coef_dt = self.base_coef_dt
+        self.stock_factor = world.inventory_months / dt + 1.0
+        self.pairs_from_suppliers = net.supplier_of_pair.T  # M^T as a CSC view of M's arrays (no copy)
+        if self.rationing == "priority":
+            m = net.supplier_of_pair.tocoo()
+            rows = world.firm_class[net.pair_buyer[m.col]].astype(np.int64) * n + m.row
+            self.class_links = sp.csr_matrix((m.data, (rows, m.col)), shape=(3 * n, net.n_pairs))
+            self.product_slot = world.firm_class.astype(np.int64) * n + np.arange(n)
+        return self
+
+
+def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0, firm_of: np.ndarray | None = None) -> None:
+    """Raise :class:`AccountingError` if ``values`` has a NaN/inf or a value below ``-tol``.
+
+    Args:
+        phase: The phase being checked (named in the error).
+        name: The quantity checked.
+        values: Firm values, or pair values with ``firm_of`` mapping each pair to its firm.
+        scale: Scale of the values for the tolerance.
+        firm_of: Firm of each entry, when ``values`` are not by firm.
+    """
+    if values.size == 0:
+        return
+    low, high = values.min(), values.max()  # NaN propagates into both
+    if low >= -TOLERANCE * scale and np.isfinite(high):
+        return
+    bad = ~np.isfinite(values) | (values < -TOLERANCE * scale)
+    index = int(np.flatnonzero(bad)[0])
+    firm = index if firm_of is None else int(firm_of[index])
+    where = "" if firm_of is None else f" (pair {index})"
+    raise AccountingError(phase, firm, f"{name} = {values[index]!r}{where} (must be finite and >= 0)")
+
+
+def to_pairs(values: np.ndarray, ctx: StepContext) -> np.ndarray:
+    """A firm array spread over each firm's pairs (``values[pair_buyer]``, as a new array)."""
+    return np.repeat(values, ctx.pairs_per_firm)
+
+
+def per_firm_min(values: np.ndarray, ctx: StepContext) -> np.ndarray:
+    """Minimum of a pair array over each firm's pairs (``inf`` for firms without pairs)."""
+    out = np.full(ctx.firm_has_pairs.size, np.inf)
+    if values.size:
+        out[ctx.firm_has_pairs] = np.minimum.reduceat(values, ctx.pair_starts)
+    return out
