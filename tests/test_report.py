@@ -160,9 +160,13 @@ def test_the_heat_map_is_the_attainment_of_the_stored_cells(batch):
                 table.set_index(["province", "sector"])["growth"] / table.set_index(["province", "sector"])["target"]
             )
         expected = pd.concat(ratios, axis=1).median(axis=1).unstack("sector")
+        expected.index, expected.columns = expected.index.astype(str), expected.columns.astype(str)
         shown = batch["report"].figure("heatmap_attainment").data[scenario]
         pd.testing.assert_frame_equal(
-            shown.loc[expected.index, expected.columns], expected, check_names=False, rtol=1e-12
+            shown.loc[expected.index, expected.columns],
+            expected,
+            check_names=False,
+            rtol=1e-12,
         )
 
 
