@@ -43,6 +43,7 @@ class InputLine:
         "critical",
         "inventory_months",
         "priority",
+        "current",
         "suppliers",
         "stock",
         "orders",
@@ -57,6 +58,7 @@ class InputLine:
         self.critical = critical
         self.inventory_months = inventory_months
         self.priority = priority
+        self.current = 1.0
         self.suppliers: list[tuple[ReferenceFirm, float]] = []
         self.stock = 0.0
         self.orders = 0.0
@@ -262,13 +264,15 @@ class ReferenceFirm(mesa.Agent):
     def ration_by_priority(self) -> float:
         """Everyone gets ``PRIORITY_FLOOR`` of the proportional fill, the rest goes class by class.
 
-        Customers' orders fall in their buyer's class, households' purchases in the product's
-        class (this firm's), exports in ``other``. Returns what was served.
+        Customers' orders fall in their buyer's class for the part that serves current demand and
+        in the last class for the part that would win back latent demand; households' purchases
+        in the product's class (this firm's), exports in ``other``. Returns what was served.
         """
-        dt = self.model.rates.dt
+        dt, last = self.model.rates.dt, self.model.priority_rank[-1]
         by_class = [0.0, 0.0, 0.0]
         for line, share in self.customers:
-            by_class[line.priority] += line.orders * share / dt
+            by_class[line.priority] += line.orders * line.current * share / dt
+            by_class[last] += line.orders * (1.0 - line.current) * share / dt
         by_class[self.priority] += self.final_domestic
         by_class[2] += self.final_export
         total = by_class[0] + by_class[1] + by_class[2]
@@ -284,11 +288,15 @@ class ReferenceFirm(mesa.Agent):
 
     def receive(self) -> None:
         """Each input line receives its order times its suppliers' fill rates (for its class)."""
-        priority = self.model.rationing == "priority"
+        priority, last = self.model.rationing == "priority", self.model.priority_rank[-1]
         for line in self.lines:
             share_in = 0.0
             for supplier, share in line.suppliers:
-                share_in += share * (supplier.fills[line.priority] if priority else supplier.fill)
+                if priority:
+                    fill = line.current * supplier.fills[line.priority] + (1.0 - line.current) * supplier.fills[last]
+                else:
+                    fill = supplier.fill
+                share_in += share * fill
             line.received = line.orders * share_in
 
     # 5. inventories -------------------------------------------------------------------------
@@ -300,6 +308,9 @@ class ReferenceFirm(mesa.Agent):
             use = line.coef_now * self.desired * r.dt
             target = (line.inventory_months / r.dt + 1.0) * use
             line.orders = max(0.0, use + (target - line.stock) / r.restore_steps)
+        current = min(1.0, self.demand / self.desired) if self.desired > 0 else 1.0
+        for line in self.lines:
+            line.current = current
 
     # 6. capacity ------------------------------------------------------------------------------
     def adjust_capacity(self) -> None:

@@ -203,10 +203,22 @@ def delivery(state: State, ctx: StepContext) -> None:
 
 
 def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarray]:
-    """Serve demand class by class in priority order; return (pair fill, served per firm)."""
+    """Serve demand class by class in priority order; return (pair fill, served per firm).
+
+    A buyer's order has two parts: what it needs for its current orders and final demand, a share
+    ``c_b = min(1, D_b / x^d_b)`` of its desired output, and what it needs to win back latent
+    demand, the rest. The first part is served in the buyer's class; the second always in the
+    last class, since latent demand is served last everywhere: priority protects current needs,
+    not the recovery of idle capacity. A pair's fill is ``c_b F[class(b)] + (1 - c_b) F[last]``.
+    """
     dt, n = ctx.rates.dt, state.output.size
     links = ctx.class_links  # (3 N, P): (buyer's class, supplier) <- pair
-    by_class = (links @ state.orders).reshape(3, n)
+    current = to_pairs(state.current_share, ctx)
+    current_orders = state.orders * current
+    latent_orders = state.orders - current_orders
+    last = ctx.priority_rank[-1]
+    by_class = (links @ current_orders).reshape(3, n)
+    by_class[last] += ctx.world.network.supplier_of_pair @ latent_orders
     by_class /= dt
     # Households' purchases fall in the class of the product; exports come last.
     by_class.reshape(-1)[ctx.product_slot] += ctx.final_domestic
@@ -221,7 +233,8 @@ def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarr
         with np.errstate(divide="ignore", invalid="ignore"):
             fills[c] = np.where(by_class[c] > 0, floor + take / by_class[c], 1.0)
         remaining -= take
-    share = links.T @ fills.reshape(-1)
+    share = current * (links.T @ fills.reshape(-1))
+    share += (1.0 - current) * (ctx.pairs_from_suppliers @ fills[last])
     served = (fills * by_class).sum(axis=0)
     return share, served
 
@@ -251,6 +264,8 @@ def inventories(state: State, ctx: StepContext) -> None:
     orders += use
     np.maximum(orders, 0.0, out=orders)
     state.orders = orders
+    with np.errstate(divide="ignore", invalid="ignore"):
+        state.current_share = np.where(state.desired > 0, np.minimum(1.0, state.demand / state.desired), 1.0)
 
 
 def capacity(state: State, ctx: StepContext) -> None:

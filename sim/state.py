@@ -28,6 +28,8 @@ class State:
         output: Output this step, per month.
         planned: Planned output (orders + final demand + latent demand), per month.
         desired: Output the firm wants and has capacity for, ``min(planned, capacity)``.
+        current_share: Share of desired output that serves current orders and final demand
+            (the rest would win back latent demand), ``min(1, demand / desired)``.
         demand: Orders plus final demand on the firm this step (latent excluded), per month.
         final_demand: Final demand on the firm this step, per month.
         delivered: Output delivered this step (to orders, final and latent demand), per month.
@@ -62,6 +64,7 @@ class State:
     output: np.ndarray
     planned: np.ndarray
     desired: np.ndarray
+    current_share: np.ndarray
     demand: np.ndarray
     final_demand: np.ndarray
     delivered: np.ndarray
@@ -108,6 +111,7 @@ class State:
             output=x0.copy(),
             planned=x0.copy(),
             desired=x0.copy(),
+            current_share=np.ones(x0.size),
             demand=x0.copy(),
             final_demand=world.final_demand.copy(),
             delivered=x0.copy(),

@@ -126,3 +126,38 @@ def test_accounting_violation_names_phase_and_firm():
     assert error.value.firm == firm
     assert f"firm {firm}" in str(error.value)
     model.release()
+
+
+def test_priority_does_not_serve_latent_demand_first(tmp_path):
+    """A needs-class buyer's orders for winning back latent demand are served last.
+
+    N (people's needs) has idle capacity (peak 3x) and recovers it at once; in month 3 its order
+    of 46.67 serves current demand for a third (c = 20/60) and latent demand for the rest. O
+    (sensitive) orders 30 for current demand. The supplier makes 40 of the 76.67 ordered: every
+    order first gets the floor f = 0.5 * 40 / 76.67; of the remaining 20, N's current part takes
+    what it still lacks, O's order comes next, N's latent part last (it keeps the floor). Were
+    N's whole order in the needs class, it would take all 20 and O would keep only the floor.
+    """
+    folder = write_folder(
+        tmp_path / "latent",
+        sectors=[sector("S"), sector("N", needs="true"), sector("O", sensitive="true")],
+        coefficients=[("S", "N", 0.5), ("S", "O", 0.5)],
+        demand={("P1", "N"): 20.0, ("P1", "O"): 60.0, ("P1", "S"): 0.0},
+        capacity={("P1", "N"): (3.0, 3.0), ("P1", "O"): (1.0, 1.0), ("P1", "S"): (1.0, 1.0)},
+    )
+    sc = scenario(folder, horizon=3, policy={"rationing": "priority"}, parameters={"recovery_speed": 1.0})
+    model = sim.GrowthModel(sc, sim.world_for(sc), seed=0, agents=False)
+    for _ in range(3):
+        orders, current = model.state.orders.copy(), model.state.current_share.copy()
+        model.step()
+    (order_n, order_o), c = orders, current[1]
+    np.testing.assert_allclose([order_n, order_o, c], [46.0 + 2.0 / 3.0, 30.0, 1.0 / 3.0], rtol=1e-12)
+    f = 0.5 * 40.0 / (order_n + order_o)
+    remaining = 40.0 - f * (order_n + order_o)
+    n_current = min(remaining, (1 - f) * c * order_n)  # needs: N's current part, in full here
+    o_extra = min(remaining - n_current, (1 - f) * order_o)  # sensitive: O
+    expected_n = c * order_n * (f + n_current / (c * order_n)) + (1 - c) * order_n * f
+    expected_o = order_o * (f + o_extra / order_o)
+    np.testing.assert_allclose(model.state.received, [expected_n, expected_o], rtol=1e-12)
+    assert model.state.received[1] > 2.0 * f * order_o  # O gets well above the floor it would keep
+    model.release()
