@@ -68,3 +68,25 @@ def test_run_rejects_bad_scenario_without_writing(tmp_path):
     result = CliRunner().invoke(app, ["run", str(path), "--out", str(out)])
     assert result.exit_code == 2
     assert not out.exists()
+
+
+def test_missing_optional_package_is_one_line_naming_the_extra(monkeypatch):
+    """A command that needs an optional package not installed says which extra to install."""
+    import typer
+
+    from analysis.cli_support import user_errors
+
+    @user_errors
+    def needs_matplotlib():
+        raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
+
+    with pytest.raises(typer.Exit) as exit_info:
+        needs_matplotlib()
+    assert exit_info.value.exit_code == 2
+
+    @user_errors
+    def broken_import():
+        raise ModuleNotFoundError("No module named 'nonsense'", name="nonsense")
+
+    with pytest.raises(ModuleNotFoundError):  # a real bug is not dressed up as a user mistake
+        broken_import()
