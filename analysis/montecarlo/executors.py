@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
+from sim.errors import InputError
+
 START_METHOD = "spawn"
 
 
@@ -88,13 +90,21 @@ class DaskExecutor:
     Args:
         address: The scheduler's address (``tcp://host:8786``).
         in_flight: Tasks submitted ahead per worker thread.
+        connect_timeout: How long to try to reach the scheduler.
+
+    Raises:
+        InputError: If the scheduler cannot be reached.
     """
 
-    def __init__(self, address: str, in_flight: int = 2) -> None:
+    def __init__(self, address: str, in_flight: int = 2, connect_timeout: str = "10s") -> None:
         from dask.distributed import Client
 
         self.address = address
-        self._client = Client(address)
+        try:
+            self._client = Client(address, timeout=connect_timeout)
+        except (OSError, TimeoutError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError("--scheduler", address, f"a reachable Dask scheduler ({reason})") from None
         threads = sum(self._client.nthreads().values()) or 1
         self.workers = threads
         self.in_flight = max(1, in_flight) * threads
