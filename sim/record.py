@@ -67,6 +67,7 @@ class Recorder:
         # Column-major: one contiguous (steps, cells) plane per column, so the results table's
         # columns are views of it (see ``cells`` for the (steps, cells, columns) view).
         self.store = np.zeros((len(CELL_COLUMNS), n_steps + 1, world.n_cells))
+        self.store.fill(0.0)  # touch every page now, in one pass, not a few at every step
         self.firm_rows = np.zeros((n_steps + 1, world.n_firms, len(FIRM_COLUMNS))) if firms else None
         self.window_steps = max(1, round(WINDOW_MONTHS / dt))
         self.ring = np.zeros((self.window_steps, world.n_firms)) if n_steps > self.window_steps else None
