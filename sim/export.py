@@ -13,7 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from sim.economy import PRIORITY_TAGS, Economy
+from sim.economy import PRIORITY_TAGS, PROVINCE_COLUMNS, SECTOR_COLUMNS, Economy
 from sim.world import World
 
 
@@ -32,21 +32,8 @@ def write_economy(economy: Economy, folder: str | Path) -> Path:
     """Write the economy as a data folder that :func:`~sim.economy.load_economy` reads back."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    economy.provinces[["code", "name", "population", "name_fa", "lat", "lon", "region"]].to_csv(
-        folder / "provinces.csv", index=False
-    )
-    sector_columns = [
-        "code",
-        "name",
-        "kind",
-        "import_share",
-        "inventory_months",
-        "labour_per_output",
-        "other_inputs_share",
-        "export_share",
-        "energy_intensive",
-        *PRIORITY_TAGS,
-    ]
+    economy.provinces[[column.name for column in PROVINCE_COLUMNS]].to_csv(folder / "provinces.csv", index=False)
+    sector_columns = [column.name for column in SECTOR_COLUMNS]
     sectors = economy.sectors[sector_columns].copy()
     for col in ("energy_intensive", *PRIORITY_TAGS):
         sectors[col] = sectors[col].map({True: "true", False: "false"})

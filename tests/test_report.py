@@ -17,18 +17,9 @@ from analysis.metrics.series import cagr
 from analysis.metrics.stability import annual_growth
 from analysis.montecarlo import load_batch, paired_differences
 from analysis.report import make_report, write_report
+from analysis.report.build import FIGURE_ORDER as FIGURES
 from analysis.report.build import files_dir
 
-FIGURES = (
-    "fan_charts",
-    "map_probability",
-    "map_idle_recovered",
-    "heatmap_attainment",
-    "decomposition",
-    "volatility",
-    "inclusiveness",
-    "value_chain",
-)
 COMPARISON = ("difference_value_added", "difference_map_growth")
 NUMBER = re.compile(r'data-key="([^"]+)" data-source="([^"]*)" data-value="([^"]+)"')
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 import sim
 from analysis.cli import app
+from analysis.report.build import FIGURE_ORDER
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -68,14 +69,5 @@ def test_the_report_renders_in_headless_chromium_without_errors(page, tmp_path):
 def test_every_figure_is_in_the_dom(page, tmp_path):
     run = chromium(tmp_path, page, "--dump-dom")
     assert run.returncode == 0, run.stderr[-2000:]
-    for name in (
-        "fan_charts",
-        "map_probability",
-        "map_idle_recovered",
-        "heatmap_attainment",
-        "decomposition",
-        "volatility",
-        "inclusiveness",
-        "value_chain",
-    ):
+    for name in FIGURE_ORDER:
         assert f'<img id="img-{name}"' in run.stdout and 'src="data:image/png;base64,' in run.stdout

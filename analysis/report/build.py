@@ -47,6 +47,19 @@ class Report:
         raise KeyError(name)
 
 
+# The report's figures, in the order they appear (comparison figures follow them).
+FIGURE_ORDER = (
+    "fan_charts",
+    "map_probability",
+    "map_idle_recovered",
+    "heatmap_attainment",
+    "decomposition",
+    "volatility",
+    "inclusiveness",
+    "value_chain",
+)
+
+
 def resolve_compare(base_path: Path, other: str | Path, base: Source, pair: bool) -> Source:
     """The compared source: a run folder or store, or another scenario of the base store."""
     path = Path(other)
@@ -123,17 +136,7 @@ def assemble(report: Report) -> str:
     body.append(page_html.columns([narrative.describe_source(s) + narrative.headline(s) for s in sources]))
     body.append("</section>")
     by_name = {f.name: f for f in report.figures}
-    order = [
-        "fan_charts",
-        "map_probability",
-        "map_idle_recovered",
-        "heatmap_attainment",
-        "decomposition",
-        "volatility",
-        "inclusiveness",
-        "value_chain",
-    ]
-    for name in order:
+    for name in FIGURE_ORDER:
         if name in by_name:
             extra = "".join(page_html.cell_table(s) for s in sources) if name == "value_chain" else ""
             body.append(page_html.figure_section(by_name[name], sources, extra))
