@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim import buffers
 from sim.state import LIMIT_NAMES, State
 from sim.world import World
 
@@ -66,8 +67,8 @@ class Recorder:
         self.n_steps = n_steps
         # Column-major: one contiguous (steps, cells) plane per column, so the results table's
         # columns are views of it (see ``cells`` for the (steps, cells, columns) view).
-        self.store = np.zeros((len(CELL_COLUMNS), n_steps + 1, world.n_cells))
-        self.store.fill(0.0)  # touch every page now, in one pass, not a few at every step
+        # All pages touched now (not a few at every step), and the last run's buffer reused if free.
+        self.store = buffers.zeroed((len(CELL_COLUMNS), n_steps + 1, world.n_cells))
         self.firm_rows = np.zeros((n_steps + 1, world.n_firms, len(FIRM_COLUMNS))) if firms else None
         self.window_steps = max(1, round(WINDOW_MONTHS / dt))
         self.ring = np.zeros((self.window_steps, world.n_firms)) if n_steps > self.window_steps else None
