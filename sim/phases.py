@@ -158,7 +158,8 @@ def production(state: State, ctx: StepContext) -> None:
         )
         np.minimum(output, import_bound, out=output)
     np.maximum(output, 0.0, out=output)
-    limit = np.where(planned <= output, LIMIT_DEMAND, LIMIT_READINESS).astype(np.int8)
+    # Readiness unless a bound below binds; demand (the last line) wherever output meets the plan.
+    limit = np.full(output.size, LIMIT_READINESS, dtype=np.int8)
     if ctx.energy_varies:  # otherwise energy is one everywhere and never binds
         limit[(capacity_bound <= output) & (state.energy < 1.0)] = LIMIT_ENERGY
     limit[(input_bound <= output) & (input_bound < planned)] = LIMIT_INPUTS
