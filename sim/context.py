@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from sim import imports, stochastic
 from sim.errors import AccountingError
+from sim.matvec import MatVec
 from sim.policy import PolicySchedule
 from sim.shocks import ShockSchedule
 from sim.world import World
@@ -74,7 +75,12 @@ class StepContext:
     base_coef_dt: np.ndarray = field(default_factory=lambda: np.zeros(0))
     stock_factor: np.ndarray = field(default_factory=lambda: np.zeros(0))
     class_links: sp.csr_matrix | None = None
-    pairs_from_suppliers: sp.csc_matrix | None = None
+    pairs_from_suppliers: MatVec | None = None
+    suppliers_from_pairs: MatVec | None = None
+    all_have_pairs: bool = False
+    pair_stock_factor: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    firm_ones: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    energy_varies: bool = True
     product_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # Filled during a step.
     coef_dt: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -93,8 +99,16 @@ class StepContext:
           spreads a firm value over its pairs, and ``pair_starts`` (first pair of each firm that
           has pairs) serves ``reduceat`` over a firm's pairs;
         - ``base_coef_dt = a dt``, the divisor of the input bound (pairs exist only where ``a > 0``);
-        - ``stock_factor = n / dt + 1``: input stock targets in steps of use, by firm;
-        - ``pairs_from_suppliers``: ``M^T`` (fill rates of suppliers to their customers' pairs);
+        - ``stock_factor = n / dt + 1``: input stock targets in steps of use, by firm, and
+          ``pair_stock_factor`` the same by pair;
+        - ``firm_ones``: a read-only array of ones by firm, the capacity, energy and import
+          availability of every step when no shock touches them; ``energy_varies``: some shock does
+          touch energy (otherwise energy never binds);
+        - ``suppliers_from_pairs``: ``M`` (orders of pairs to their suppliers) and
+          ``pairs_from_suppliers``: ``M^T`` (fill rates of suppliers to their customers' pairs), as
+          direct calls of scipy's matrix-vector kernels (:class:`sim.matvec.MatVec`);
+        - ``all_have_pairs``: every firm buys inputs (sector-level economies), so a minimum over a
+          firm's pairs needs no masking;
         - ``class_links`` (priority rationing only): ``M`` with each entry moved to the row
           block of its pair's buyer's priority class, (3 N, P): row ``c N + k`` holds supplier
           ``k``'s customers of class ``c``; and ``product_slot``, the row of ``(class, firm)``
@@ -104,18 +118,29 @@ class StepContext:
         n = world.n_firms
         self.pairs_per_firm = np.bincount(net.pair_buyer, minlength=n)
         self.firm_has_pairs = self.pairs_per_firm > 0
+        self.all_have_pairs = bool(self.firm_has_pairs.all())
         first = np.concatenate(([0], np.cumsum(self.pairs_per_firm)[:-1]))
         self.pair_starts = first[self.firm_has_pairs]
         self.base_coef_dt = net.pair_coef * dt
         self.coef_dt = self.base_coef_dt
         self.stock_factor = world.inventory_months / dt + 1.0
-        self.pairs_from_suppliers = net.supplier_of_pair.T  # M^T as a CSC view of M's arrays (no copy)
+        self.pair_stock_factor = to_pairs(self.stock_factor, self)
+        self.firm_ones = np.ones(n)
+        self.firm_ones.setflags(write=False)
+        self.energy_varies = "energy" in self.schedule.shocked
+        self.suppliers_from_pairs = MatVec(net.supplier_of_pair)
+        self.pairs_from_suppliers = MatVec(net.supplier_of_pair.T)  # M^T as a CSC view of M's arrays (no copy)
         if self.rationing == "priority":
             m = net.supplier_of_pair.tocoo()
             rows = world.firm_class[net.pair_buyer[m.col]].astype(np.int64) * n + m.row
             self.class_links = sp.csr_matrix((m.data, (rows, m.col)), shape=(3 * n, net.n_pairs))
             self.product_slot = world.firm_class.astype(np.int64) * n + np.arange(n)
         return self
+
+
+def largest(values: np.ndarray) -> float:
+    """``max(values)``, and at least 1 (the scale of a check); ``np.max(values, initial=1.0)`` without its wrapper."""
+    return float(np.maximum.reduce(values, initial=1.0))
 
 
 def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0, firm_of: np.ndarray | None = None) -> None:
@@ -130,8 +155,8 @@ def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0, firm_of
     """
     if values.size == 0:
         return
-    low, high = values.min(), values.max()  # NaN propagates into both
-    if low >= -TOLERANCE * scale and np.isfinite(high):
+    # Two bare reductions (the hot path of every step); NaN propagates into both and fails both tests.
+    if np.minimum.reduce(values) >= -TOLERANCE * scale and np.maximum.reduce(values) < np.inf:
         return
     bad = ~np.isfinite(values) | (values < -TOLERANCE * scale)
     index = int(np.flatnonzero(bad)[0])
@@ -147,6 +172,8 @@ def to_pairs(values: np.ndarray, ctx: StepContext) -> np.ndarray:
 
 def per_firm_min(values: np.ndarray, ctx: StepContext) -> np.ndarray:
     """Minimum of a pair array over each firm's pairs (``inf`` for firms without pairs)."""
+    if ctx.all_have_pairs and values.size:
+        return np.minimum.reduceat(values, ctx.pair_starts)
     out = np.full(ctx.firm_has_pairs.size, np.inf)
     if values.size:
         out[ctx.firm_has_pairs] = np.minimum.reduceat(values, ctx.pair_starts)

@@ -204,5 +204,15 @@ class GrowthModel(mesa.Model):
             self.running = False
 
     def release(self) -> None:
-        """Drop Mesa's class-level reference to this model (the ``Agent._ids`` trap)."""
+        """Drop the references that keep a finished model alive: call it when the run is over.
+
+        Mesa's class-level ``Agent._ids`` entry (the trap DESIGN.md names), and the bound methods
+        through which Mesa wraps ``step`` (``self.step`` and ``self._user_step`` refer back to the
+        model, a cycle only the garbage collector frees). Without the cycle a model without agent
+        views is freed as soon as its last reference goes, and with it the record buffer, which the
+        next run then reuses (:mod:`sim.buffers`). A released model still reads as before; its
+        ``step`` is then the plain method, without Mesa's step counter.
+        """
         mesa.Agent._ids.pop(self, None)
+        vars(self).pop("step", None)
+        vars(self).pop("_user_step", None)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import imports, stochastic
-from sim.context import TOLERANCE, StepContext, StepRates, check, per_firm_min, to_pairs  # noqa: F401
+from sim.context import TOLERANCE, StepContext, StepRates, check, largest, per_firm_min, to_pairs  # noqa: F401
 from sim.errors import AccountingError
 from sim.state import (
     LIMIT_DEMAND,
@@ -41,11 +41,13 @@ def shocks(state: State, ctx: StepContext) -> None:
       coefficients ``a' = a + (1 - alpha) phi m`` (:mod:`sim.imports`);
     - recovery support and market guarantees in force (:mod:`sim.policy`).
     """
-    t, cell = state.step, ctx.world.firms.cell
-    state.capacity_factor = ctx.schedule.capacity[t][cell]
-    state.energy = ctx.schedule.energy[t][cell]
-    alpha = ctx.schedule.imports[t]
-    state.import_availability = alpha[cell]
+    t, cell, schedule = state.step, ctx.world.firms.cell, ctx.schedule
+    # A field no shock touches is one everywhere: the firms keep the constant (read-only) ones.
+    shocked = schedule.shocked
+    state.capacity_factor = schedule.capacity[t][cell] if "capacity" in shocked else ctx.firm_ones
+    state.energy = schedule.energy[t][cell] if "energy" in shocked else ctx.firm_ones
+    alpha = schedule.imports[t]
+    state.import_availability = alpha[cell] if "imports" in shocked else ctx.firm_ones
     if ctx.random is not None:
         productivity, outage = stochastic.draw(state.random, ctx.random, ctx.rng, ctx.random_group)
         if productivity is not None:
@@ -63,8 +65,11 @@ def shocks(state: State, ctx: StepContext) -> None:
 def _imports(state: State, ctx: StepContext, alpha: np.ndarray) -> None:
     """Substitution lag, import bounds by cell and effective domestic coefficients."""
     structure, net = ctx.import_structure, ctx.world.network
+    if structure is None or "imports" not in ctx.schedule.shocked:  # alpha = 1 all run: no substitution
+        _base_coefficients(state, ctx)
+        return
     short = alpha < 1.0
-    if structure is None or not (short.any() or state.substitution.any()):
+    if not (short.any() or state.substitution.any()):
         _base_coefficients(state, ctx)
         return
     state.substitution = imports.update_substitution(
@@ -96,11 +101,18 @@ def demand(state: State, ctx: StepContext) -> None:
     markets of plants built by policy) and draws down finished goods ``G``. A market guarantee
     of share ``g`` tops domestic final demand up by ``max(0, g x0 - D)``.
     """
-    t, cell, world = state.step, ctx.world.firms.cell, ctx.world
-    ctx.final_domestic = world.final_domestic * ctx.schedule.demand_domestic[t][cell]
-    ctx.final_export = world.final_export * ctx.schedule.demand_export[t][cell]
-    ctx.intermediate = (world.network.supplier_of_pair @ state.orders) / ctx.rates.dt
-    ctx.latent = (world.latent + state.new_latent) * ctx.schedule.demand_domestic[t][cell]
+    t, cell, world, schedule = state.step, ctx.world.firms.cell, ctx.world, ctx.schedule
+    ctx.intermediate = ctx.suppliers_from_pairs(state.orders)
+    ctx.intermediate /= ctx.rates.dt
+    # A multiplier no shock touches is one (x * 1.0 is x): the world's arrays as they are (never written).
+    ctx.final_domestic, ctx.final_export = world.final_domestic, world.final_export
+    ctx.latent = world.latent + state.new_latent
+    if "demand_domestic" in schedule.shocked:
+        mu = schedule.demand_domestic[t][cell]
+        ctx.final_domestic = world.final_domestic * mu
+        ctx.latent *= mu
+    if "demand_export" in schedule.shocked:
+        ctx.final_export = world.final_export * schedule.demand_export[t][cell]
     demand_now = ctx.intermediate + ctx.final_domestic + ctx.final_export
     if ctx.guarantee is not None:
         ctx.final_domestic = ctx.final_domestic + np.maximum(0.0, ctx.guarantee * world.output0 - demand_now)
@@ -146,8 +158,10 @@ def production(state: State, ctx: StepContext) -> None:
         )
         np.minimum(output, import_bound, out=output)
     np.maximum(output, 0.0, out=output)
-    limit = np.where(planned <= output, LIMIT_DEMAND, LIMIT_READINESS).astype(np.int8)
-    limit[(capacity_bound <= output) & (state.energy < 1.0)] = LIMIT_ENERGY
+    # Readiness unless a bound below binds; demand (the last line) wherever output meets the plan.
+    limit = np.full(output.size, LIMIT_READINESS, dtype=np.int8)
+    if ctx.energy_varies:  # otherwise energy is one everywhere and never binds
+        limit[(capacity_bound <= output) & (state.energy < 1.0)] = LIMIT_ENERGY
     limit[(input_bound <= output) & (input_bound < planned)] = LIMIT_INPUTS
     if import_bound is not None:
         limit[(import_bound <= output) & (import_bound < planned)] = LIMIT_IMPORTS
@@ -159,7 +173,7 @@ def production(state: State, ctx: StepContext) -> None:
     need *= state.pair_coef
     need *= r.dt
     state.used = np.where(net.pair_critical, need, np.minimum(need, state.stock))
-    check("production", "output", output, scale=float(output.max(initial=1.0)))
+    check("production", "output", output, scale=largest(output))
 
 
 def delivery(state: State, ctx: StepContext) -> None:
@@ -182,9 +196,8 @@ def delivery(state: State, ctx: StepContext) -> None:
     if ctx.rationing == "priority":
         received_share, served = _priority_fill(state, ctx)
     else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fill = np.where(total > 0, np.minimum(1.0, output / total), 1.0)
-        received_share = ctx.pairs_from_suppliers @ fill
+        fill = capped_ratio(output, total)
+        received_share = ctx.pairs_from_suppliers(fill)
         served = fill * total
     received_share *= state.orders
     state.received = received_share
@@ -194,10 +207,10 @@ def delivery(state: State, ctx: StepContext) -> None:
     state.delivered = served + state.latent_served
     state.finished_stock = previous_stock + (output - state.delivered) * dt
     identity = state.delivered - (output - (state.finished_stock - previous_stock) / dt)
-    scale = float(output.max(initial=1.0))
-    bad = np.abs(identity) > TOLERANCE * scale
-    if bad.any():
-        firm = int(np.flatnonzero(bad)[0])
+    scale = largest(output)
+    np.abs(identity, out=identity)
+    if np.maximum.reduce(identity, initial=0.0) > TOLERANCE * scale:
+        firm = int(np.flatnonzero(identity > TOLERANCE * scale)[0])
         raise AccountingError("delivery", firm, "delivered != produced - change in finished stock")
     check("delivery", "finished_stock", state.finished_stock, scale)
 
@@ -218,14 +231,13 @@ def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarr
     latent_orders = state.orders - current_orders
     last = ctx.priority_rank[-1]
     by_class = (links @ current_orders).reshape(3, n)
-    by_class[last] += ctx.world.network.supplier_of_pair @ latent_orders
+    by_class[last] += ctx.suppliers_from_pairs(latent_orders)
     by_class /= dt
     # Households' purchases fall in the class of the product; exports come last.
     by_class.reshape(-1)[ctx.product_slot] += ctx.final_domestic
     by_class[2] += ctx.final_export
     total = by_class.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        floor = PRIORITY_FLOOR * np.where(total > 0, np.minimum(1.0, state.output / total), 1.0)
+    floor = PRIORITY_FLOOR * capped_ratio(state.output, total)
     remaining = np.maximum(0.0, state.output - floor * total)
     fills = np.ones_like(by_class)
     for c in ctx.priority_rank:
@@ -234,7 +246,7 @@ def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarr
             fills[c] = np.where(by_class[c] > 0, floor + take / by_class[c], 1.0)
         remaining -= take
     share = current * (links.T @ fills.reshape(-1))
-    share += (1.0 - current) * (ctx.pairs_from_suppliers @ fills[last])
+    share += (1.0 - current) * ctx.pairs_from_suppliers(fills[last])
     served = (fills * by_class).sum(axis=0)
     return share, served
 
@@ -252,20 +264,18 @@ def inventories(state: State, ctx: StepContext) -> None:
     stock = state.stock
     stock += state.received
     stock -= state.used
-    check("inventories", "stock", stock, float(np.max(state.used, initial=1.0)), firm_of=ctx.world.network.pair_buyer)
+    check("inventories", "stock", stock, largest(state.used), firm_of=ctx.world.network.pair_buyer)
     np.maximum(stock, 0.0, out=stock)
     use = to_pairs(state.desired, ctx)
     use *= state.pair_coef
     use *= r.dt
-    orders = to_pairs(ctx.stock_factor, ctx)  # target T = (n / dt + 1) use
-    orders *= use
+    orders = ctx.pair_stock_factor * use  # target T = (n / dt + 1) use
     orders -= stock
     orders /= r.restore_steps
     orders += use
     np.maximum(orders, 0.0, out=orders)
     state.orders = orders
-    with np.errstate(divide="ignore", invalid="ignore"):
-        state.current_share = np.where(state.desired > 0, np.minimum(1.0, state.demand / state.desired), 1.0)
+    state.current_share = capped_ratio(state.demand, state.desired)
 
 
 def capacity(state: State, ctx: StepContext) -> None:
@@ -296,11 +306,12 @@ def capacity(state: State, ctx: StepContext) -> None:
     eroding = state.idle_months >= r.erosion_after_months
     if r.erosion_after_months <= 0:
         eroding &= idle
-    state.operable = np.where(
-        eroding,
-        state.operable - r.erosion * np.maximum(0.0, state.operable - state.output),
-        state.operable,
-    )
+    if eroding.any():
+        state.operable = np.where(
+            eroding,
+            state.operable - r.erosion * np.maximum(0.0, state.operable - state.output),
+            state.operable,
+        )
     slot = state.step % state.pipeline.shape[0]
     state.installed = state.installed + state.pipeline[slot]
     _policy_capacity(state, ctx)
@@ -309,9 +320,10 @@ def capacity(state: State, ctx: StepContext) -> None:
         brake = 1.0 - r.uncertainty_brake * (1.0 - ctx.guarantee)
     state.pipeline[slot] = r.investment * np.maximum(0.0, state.expected_demand - state.installed) * brake
     unused = state.output < r.maintenance_utilisation * state.installed
-    state.installed = state.installed * np.where(unused, 1.0 - r.depreciation, 1.0)
+    if unused.any():  # (x * 1.0 is x: nothing to do when every firm runs above maintenance)
+        state.installed = state.installed * np.where(unused, 1.0 - r.depreciation, 1.0)
     state.operable = np.minimum(state.operable, state.installed)
-    scale = float(np.max(state.installed, initial=1.0))
+    scale = largest(state.installed)
     check("capacity", "installed", state.installed, scale)
     check("capacity", "operable", state.operable, scale)
 
@@ -336,4 +348,12 @@ def labour(state: State, ctx: StepContext) -> None:
     target = ctx.world.labour_per_output * state.output
     gap = target - state.employment
     state.employment = state.employment + np.where(gap > 0, r.hiring, r.firing) * gap
-    check("labour", "employment", state.employment, float(np.max(target, initial=1.0)))
+    check("labour", "employment", state.employment, largest(target))
+
+
+def capped_ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``min(1, numerator / denominator)`` where the denominator is positive, 1 elsewhere (no warnings)."""
+    ratio = np.ones(numerator.size)
+    np.divide(numerator, denominator, out=ratio, where=denominator > 0)
+    np.minimum(ratio, 1.0, out=ratio)
+    return ratio

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim import buffers
 from sim.state import LIMIT_NAMES, State
 from sim.world import World
 
@@ -66,8 +67,8 @@ class Recorder:
         self.n_steps = n_steps
         # Column-major: one contiguous (steps, cells) plane per column, so the results table's
         # columns are views of it (see ``cells`` for the (steps, cells, columns) view).
-        self.store = np.zeros((len(CELL_COLUMNS), n_steps + 1, world.n_cells))
-        self.store.fill(0.0)  # touch every page now, in one pass, not a few at every step
+        # All pages touched now (not a few at every step), and the last run's buffer reused if free.
+        self.store = buffers.zeroed((len(CELL_COLUMNS), n_steps + 1, world.n_cells))
         self.firm_rows = np.zeros((n_steps + 1, world.n_firms, len(FIRM_COLUMNS))) if firms else None
         self.window_steps = max(1, round(WINDOW_MONTHS / dt))
         self.ring = np.zeros((self.window_steps, world.n_firms)) if n_steps > self.window_steps else None
@@ -86,6 +87,7 @@ class Recorder:
         self.limit_bins = n_cells * len(LIMIT_NAMES)
         self.all_filled = self.filled.size == n_cells
         self.one_per_cell = bool((firm_count[self.filled] == 1).all())  # sector-level economies
+        self.unit_weight = bool((firms.weight == 1.0).all())  # (a firm alone in its cell): x * 1.0 is x
 
     @property
     def cells(self) -> np.ndarray:
@@ -117,39 +119,55 @@ class Recorder:
         state.peak = np.maximum(pre, self.sim_max)
 
     def record(self, state: State) -> None:
-        """Store the aggregates of the current state at row ``state.step``."""
+        """Store the aggregates of the current state at row ``state.step``.
+
+        A cell's value is the sum over its firms (``reduceat`` over the contiguous firms of a
+        cell), or the firm's own value where every cell holds one firm (sector-level economies);
+        the ``limited_by_*`` columns are the shares of the cell's output whose firms each
+        constraint limits.
+        """
         world = self.world
         out = state.output
-        weight = world.firms.weight
-        t = state.step
-        columns = {
-            "output": out,
-            "value_added": out * world.value_added_share,
-            "installed_capacity": state.installed * state.capacity_factor,
-            "operable_capacity": state.operable,
-            "peak_output": state.peak,
-            "idle_capacity": np.maximum(0.0, state.peak - out),
-            "employment": state.employment,
-            "final_demand": state.final_demand,
-            "unmet_demand": state.unmet,
-            "latent_demand_served": state.latent_served,
+        rows = self.store[:, state.step]  # (columns, cells) view of this step
+        weight = None if self.unit_weight else world.firms.weight
+        columns = (
+            ("output", out),
+            ("value_added", out * world.value_added_share),
+            ("installed_capacity", state.installed * state.capacity_factor),
+            ("operable_capacity", state.operable),
+            ("peak_output", state.peak),
+            ("idle_capacity", np.maximum(0.0, state.peak - out)),
+            ("employment", state.employment),
+            ("final_demand", state.final_demand),
+            ("unmet_demand", state.unmet),
+            ("latent_demand_served", state.latent_served),
             # Means over the cell's firms weighted by size (weights sum to one in a cell).
-            "energy_availability": state.energy * weight,
-            "import_availability": state.import_availability * weight,
-            "productivity": state.productivity * weight,
-        }
-        cells = slice(None) if self.all_filled else self.filled
-        for name, values in columns.items():
-            sums = values if self.one_per_cell else np.add.reduceat(values, self.firm_starts)
-            self.store[CELL_INDEX[name], t, cells] = sums
+            ("energy_availability", state.energy if weight is None else state.energy * weight),
+            (
+                "import_availability",
+                state.import_availability if weight is None else state.import_availability * weight,
+            ),
+            ("productivity", state.productivity if weight is None else state.productivity * weight),
+        )
+        if self.one_per_cell and self.all_filled:
+            for name, values in columns:
+                rows[CELL_INDEX[name]] = values
+        else:
+            for name, values in columns:
+                sums = values if self.one_per_cell else np.add.reduceat(values, self.firm_starts)
+                rows[CELL_INDEX[name], self.filled] = sums
         if self.pair_starts.size:
-            self.store[CELL_INDEX["input_stock"], t, self.with_pairs] = np.add.reduceat(state.stock, self.pair_starts)
-        self.store[CELL_INDEX["uncertainty_high"], t] = float(state.uncertainty_high)
-        by_limit = np.bincount(self.limit_key + state.limit, weights=out, minlength=self.limit_bins)
-        totals = self.store[CELL_INDEX["output"], t]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shares = np.where(totals > 0, by_limit.reshape(-1, len(LIMIT_NAMES)).T / totals, 0.0)
-        self.store[LIMIT_START : LIMIT_START + len(LIMIT_NAMES), t] = shares
+            rows[CELL_INDEX["input_stock"], self.with_pairs] = np.add.reduceat(state.stock, self.pair_starts)
+        rows[CELL_INDEX["uncertainty_high"]] = float(state.uncertainty_high)
+        shares = rows[LIMIT_START : LIMIT_START + len(LIMIT_NAMES)]
+        if self.one_per_cell:  # the firm's output over itself: 1 in the row of its limit (0 without output)
+            shares[:] = 0.0
+            shares[state.limit, self.filled] = out > 0
+        else:
+            by_limit = np.bincount(self.limit_key + state.limit, weights=out, minlength=self.limit_bins)
+            totals = rows[CELL_INDEX["output"]]
+            shares[:] = 0.0
+            np.divide(by_limit.reshape(-1, len(LIMIT_NAMES)).T, totals, out=shares, where=totals > 0)
         if self.firm_rows is not None:
             self.firm_rows[state.step] = np.column_stack(
                 [

@@ -27,10 +27,25 @@ import numpy as np
 from sim.economy import Economy
 from sim.scenario import CapacityShock, DemandShock, EnergyShock, FxShock, ImportShock, Scenario
 
+FIELDS_ORDER = ("demand_domestic", "demand_export", "capacity", "energy", "imports")
+FIELDS = frozenset(FIELDS_ORDER)
+
+
+def fields_of(shock: DemandShock | CapacityShock | ImportShock | EnergyShock | FxShock) -> tuple[str, ...]:
+    """The :class:`ShockSchedule` fields a shock multiplies (see the table above)."""
+    if shock.kind == "demand":
+        domestic = ("demand_domestic",) if shock.channel in ("domestic", "all") else ()
+        return domestic + (("demand_export",) if shock.channel in ("export", "all") else ())
+    return {"capacity": ("capacity",), "import": ("imports",), "energy": ("energy",), "fx": ("imports",)}[shock.kind]
+
 
 @dataclass
 class ShockSchedule:
     """Multipliers by step and cell; row 0 is the initial state (all ones).
+
+    A field no shock touches is not allocated: it is a read-only view of one row of ones
+    broadcast over the steps (``schedule.capacity[t]`` still reads as ones), and its name is
+    absent from ``shocked``, so a step can skip it.
 
     Attributes:
         demand_domestic: Multiplier of domestic final (and latent) demand, (T + 1, C).
@@ -40,6 +55,7 @@ class ShockSchedule:
         imports: Availability of imported inputs (import cuts times the currency limit), (T + 1, C).
         month: Month of each step, (T + 1,).
         calendar: Calendar month (1..12) of each step, (T + 1,); 0 for row 0.
+        shocked: Names of the fields some shock touches (writable arrays); the others are ones.
     """
 
     demand_domestic: np.ndarray
@@ -49,13 +65,23 @@ class ShockSchedule:
     imports: np.ndarray
     month: np.ndarray
     calendar: np.ndarray
+    shocked: frozenset[str] = FIELDS
 
     @classmethod
-    def neutral(cls, n_steps: int, n_cells: int, dt: float, first_calendar_month: int = 1) -> ShockSchedule:
-        ones = np.ones((n_steps + 1, n_cells))
+    def neutral(
+        cls,
+        n_steps: int,
+        n_cells: int,
+        dt: float,
+        first_calendar_month: int = 1,
+        shocked: frozenset[str] = FIELDS,
+    ) -> ShockSchedule:
+        """All multipliers one; the fields in ``shocked`` writable, the others read-only views."""
         month = np.ceil(np.arange(n_steps + 1) * dt - 1e-9).astype(np.int64)
         calendar = np.where(month > 0, (first_calendar_month - 1 + month - 1) % 12 + 1, 0)
-        return cls(ones.copy(), ones.copy(), ones.copy(), ones.copy(), ones.copy(), month, calendar)
+        constant = np.broadcast_to(np.ones(n_cells), (n_steps + 1, n_cells))
+        fields = {name: np.ones((n_steps + 1, n_cells)) if name in shocked else constant for name in FIELDS_ORDER}
+        return cls(**fields, month=month, calendar=calendar, shocked=frozenset(shocked))
 
 
 def cell_mask(economy: Economy, sectors: list[str] | None, provinces: list[str] | None) -> np.ndarray:
@@ -156,7 +182,8 @@ def compile_shocks(scenario: Scenario, economy: Economy, n_steps: int, dt: float
         The schedule; overlapping shocks multiply.
     """
     n_cells = economy.n_provinces * economy.n_sectors
-    schedule = ShockSchedule.neutral(n_steps, n_cells, dt, scenario.first_calendar_month)
+    shocked = frozenset(name for shock in scenario.shock for name in fields_of(shock))
+    schedule = ShockSchedule.neutral(n_steps, n_cells, dt, scenario.first_calendar_month, shocked)
     for shock in scenario.shock:
         mask = cell_mask(economy, shock.sectors, shock.provinces)
         COMPILERS[shock.kind](shock, schedule, mask, dt, economy)
