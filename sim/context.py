@@ -42,8 +42,6 @@ class StepRates:
     smoothing: float
     hiring: float
     firing: float
-    productivity_sigma: float
-    productivity_rho: float
 
 
 @dataclass

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.tables import Column, check_codes, read_table
+from sim.tables import Column, check_codes, header, read_table
 
 PRIORITY_TAGS = ("needs", "sensitive", "missing_link", "complex_export")
 
@@ -211,7 +211,7 @@ def load_economy(folder: str | Path = "default") -> Economy:
     history, months = _read_history(root / "output_history.csv", p_codes, s_codes, p_index, s_index)
     if history is not None:
         derived = history.max(axis=2)
-        has_peak_column = cap_table is not None and "peak_ratio" in _header(cap_path)
+        has_peak_column = cap_table is not None and "peak_ratio" in header(cap_path)
         if has_peak_column:
             mismatch = np.abs(derived - peak) > 1e-6 * np.maximum(1.0, peak)
             mismatch &= firm_counts > 0
@@ -254,11 +254,6 @@ def load_economy(folder: str | Path = "default") -> Economy:
 def _positions(codes: pd.Series, index: dict[str, int]) -> np.ndarray:
     """Positions of (already checked) codes, as an integer array even when the table is empty."""
     return codes.map(index).to_numpy(dtype=np.int64)
-
-
-def _header(path: Path) -> list[str]:
-    with path.open(encoding="utf-8") as handle:
-        return [c.strip() for c in handle.readline().strip().split(",")]
 
 
 def _read_coefficients(

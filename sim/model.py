@@ -108,7 +108,7 @@ class ProvinceAgent(mesa.Agent):
 
 def step_rates(scenario: Scenario) -> StepRates:
     """Convert the scenario's monthly parameters to per-step rates."""
-    p, st = scenario.parameters, scenario.stochastic
+    p = scenario.parameters
     return StepRates(
         dt=p.step_months,
         restore_steps=max(1.0, p.inventory_restore_months / p.step_months),
@@ -124,8 +124,6 @@ def step_rates(scenario: Scenario) -> StepRates:
         smoothing=p.per_step(p.expectation_smoothing),
         hiring=p.per_step(p.hiring_speed),
         firing=p.per_step(p.firing_speed),
-        productivity_sigma=st.productivity_sigma * np.sqrt(p.step_months),
-        productivity_rho=st.productivity_rho**p.step_months,
     )
 
 

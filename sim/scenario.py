@@ -59,7 +59,7 @@ from sim.shock_specs import (  # noqa: F401
     StochasticSpec,
 )
 from sim.spec_base import KeyedError, Strict
-from sim.tables import Column, check_codes, read_table
+from sim.tables import Column, check_codes, header, read_table
 
 
 class EconomySpec(Strict):
@@ -190,9 +190,7 @@ def _check_targets_file(path: Path) -> None:
     """A user target file must exist and hold the columns ``province, sector, target``."""
     if not path.is_file():
         raise KeyedError("policy.targets", f"'ministry' or an existing CSV file, got '{path}'")
-    with path.open(encoding="utf-8") as handle:
-        header = [c.strip() for c in handle.readline().strip().split(",")]
-    missing = [c for c in TARGET_COLUMNS if c not in header]
+    missing = [c for c in TARGET_COLUMNS if c not in header(path)]
     if missing:
         raise KeyedError(
             "policy.targets", f"a CSV file with columns {', '.join(TARGET_COLUMNS)} (missing {missing[0]})"

@@ -134,6 +134,12 @@ def _fail(path: Path, col: Column, bad: pd.Series, values: pd.Series, expected: 
     )
 
 
+def header(path: Path) -> list[str]:
+    """The column names in a CSV file's first line, stripped."""
+    with path.open(encoding="utf-8") as handle:
+        return [c.strip() for c in handle.readline().strip().split(",")]
+
+
 def check_codes(path: Path, table: pd.DataFrame, column: str, known: list[str], what: str) -> None:
     """Raise if a column holds a code that is not among the known ones.
 
