@@ -15,9 +15,10 @@ import scipy.sparse as sp
 
 from sim import imports, stochastic
 from sim.errors import AccountingError
-from sim.matvec import MatVec
+from sim.pair_blocks import PairBlock, pair_blocks
 from sim.policy import PolicySchedule
 from sim.shocks import ShockSchedule
+from sim.supplier_products import SupplierProducts
 from sim.world import World
 
 TOLERANCE = 1e-9
@@ -73,8 +74,8 @@ class StepContext:
     base_coef_dt: np.ndarray = field(default_factory=lambda: np.zeros(0))
     stock_factor: np.ndarray = field(default_factory=lambda: np.zeros(0))
     class_links: sp.csr_matrix | None = None
-    pairs_from_suppliers: MatVec | None = None
-    suppliers_from_pairs: MatVec | None = None
+    supplier_products: SupplierProducts | None = None
+    pair_blocks: list[PairBlock] = field(default_factory=list)
     all_have_pairs: bool = False
     pair_stock_factor: np.ndarray = field(default_factory=lambda: np.zeros(0))
     firm_ones: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -95,16 +96,17 @@ class StepContext:
 
         - ``pairs_per_firm``: pairs are sorted by buyer, so ``np.repeat(v, pairs_per_firm)``
           spreads a firm value over its pairs, and ``pair_starts`` (first pair of each firm that
-          has pairs) serves ``reduceat`` over a firm's pairs;
+          has pairs) serves ``reduceat`` over a firm's pairs; ``pair_blocks``, the firms cut into
+          blocks of consecutive firms and their pairs (:mod:`sim.pair_blocks`);
         - ``base_coef_dt = a dt``, the divisor of the input bound (pairs exist only where ``a > 0``);
         - ``stock_factor = n / dt + 1``: input stock targets in steps of use, by firm, and
           ``pair_stock_factor`` the same by pair;
         - ``firm_ones``: a read-only array of ones by firm, the capacity, energy and import
           availability of every step when no shock touches them; ``energy_varies``: some shock does
           touch energy (otherwise energy never binds);
-        - ``suppliers_from_pairs``: ``M`` (orders of pairs to their suppliers) and
-          ``pairs_from_suppliers``: ``M^T`` (fill rates of suppliers to their customers' pairs), as
-          direct calls of scipy's matrix-vector kernels (:class:`sim.matvec.MatVec`);
+        - ``supplier_products``: ``M O`` (orders of pairs to their suppliers) and ``M^T f`` (fill
+          rates of suppliers to their customers' pairs) through scipy's compiled kernels, with the
+          pairs regrouped by sector on large networks (:class:`sim.supplier_products.SupplierProducts`);
         - ``all_have_pairs``: every firm buys inputs (sector-level economies), so a minimum over a
           firm's pairs needs no masking;
         - ``class_links`` (priority rationing only): ``M`` with each entry moved to the row
@@ -119,6 +121,7 @@ class StepContext:
         self.all_have_pairs = bool(self.firm_has_pairs.all())
         first = np.concatenate(([0], np.cumsum(self.pairs_per_firm)[:-1]))
         self.pair_starts = first[self.firm_has_pairs]
+        self.pair_blocks = pair_blocks(self.pairs_per_firm)
         self.base_coef_dt = net.pair_coef * dt
         self.coef_dt = self.base_coef_dt
         self.stock_factor = world.inventory_months / dt + 1.0
@@ -126,8 +129,7 @@ class StepContext:
         self.firm_ones = np.ones(n)
         self.firm_ones.setflags(write=False)
         self.energy_varies = "energy" in self.schedule.shocked
-        self.suppliers_from_pairs = MatVec(net.supplier_of_pair)
-        self.pairs_from_suppliers = MatVec(net.supplier_of_pair.T)  # M^T as a CSC view of M's arrays (no copy)
+        self.supplier_products = SupplierProducts(net.supplier_of_pair, net.pair_sector)
         if self.rationing == "priority":
             m = net.supplier_of_pair.tocoo()
             rows = world.firm_class[net.pair_buyer[m.col]].astype(np.int64) * n + m.row

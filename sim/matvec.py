@@ -34,10 +34,22 @@ class MatVec:
         if ok:
             self._args = (*matrix.shape, matrix.indptr, matrix.indices, matrix.data)
 
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        """``A @ x`` for a float64 vector ``x`` of length ``A.shape[1]``."""
+    def __call__(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """``A @ x`` for a float64 vector ``x`` of length ``A.shape[1]``.
+
+        Args:
+            x: The vector.
+            out: Where to write the product (float64, length ``A.shape[0]``, not ``x``); a new
+                array if ``None``. Reusing one saves allocating and page-faulting a large output.
+        """
         if self._kernel is None or x.dtype != np.float64 or x.shape != (self.shape[1],):
-            return self.matrix @ x
-        out = np.zeros(self.shape[0])
+            if out is None:
+                return self.matrix @ x
+            out[...] = self.matrix @ x
+            return out
+        if out is None:
+            out = np.zeros(self.shape[0])
+        else:
+            out.fill(0.0)
         self._kernel(*self._args, x, out)
         return out

@@ -102,7 +102,7 @@ def demand(state: State, ctx: StepContext) -> None:
     of share ``g`` tops domestic final demand up by ``max(0, g x0 - D)``.
     """
     t, cell, world, schedule = state.step, ctx.world.firms.cell, ctx.world, ctx.schedule
-    ctx.intermediate = ctx.suppliers_from_pairs(state.orders)
+    ctx.intermediate = ctx.supplier_products.to_suppliers(state.orders)
     ctx.intermediate /= ctx.rates.dt
     # A multiplier no shock touches is one (x * 1.0 is x): the world's arrays as they are (never written).
     ctx.final_domestic, ctx.final_export = world.final_domestic, world.final_export
@@ -140,13 +140,17 @@ def production(state: State, ctx: StepContext) -> None:
     readiness = np.minimum(state.operable, state.installed * state.capacity_factor)
     readiness *= state.productivity
     capacity_bound = readiness * state.energy
-    # One bound per pair: S / (a dt) for a critical input, (S / (a dt) + K) / 2 for the others.
-    support = state.stock / ctx.coef_dt
-    half = to_pairs(capacity_bound, ctx)
-    half += support
-    half *= 0.5
-    input_bound = per_firm_min(np.where(net.pair_critical, support, half), ctx)
-    del support, half
+    # One bound per pair: S / (a dt) for a critical input, (S / (a dt) + K) / 2 for the others;
+    # block by block (sim.pair_blocks), so the pair-sized intermediates stay in the cache.
+    stock, critical = state.stock, net.pair_critical
+    input_bound = np.empty(capacity_bound.size)
+    for block in ctx.pair_blocks:
+        pairs = block.pairs
+        support = stock[pairs] / ctx.coef_dt[pairs]
+        half = block.spread(capacity_bound)
+        half += support
+        half *= 0.5
+        input_bound[block.firms] = block.firm_min(np.where(critical[pairs], support, half))
     planned = state.planned
     output = np.minimum(planned, readiness)
     np.minimum(output, capacity_bound, out=output)
@@ -169,10 +173,14 @@ def production(state: State, ctx: StepContext) -> None:
     state.output = output
     state.desired = np.minimum(planned, capacity_bound)
     state.limit = limit
-    need = to_pairs(output, ctx)
-    need *= state.pair_coef
-    need *= r.dt
-    state.used = np.where(net.pair_critical, need, np.minimum(need, state.stock))
+    # Critical inputs use what they need (a shortfall bound output above); the others at most the stock.
+    used = state.used  # rewritten in place
+    for block in ctx.pair_blocks:
+        pairs = block.pairs
+        need = block.spread(output)
+        need *= state.pair_coef[pairs]
+        need *= r.dt
+        used[pairs] = np.where(critical[pairs], need, np.minimum(need, stock[pairs]))
     check("production", "output", output, scale=largest(output))
 
 
@@ -197,7 +205,7 @@ def delivery(state: State, ctx: StepContext) -> None:
         received_share, served = _priority_fill(state, ctx)
     else:
         fill = capped_ratio(output, total)
-        received_share = ctx.pairs_from_suppliers(fill)
+        received_share = ctx.supplier_products.to_pairs(fill)
         served = fill * total
     received_share *= state.orders
     state.received = received_share
@@ -231,7 +239,7 @@ def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarr
     latent_orders = state.orders - current_orders
     last = ctx.priority_rank[-1]
     by_class = (links @ current_orders).reshape(3, n)
-    by_class[last] += ctx.suppliers_from_pairs(latent_orders)
+    by_class[last] += ctx.supplier_products.to_suppliers(latent_orders)
     by_class /= dt
     # Households' purchases fall in the class of the product; exports come last.
     by_class.reshape(-1)[ctx.product_slot] += ctx.final_domestic
@@ -246,7 +254,7 @@ def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarr
             fills[c] = np.where(by_class[c] > 0, floor + take / by_class[c], 1.0)
         remaining -= take
     share = current * (links.T @ fills.reshape(-1))
-    share += (1.0 - current) * ctx.pairs_from_suppliers(fills[last])
+    share += (1.0 - current) * ctx.supplier_products.to_pairs(fills[last])
     served = (fills * by_class).sum(axis=0)
     return share, served
 
@@ -266,15 +274,19 @@ def inventories(state: State, ctx: StepContext) -> None:
     stock -= state.used
     check("inventories", "stock", stock, largest(state.used), firm_of=ctx.world.network.pair_buyer)
     np.maximum(stock, 0.0, out=stock)
-    use = to_pairs(state.desired, ctx)
-    use *= state.pair_coef
-    use *= r.dt
-    orders = ctx.pair_stock_factor * use  # target T = (n / dt + 1) use
-    orders -= stock
-    orders /= r.restore_steps
-    orders += use
-    np.maximum(orders, 0.0, out=orders)
-    state.orders = orders
+    # Rewritten in place, block by block: demand and delivery have read this step's orders.
+    orders = state.orders
+    for block in ctx.pair_blocks:
+        pairs = block.pairs
+        use = block.spread(state.desired)
+        use *= state.pair_coef[pairs]
+        use *= r.dt
+        order = orders[pairs]
+        np.multiply(ctx.pair_stock_factor[pairs], use, out=order)  # target T = (n / dt + 1) use
+        order -= stock[pairs]
+        order /= r.restore_steps
+        order += use
+        np.maximum(order, 0.0, out=order)
     state.current_share = capped_ratio(state.demand, state.desired)
 
 

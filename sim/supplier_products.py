@@ -1,0 +1,77 @@
+"""The step's two products with the supplier matrix, laid out for the cache on large networks.
+
+A step computes ``D = M O`` (the orders of all pairs, summed by supplier) and ``r = M^T f`` (the
+fill rates of suppliers, averaged over each pair's suppliers with its shares), where ``M`` is
+the (N, P) supplier matrix of :class:`sim.network.SupplyNetwork`. Pairs are numbered by buyer,
+so the customers of one supplier sit anywhere among the P pairs: each link reads or writes a
+different cache line of a P-long array. While the pair arrays fit in the CPU's last-level cache
+(about 2 million pairs, 16 MB, on the machines measured) that costs nothing; beyond it every link
+is a trip to memory, and the two products go from about 2 to about 7 ns per link.
+
+Large networks therefore use the same matrix with its pairs regrouped by input sector,
+``M_s = M Pi`` (``Pi`` the permutation that sorts pairs by sector, stably). Firms are numbered
+sector by sector, and a supplier of sector j serves only pairs of input j, so ``M_s`` is block
+diagonal: each supplier's customers lie within its own sector's block of pairs (about one
+twenty-eighth of them). Then
+
+    ``M O = M_s (Pi^T O)``  and  ``M^T f = Pi (M_s^T f)``,
+
+two products whose random accesses stay within a block that fits the cache, plus two
+permutations that read and write in long runs. The permutation keeps the order of pairs within a
+sector, so every sum is taken over the same terms in the same order: both layouts give bit-for-
+bit the same results (tested), and only their speed differs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from sim.matvec import MatVec
+
+BLOCKED_FROM_PAIRS = 2_000_000
+"""Networks with at least this many pairs use the sector-blocked layout (16 MB per pair array:
+the size beyond which ``bench_phases.py`` measured the plain layout's products slowing down)."""
+
+
+class SupplierProducts:
+    """``M O`` and ``M^T f`` for a fixed supplier matrix.
+
+    Args:
+        supplier_of_pair: ``M``, (N, P) CSR, float64.
+        pair_sector: Input sector of each pair, (P,).
+        blocked: Use the sector-blocked layout; by default when the network has at least
+            :data:`BLOCKED_FROM_PAIRS` pairs.
+    """
+
+    def __init__(self, supplier_of_pair: sp.csr_matrix, pair_sector: np.ndarray, blocked: bool | None = None) -> None:
+        n_pairs = supplier_of_pair.shape[1]
+        self.blocked = n_pairs >= BLOCKED_FROM_PAIRS if blocked is None else blocked
+        matrix = supplier_of_pair if supplier_of_pair.has_sorted_indices else supplier_of_pair.sorted_indices()
+        if self.blocked:
+            # sector_order[i]: the pair in position i of the sector-major order; position_of: its inverse.
+            self._sector_order = np.argsort(pair_sector, kind="stable").astype(np.int32)
+            self._position_of = np.empty(n_pairs, dtype=np.int32)
+            self._position_of[self._sector_order] = np.arange(n_pairs, dtype=np.int32)
+            # Same values and row pointers; each column index moved to its pair's new position
+            # (increasing within a row, since a supplier's pairs are all of its own sector).
+            indices = self._position_of[matrix.indices]
+            matrix = sp.csr_matrix((matrix.data, indices, matrix.indptr), shape=matrix.shape)
+            self._pair_work = np.empty(n_pairs)
+        self._to_suppliers = MatVec(matrix)
+        self._to_pairs = MatVec(matrix.T)  # a CSC view of the same arrays (no copy)
+
+    def to_suppliers(self, pair_values: np.ndarray) -> np.ndarray:
+        """``M O``: pair values (orders) summed by supplier with the pairs' shares, (N,)."""
+        if not self.blocked:
+            return self._to_suppliers(pair_values)
+        # mode="wrap": the indices are valid, and "raise" would buffer the output (numpy's docs).
+        np.take(pair_values, self._sector_order, out=self._pair_work, mode="wrap")
+        return self._to_suppliers(self._pair_work)
+
+    def to_pairs(self, supplier_values: np.ndarray) -> np.ndarray:
+        """``M^T f``: supplier values (fill rates) averaged over each pair's suppliers, (P,), a new array."""
+        if not self.blocked:
+            return self._to_pairs(supplier_values)
+        by_sector = self._to_pairs(supplier_values, out=self._pair_work)
+        return np.take(by_sector, self._position_of, mode="wrap")
