@@ -54,16 +54,18 @@ class PairBlock:
         return out
 
 
-def pair_blocks(pairs_per_firm: np.ndarray, pairs_per_block: int = PAIRS_PER_BLOCK) -> list[PairBlock]:
+def pair_blocks(pairs_per_firm: np.ndarray, pairs_per_block: int | None = None) -> list[PairBlock]:
     """Cut the firms into consecutive blocks of at most ``pairs_per_block`` pairs (at least one firm each).
 
     Args:
         pairs_per_firm: Pairs of each firm (pairs sorted by buyer), (N,).
-        pairs_per_block: Most pairs in a block, unless one firm alone has more.
+        pairs_per_block: Most pairs in a block, unless one firm alone has more; by default
+            :data:`PAIRS_PER_BLOCK`.
 
     Returns:
         The blocks, covering every firm and every pair in order.
     """
+    pairs_per_block = PAIRS_PER_BLOCK if pairs_per_block is None else pairs_per_block
     n = pairs_per_firm.size
     first = np.concatenate(([0], np.cumsum(pairs_per_firm)))
     cuts = [0]

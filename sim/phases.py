@@ -205,7 +205,7 @@ def delivery(state: State, ctx: StepContext) -> None:
         received_share, served = _priority_fill(state, ctx)
     else:
         fill = capped_ratio(output, total)
-        received_share = ctx.supplier_products.to_pairs(fill)
+        received_share = ctx.supplier_products.to_pairs(fill, out=state.received)  # rewritten in place
         served = fill * total
     received_share *= state.orders
     state.received = received_share

@@ -49,13 +49,14 @@ class SupplierProducts:
         self.blocked = n_pairs >= BLOCKED_FROM_PAIRS if blocked is None else blocked
         matrix = supplier_of_pair if supplier_of_pair.has_sorted_indices else supplier_of_pair.sorted_indices()
         if self.blocked:
-            # sector_order[i]: the pair in position i of the sector-major order; position_of: its inverse.
-            self._sector_order = np.argsort(pair_sector, kind="stable").astype(np.int32)
-            self._position_of = np.empty(n_pairs, dtype=np.int32)
-            self._position_of[self._sector_order] = np.arange(n_pairs, dtype=np.int32)
+            # sector_order[i]: the pair in position i of the sector-major order; position_of: its
+            # inverse. Both as intp: np.take converts other index types to a fresh intp array first.
+            self._sector_order = np.argsort(pair_sector, kind="stable").astype(np.intp)
+            self._position_of = np.empty(n_pairs, dtype=np.intp)
+            self._position_of[self._sector_order] = np.arange(n_pairs, dtype=np.intp)
             # Same values and row pointers; each column index moved to its pair's new position
             # (increasing within a row, since a supplier's pairs are all of its own sector).
-            indices = self._position_of[matrix.indices]
+            indices = self._position_of[matrix.indices].astype(matrix.indices.dtype)
             matrix = sp.csr_matrix((matrix.data, indices, matrix.indptr), shape=matrix.shape)
             self._pair_work = np.empty(n_pairs)
         self._to_suppliers = MatVec(matrix)
@@ -69,9 +70,14 @@ class SupplierProducts:
         np.take(pair_values, self._sector_order, out=self._pair_work, mode="wrap")
         return self._to_suppliers(self._pair_work)
 
-    def to_pairs(self, supplier_values: np.ndarray) -> np.ndarray:
-        """``M^T f``: supplier values (fill rates) averaged over each pair's suppliers, (P,), a new array."""
+    def to_pairs(self, supplier_values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """``M^T f``: supplier values (fill rates) averaged over each pair's suppliers, (P,).
+
+        Args:
+            supplier_values: One value per supplier firm, (N,).
+            out: Pair array to write into (not ``supplier_values``); a new array if ``None``.
+        """
         if not self.blocked:
-            return self._to_pairs(supplier_values)
+            return self._to_pairs(supplier_values, out=out)
         by_sector = self._to_pairs(supplier_values, out=self._pair_work)
-        return np.take(by_sector, self._position_of, mode="wrap")
+        return np.take(by_sector, self._position_of, out=out, mode="wrap")
