@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import multiprocessing as mp
 import os
 import statistics
@@ -122,11 +123,15 @@ def _one_run(seed: int) -> float:
 def batch(workers: int, runs: int) -> float:
     """Runs per second of a spawn pool of ``workers`` over ``runs`` seeds (world prebuilt)."""
     ctx = mp.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker) as pool:
+    pool = ctx.Pool(workers, initializer=_init_worker)
+    try:
         pool.map(_one_run, range(workers), chunksize=1)  # warm-up: every worker has built
         started = time.perf_counter()
         pool.map(_one_run, range(100, 100 + runs), chunksize=1)
         return runs / (time.perf_counter() - started)
+    finally:
+        pool.close()  # close and join (the context manager terminates, leaking the pool's semaphores)
+        pool.join()
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -157,11 +162,15 @@ def main(argv: list[str] | None = None) -> dict:
             f"{r['step_peak_extra_mb']:>10.0f} {r['step_footprint_mb']:>10.0f} {r['process_peak_mb']:>10.0f}"
         )
     ok = [r for r in rows if "error" not in r]
-    for a, b in zip(ok, ok[1:], strict=False):
-        growth = (b["step_ms"] / a["step_ms"]) / (b["links"] / a["links"])
+    pairs_of_sizes = list(zip(ok, ok[1:], strict=False))
+    if len(ok) > 2:
+        pairs_of_sizes.append((ok[0], ok[-1]))
+    for a, b in pairs_of_sizes:
+        time_ratio, link_ratio = b["step_ms"] / a["step_ms"], b["links"] / a["links"]
+        elasticity = math.log(time_ratio) / math.log(link_ratio)
         print(
-            f"  {a['firms']:,} -> {b['firms']:,} firms: step time x{b['step_ms'] / a['step_ms']:.1f} "
-            f"for links x{b['links'] / a['links']:.1f} (elasticity {growth:.2f} of linear)"
+            f"  {a['firms']:,} -> {b['firms']:,} firms: step time x{time_ratio:.1f} for links x{link_ratio:.1f}: "
+            f"time per link x{time_ratio / link_ratio:.2f}, elasticity {elasticity:.2f} (1 = linear)"
         )
     rates = {}
     for workers in (1, 2):
