@@ -18,6 +18,7 @@ demand on firm k is ``(W x)_k`` and the firm-level Leontief system is ``x = W x 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -25,6 +26,7 @@ import scipy.sparse as sp
 
 from sim.economy import Economy
 from sim.firms import Firms
+from sim.supplier_products import SectorLayout
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -77,6 +79,12 @@ class SupplyNetwork:
     def n_links(self) -> int:
         """Number of (pair, supplier) links, ``nnz(M)``."""
         return int(self.supplier_of_pair.nnz)
+
+    @cached_property
+    def sector_layout(self) -> SectorLayout:
+        """``M`` with its pairs regrouped by input sector, for the step's products on large
+        networks (:mod:`sim.supplier_products`); derived once and shared by the network's runs."""
+        return SectorLayout.of(self.supplier_of_pair, self.pair_sector)
 
     @property
     def pair_of_supplier(self) -> sp.csr_matrix:

@@ -24,6 +24,8 @@ bit the same results (tested), and only their speed differs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -34,30 +36,62 @@ BLOCKED_FROM_PAIRS = 2_000_000
 the size beyond which ``bench_phases.py`` measured the plain layout's products slowing down)."""
 
 
+@dataclass(frozen=True)
+class SectorLayout:
+    """The supplier matrix with its pairs regrouped by input sector (read-only, shared by runs).
+
+    Attributes:
+        sector_order: ``sector_order[i]`` is the pair in position ``i`` of the sector-major order.
+        position_of: Its inverse: the position of each pair.
+        matrix: ``M_s = M Pi``, (N, P) CSR: ``M``'s values and row pointers, each column index
+            moved to its pair's position (still increasing within a row, since a supplier's pairs
+            are all of its own sector).
+    """
+
+    sector_order: np.ndarray
+    position_of: np.ndarray
+    matrix: sp.csr_matrix
+
+    @classmethod
+    def of(cls, supplier_of_pair: sp.csr_matrix, pair_sector: np.ndarray) -> SectorLayout:
+        """The layout of ``M`` (CSR with sorted indices) given each pair's input sector."""
+        n_pairs = supplier_of_pair.shape[1]
+        # Both permutations as intp: np.take converts other index types to a fresh intp array first.
+        sector_order = np.argsort(pair_sector, kind="stable").astype(np.intp)
+        position_of = np.empty(n_pairs, dtype=np.intp)
+        position_of[sector_order] = np.arange(n_pairs, dtype=np.intp)
+        indices = position_of[supplier_of_pair.indices].astype(supplier_of_pair.indices.dtype)
+        matrix = sp.csr_matrix((supplier_of_pair.data, indices, supplier_of_pair.indptr), shape=supplier_of_pair.shape)
+        for array in (sector_order, position_of, indices):
+            array.setflags(write=False)
+        return cls(sector_order, position_of, matrix)
+
+
 class SupplierProducts:
-    """``M O`` and ``M^T f`` for a fixed supplier matrix.
+    """``M O`` and ``M^T f`` for a fixed supplier matrix, in one run (it holds the run's work array).
 
     Args:
         supplier_of_pair: ``M``, (N, P) CSR, float64.
         pair_sector: Input sector of each pair, (P,).
         blocked: Use the sector-blocked layout; by default when the network has at least
             :data:`BLOCKED_FROM_PAIRS` pairs.
+        layout: The sector-blocked layout if already derived (:attr:`sim.network.SupplyNetwork.sector_layout`
+            keeps one per network); derived here if ``None`` and needed.
     """
 
-    def __init__(self, supplier_of_pair: sp.csr_matrix, pair_sector: np.ndarray, blocked: bool | None = None) -> None:
+    def __init__(
+        self,
+        supplier_of_pair: sp.csr_matrix,
+        pair_sector: np.ndarray,
+        blocked: bool | None = None,
+        layout: SectorLayout | None = None,
+    ) -> None:
         n_pairs = supplier_of_pair.shape[1]
         self.blocked = n_pairs >= BLOCKED_FROM_PAIRS if blocked is None else blocked
         matrix = supplier_of_pair if supplier_of_pair.has_sorted_indices else supplier_of_pair.sorted_indices()
         if self.blocked:
-            # sector_order[i]: the pair in position i of the sector-major order; position_of: its
-            # inverse. Both as intp: np.take converts other index types to a fresh intp array first.
-            self._sector_order = np.argsort(pair_sector, kind="stable").astype(np.intp)
-            self._position_of = np.empty(n_pairs, dtype=np.intp)
-            self._position_of[self._sector_order] = np.arange(n_pairs, dtype=np.intp)
-            # Same values and row pointers; each column index moved to its pair's new position
-            # (increasing within a row, since a supplier's pairs are all of its own sector).
-            indices = self._position_of[matrix.indices].astype(matrix.indices.dtype)
-            matrix = sp.csr_matrix((matrix.data, indices, matrix.indptr), shape=matrix.shape)
+            self.layout = layout or SectorLayout.of(matrix, pair_sector)
+            matrix = self.layout.matrix
             self._pair_work = np.empty(n_pairs)
         self._to_suppliers = MatVec(matrix)
         self._to_pairs = MatVec(matrix.T)  # a CSC view of the same arrays (no copy)
@@ -67,7 +101,7 @@ class SupplierProducts:
         if not self.blocked:
             return self._to_suppliers(pair_values)
         # mode="wrap": the indices are valid, and "raise" would buffer the output (numpy's docs).
-        np.take(pair_values, self._sector_order, out=self._pair_work, mode="wrap")
+        np.take(pair_values, self.layout.sector_order, out=self._pair_work, mode="wrap")
         return self._to_suppliers(self._pair_work)
 
     def to_pairs(self, supplier_values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -80,4 +114,4 @@ class SupplierProducts:
         if not self.blocked:
             return self._to_pairs(supplier_values, out=out)
         by_sector = self._to_pairs(supplier_values, out=self._pair_work)
-        return np.take(by_sector, self._position_of, out=out, mode="wrap")
+        return np.take(by_sector, self.layout.position_of, out=out, mode="wrap")
