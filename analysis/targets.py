@@ -48,7 +48,8 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.parameters import ModelParameters
-from sim.scenario import Scenario
+from sim.scenario import TARGET_COLUMNS_SPEC, Scenario
+from sim.tables import read_table
 from sim.world import World
 
 INDUSTRY_TARGET = 0.082
@@ -325,44 +326,19 @@ def load_targets(path: str | Path) -> pd.DataFrame:
     """Read a user's target table: CSV with columns ``province, sector, target``.
 
     ``target`` is an annual growth rate as a fraction (0.08 for 8%), above -1. Codes are read as
-    text; each (province, sector) at most once.
+    text; each (province, sector) at most once. The checks and their messages are those of every
+    data-folder table (:func:`sim.tables.read_table`: rows counted from the first data row).
 
     Raises:
         InputError: Naming the file, the row or column and what was expected.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "file", "an existing CSV file with columns province, sector, target")
-    try:
-        table = pd.read_csv(path, dtype={"province": str, "sector": str}, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(path, "CSV", f"a readable CSV ({exc})") from None
-    table.columns = [str(c).strip() for c in table.columns]
-    for column in ("province", "sector", "target"):
-        if column not in table.columns:
-            raise InputError(path, f"column {column}", "present (columns: province, sector, target)")
-    table = table[["province", "sector", "target"]]
-    values = pd.to_numeric(table["target"], errors="coerce")
-    for i in np.flatnonzero(~np.isfinite(values.to_numpy(float)) | (values.to_numpy(float) <= -1.0)):
-        raise InputError(
-            path, f"row {i + 2}, target", f"a number above -1 (annual rate), got {table['target'].iloc[i]!r}"
-        )
-    for column in ("province", "sector"):
-        missing = table[column].isna()
-        if missing.any():
-            raise InputError(path, f"row {int(np.flatnonzero(missing)[0]) + 2}, {column}", "a code")
-    table = table.assign(
-        province=table["province"].str.strip(), sector=table["sector"].str.strip(), target=values.astype(float)
-    )
-    duplicated = table.duplicated(["province", "sector"])
-    if duplicated.any():
-        i = int(np.flatnonzero(duplicated)[0])
-        raise InputError(
-            path,
-            f"row {i + 2}",
-            f"each province, sector once, got {table['province'].iloc[i]}/{table['sector'].iloc[i]} again",
-        )
-    return table.reset_index(drop=True)
+    table = read_table(path, TARGET_COLUMNS_SPEC, keys=["province", "sector"])
+    at_minus_one = np.flatnonzero(table["target"].to_numpy(float) <= -1.0)
+    if at_minus_one.size:
+        row = int(at_minus_one[0]) + 1
+        raise InputError(path, f"row {row}, column 'target'", "a number above -1 (an annual rate), got -1")
+    return table[["province", "sector", "target"]].reset_index(drop=True)
 
 
 def user_targets(world: World, path: str | Path, *, low_share: float = LOW_SHARE) -> TargetTable:
@@ -380,7 +356,9 @@ def user_targets(world: World, path: str | Path, *, low_share: float = LOW_SHARE
         if unknown.any():
             i = int(np.flatnonzero(unknown)[0])
             raise InputError(
-                path, f"row {i + 2}, {column}", f"a {column} code of the economy, got '{table[column].iloc[i]}'"
+                path,
+                f"row {i + 1}, column '{column}'",
+                f"a {column} code of the economy, got '{table[column].iloc[i]}'",
             )
     base = cell_base(world)
     idle = np.maximum(0.0, base["peak"] / base["output"] - 1.0)

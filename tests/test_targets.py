@@ -165,10 +165,12 @@ def test_load_targets_reads_a_user_table(tmp_path):
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ("province,sector\nP1,A\n", "column target"),
-        ("province,sector,target\nP1,A,fast\n", "row 2, target"),
-        ("province,sector,target\nP1,A,-1.5\n", "row 2, target"),
-        ("province,sector,target\nP1,A,0.1\nP1,A,0.2\n", "row 3"),
+        ("province,sector\nP1,A\n", "column 'target'"),
+        ("province,sector,target\nP1,A,fast\n", "row 1, column 'target'"),
+        ("province,sector,target\nP1,A,-1.5\n", "row 1, column 'target'"),
+        ("province,sector,target\nP1,A,-1\n", "row 1, column 'target'"),
+        ("province,sector,target\nP1,A,0.1\nP1,A,0.2\n", "row 2"),
+        ("province,sector,target\n ,A,0.1\n", "row 1, column 'province'"),
     ],
 )
 def test_load_targets_errors_name_the_row(tmp_path, text, key):
@@ -183,7 +185,7 @@ def test_user_targets_reject_unknown_codes(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("province,sector,target\nP9,A,0.05\n")
     world = world_for(scenario(_three_provinces(tmp_path, (1.1, 1.2, 1.3)), horizon=12))
-    with pytest.raises(InputError, match="row 2, province"):
+    with pytest.raises(InputError, match="row 1, column 'province'"):
         user_targets(world, path)
 
 
