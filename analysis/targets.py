@@ -49,7 +49,7 @@ import pandas as pd
 from sim.errors import InputError
 from sim.parameters import ModelParameters
 from sim.scenario import TARGET_COLUMNS_SPEC, Scenario
-from sim.tables import read_table
+from sim.tables import check_codes, read_table
 from sim.world import World
 
 INDUSTRY_TARGET = 0.082
@@ -351,15 +351,8 @@ def user_targets(world: World, path: str | Path, *, low_share: float = LOW_SHARE
     """
     table = load_targets(path)
     economy = world.economy
-    for column, known in (("province", economy.province_codes), ("sector", economy.sector_codes)):
-        unknown = ~table[column].isin(known)
-        if unknown.any():
-            i = int(np.flatnonzero(unknown)[0])
-            raise InputError(
-                path,
-                f"row {i + 1}, column '{column}'",
-                f"a {column} code of the economy, got '{table[column].iloc[i]}'",
-            )
+    check_codes(Path(path), table, "province", economy.province_codes, "province")
+    check_codes(Path(path), table, "sector", economy.sector_codes, "sector")
     base = cell_base(world)
     idle = np.maximum(0.0, base["peak"] / base["output"] - 1.0)
     merged = base.merge(table, on=["province", "sector"], how="left")
