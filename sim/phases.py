@@ -235,11 +235,12 @@ def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarr
     dt, n = ctx.rates.dt, state.output.size
     links = ctx.class_links  # (3 N, P): (buyer's class, supplier) <- pair
     current = to_pairs(state.current_share, ctx)
-    current_orders = state.orders * current
-    latent_orders = state.orders - current_orders
+    orders_part = state.orders * current  # the current part of each order
     last = ctx.priority_rank[-1]
-    by_class = (links @ current_orders).reshape(3, n)
-    by_class[last] += ctx.supplier_products.to_suppliers(latent_orders)
+    by_class = (links @ orders_part).reshape(3, n)
+    np.subtract(state.orders, orders_part, out=orders_part)  # now the latent part (pair arrays reused)
+    by_class[last] += ctx.supplier_products.to_suppliers(orders_part)
+    del orders_part
     by_class /= dt
     # Households' purchases fall in the class of the product; exports come last.
     by_class.reshape(-1)[ctx.product_slot] += ctx.final_domestic
@@ -253,8 +254,12 @@ def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarr
         with np.errstate(divide="ignore", invalid="ignore"):
             fills[c] = np.where(by_class[c] > 0, floor + take / by_class[c], 1.0)
         remaining -= take
-    share = current * (links.T @ fills.reshape(-1))
-    share += (1.0 - current) * ctx.supplier_products.to_pairs(fills[last])
+    share = links.T @ fills.reshape(-1)
+    share *= current
+    latent_fill = ctx.supplier_products.to_pairs(fills[last])
+    np.subtract(1.0, current, out=current)
+    latent_fill *= current
+    share += latent_fill
     served = (fills * by_class).sum(axis=0)
     return share, served
 
