@@ -6,7 +6,10 @@ phase (and the recording) is timed on its own. Medians over the steps; ns per li
 time divided by the links (``nnz`` of the supplier matrix), so a phase whose cost grows linearly
 with the network keeps its figure from one size to the next.
 
-Usage: ``python benchmarks/bench_phases.py [--sizes 13000 100000 1000000] [--steps 5]``
+With ``--scenario FILE`` the shocks, levers and parameters of a scenario file (its horizon
+included) replace the benchmark shock, on the same scaled economies: how heavier scenarios cost.
+
+Usage: ``python benchmarks/bench_phases.py [--sizes 13000 100000 1000000] [--steps 5] [--scenario FILE]``
 """
 
 from __future__ import annotations
@@ -18,24 +21,32 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
+from benchmarks.bench_scaling import _rss_mb  # noqa: E402
 from benchmarks.common import print_load_at_end, print_machine, scaled_folder, scenario_for  # noqa: E402
 from sim.model import PHASES  # noqa: E402
+from sim.scenario import scenario_from_dict  # noqa: E402
 
 DEFAULT_SIZES = (13_000, 100_000, 1_000_000)
 WARM_UP_STEPS = 2
 
 
-def one_size(target: int, steps: int) -> dict:
+def one_size(target: int, steps: int, scenario_file: str | None = None) -> dict:
     """Build one scaled economy in this process and time each phase of ``steps`` steps."""
     with tempfile.TemporaryDirectory(prefix="growthsim-phases-") as tmp:
         folder = scaled_folder(target, Path(tmp) / "economy")
-        sc = scenario_for(folder, horizon_months=WARM_UP_STEPS + steps + 1)
+        if scenario_file is None:
+            sc = scenario_for(folder, horizon_months=WARM_UP_STEPS + steps + 1)
+        else:
+            spec = tomllib.loads(Path(scenario_file).read_text(encoding="utf-8"))
+            spec["economy"] = {**spec.get("economy", {}), "data": str(folder)}
+            sc = scenario_from_dict(spec, source=scenario_file)
         world = sim.world_for(sc)
         model = sim.GrowthModel(sc, world, seed=0, agents=False)
         for _ in range(WARM_UP_STEPS):
@@ -63,6 +74,7 @@ def one_size(target: int, steps: int) -> dict:
             "links": world.network.n_links,
             "phase_ms": {name: 1e3 * statistics.median(values) for name, values in times.items()},
             "step_ms": 1e3 * statistics.median(totals),
+            "process_peak_mb": _rss_mb("VmHWM"),
         }
 
 
@@ -70,16 +82,18 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--steps", type=int, default=5, help="timed monthly steps per size")
+    parser.add_argument("--scenario", help="a scenario file whose shocks and levers replace the benchmark shock")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(one_size(args.one, args.steps)))
+        print(json.dumps(one_size(args.one, args.steps, args.scenario)))
         return []
     print_machine()
     rows = []
+    scenario_args = ["--scenario", str(Path(args.scenario).resolve())] if args.scenario else []
     for target in args.sizes:
         out = subprocess.run(
-            [sys.executable, __file__, "--one", str(target), "--steps", str(args.steps)],
+            [sys.executable, __file__, "--one", str(target), "--steps", str(args.steps), *scenario_args],
             capture_output=True,
             text=True,
             check=False,
@@ -92,7 +106,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     if not rows:
         return rows
     names = list(rows[0]["phase_ms"])
-    print(f"phases of a monthly step, median of {args.steps} steps: ms (ns per link)")
+    what = f"scenario {args.scenario}" if args.scenario else "the benchmark shock"
+    print(f"phases of a monthly step under {what}, median of {args.steps} steps: ms (ns per link)")
     print(f"  {'phase':<12}" + "".join(f"{r['firms']:>22,}" for r in rows))
     for name in [*names, "step"]:
         cells = []
@@ -101,6 +116,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
             cells.append(f"{ms:>12.2f} ({1e6 * ms / r['links']:>5.1f} ns)")
         print(f"  {name:<12}" + "".join(f"{c:>22}" for c in cells))
     print("  links       " + "".join(f"{r['links']:>22,}" for r in rows))
+    print("  peak MB     " + "".join(f"{r['process_peak_mb']:>22,.0f}" for r in rows))
     print_load_at_end()
     return rows
 

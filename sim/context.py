@@ -18,7 +18,7 @@ from sim.errors import AccountingError
 from sim.pair_blocks import PairBlock, pair_blocks
 from sim.policy import PolicySchedule
 from sim.shocks import ShockSchedule
-from sim.supplier_products import SupplierProducts
+from sim.supplier_products import PairProducts, SupplierProducts
 from sim.world import World
 
 TOLERANCE = 1e-9
@@ -49,7 +49,7 @@ class StepRates:
 class StepContext:
     """What the phases share besides the state: the world, rates, schedule, generator.
 
-    The pair-level constants (``pairs_per_firm`` .. ``class_links``) are derived from the world
+    The pair-level constants (``pairs_per_firm`` .. ``class_products``) are derived from the world
     and the rates by :meth:`prepare`; the fields after them are filled during a step.
     """
 
@@ -73,7 +73,7 @@ class StepContext:
     pair_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     base_coef_dt: np.ndarray = field(default_factory=lambda: np.zeros(0))
     stock_factor: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    class_links: sp.csr_matrix | None = None
+    class_products: PairProducts | None = None
     supplier_products: SupplierProducts | None = None
     pair_blocks: list[PairBlock] = field(default_factory=list)
     all_have_pairs: bool = False
@@ -109,9 +109,10 @@ class StepContext:
           pairs regrouped by sector on large networks (:class:`sim.supplier_products.SupplierProducts`);
         - ``all_have_pairs``: every firm buys inputs (sector-level economies), so a minimum over a
           firm's pairs needs no masking;
-        - ``class_links`` (priority rationing only): ``M`` with each entry moved to the row
-          block of its pair's buyer's priority class, (3 N, P): row ``c N + k`` holds supplier
-          ``k``'s customers of class ``c``; and ``product_slot``, the row of ``(class, firm)``
+        - ``class_products`` (priority rationing only): the products by ``M`` with each entry
+          moved to the row block of its pair's buyer's priority class, (3 N, P): row ``c N + k``
+          holds supplier ``k``'s customers of class ``c`` (in the supplier products' layout, so
+          on large networks through the same sector regrouping); and ``product_slot``, the row of ``(class, firm)``
           where households' purchases of a firm's product fall.
         """
         world, net, dt = self.world, self.world.network, self.rates.dt
@@ -136,7 +137,9 @@ class StepContext:
         if self.rationing == "priority":
             m = net.supplier_of_pair.tocoo()
             rows = world.firm_class[net.pair_buyer[m.col]].astype(np.int64) * n + m.row
-            self.class_links = sp.csr_matrix((m.data, (rows, m.col)), shape=(3 * n, net.n_pairs))
+            class_links = sp.csr_matrix((m.data, (rows, m.col)), shape=(3 * n, net.n_pairs))
+            del m, rows
+            self.class_products = self.supplier_products.moved_products(class_links)
             self.product_slot = world.firm_class.astype(np.int64) * n + np.arange(n)
         return self
 

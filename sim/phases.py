@@ -233,11 +233,11 @@ def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarr
     not the recovery of idle capacity. A pair's fill is ``c_b F[class(b)] + (1 - c_b) F[last]``.
     """
     dt, n = ctx.rates.dt, state.output.size
-    links = ctx.class_links  # (3 N, P): (buyer's class, supplier) <- pair
+    links = ctx.class_products  # products by (3 N, P): (buyer's class, supplier) <- pair
     current = to_pairs(state.current_share, ctx)
     orders_part = state.orders * current  # the current part of each order
     last = ctx.priority_rank[-1]
-    by_class = (links @ orders_part).reshape(3, n)
+    by_class = links.to_rows(orders_part).reshape(3, n)
     np.subtract(state.orders, orders_part, out=orders_part)  # now the latent part (pair arrays reused)
     by_class[last] += ctx.supplier_products.to_suppliers(orders_part)
     del orders_part
@@ -254,7 +254,7 @@ def _priority_fill(state: State, ctx: StepContext) -> tuple[np.ndarray, np.ndarr
         with np.errstate(divide="ignore", invalid="ignore"):
             fills[c] = np.where(by_class[c] > 0, floor + take / by_class[c], 1.0)
         remaining -= take
-    share = links.T @ fills.reshape(-1)
+    share = links.to_pairs(fills.reshape(-1))
     share *= current
     latent_fill = ctx.supplier_products.to_pairs(fills[last])
     np.subtract(1.0, current, out=current)

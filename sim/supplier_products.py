@@ -48,9 +48,7 @@ class SectorLayout:
         sector_order: ``sector_order[i]`` is the pair in position ``i`` of the new order: pairs
             by sector within each run of :data:`sim.pair_blocks.PAIRS_PER_BLOCK` pairs.
         position_of: Its inverse: the position of each pair.
-        matrix: ``M_s = M Pi``, (N, P) CSR: ``M``'s values and row pointers, each column index
-            moved to its pair's position (still increasing within a row, since a supplier's pairs
-            are all of its own sector).
+        matrix: ``M_s = M Pi``, (N, P) CSR (:meth:`moved`).
     """
 
     sector_order: np.ndarray
@@ -70,15 +68,67 @@ class SectorLayout:
         del block, key
         position_of = np.empty(n_pairs, dtype=np.intp)
         position_of[sector_order] = np.arange(n_pairs, dtype=np.intp)
-        indices = position_of[supplier_of_pair.indices].astype(supplier_of_pair.indices.dtype)
-        matrix = sp.csr_matrix((supplier_of_pair.data, indices, supplier_of_pair.indptr), shape=supplier_of_pair.shape)
-        for array in (sector_order, position_of, indices):
+        for array in (sector_order, position_of):
             array.setflags(write=False)
-        return cls(sector_order, position_of, matrix)
+        return cls(sector_order, position_of, _moved(supplier_of_pair, position_of))
+
+    def moved(self, matrix: sp.csr_matrix) -> sp.csr_matrix:
+        """``A Pi``: a CSR matrix over pairs (columns) with each column moved to its pair's position.
+
+        The values and row pointers are shared with ``matrix``. The order of a row's entries is
+        kept when all of them are pairs of one sector (as for a supplier's customers), so a
+        product sums the same terms in the same order.
+        """
+        return _moved(matrix, self.position_of)
 
 
-class SupplierProducts:
-    """``M O`` and ``M^T f`` for a fixed supplier matrix, in one run (it holds the run's work array).
+def _moved(matrix: sp.csr_matrix, position_of: np.ndarray) -> sp.csr_matrix:
+    indices = position_of[matrix.indices].astype(matrix.indices.dtype)
+    indices.setflags(write=False)
+    return sp.csr_matrix((matrix.data, indices, matrix.indptr), shape=matrix.shape)
+
+
+class PairProducts:
+    """``A x`` and ``A^T y`` for a fixed CSR matrix ``A`` whose columns are pairs, in one run.
+
+    With a layout the products run on ``A Pi`` (:meth:`SectorLayout.moved`) through the run's
+    work array: ``A x = (A Pi)(Pi^T x)`` and ``A^T y = Pi (A Pi)^T y``.
+
+    Args:
+        matrix: ``A``, (R, P) CSR, float64, with sorted indices; with a layout, each row's pairs
+            all of one sector; ``None`` for the layout's own ``M_s``.
+        layout: The sector layout, or ``None`` for the plain products.
+        work: A pair array the products may overwrite (may be shared by the run's products).
+    """
+
+    def __init__(
+        self, matrix: sp.csr_matrix | None, layout: SectorLayout | None = None, work: np.ndarray | None = None
+    ) -> None:
+        self.layout = layout
+        if layout is not None:
+            matrix = layout.matrix if matrix is None else layout.moved(matrix)
+            self._work = np.empty(matrix.shape[1]) if work is None else work
+        self._to_rows = MatVec(matrix)
+        self._to_pairs = MatVec(matrix.T)  # a CSC view of the same arrays (no copy)
+
+    def to_rows(self, pair_values: np.ndarray) -> np.ndarray:
+        """``A x``: pair values summed into the rows, (R,)."""
+        if self.layout is None:
+            return self._to_rows(pair_values)
+        # mode="wrap": the indices are valid, and "raise" would buffer the output (numpy's docs).
+        np.take(pair_values, self.layout.sector_order, out=self._work, mode="wrap")
+        return self._to_rows(self._work)
+
+    def to_pairs(self, row_values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """``A^T y``: row values gathered onto the pairs, (P,), into ``out`` if given."""
+        if self.layout is None:
+            return self._to_pairs(row_values, out=out)
+        moved = self._to_pairs(row_values, out=self._work)
+        return np.take(moved, self.layout.position_of, out=out, mode="wrap")
+
+
+class SupplierProducts(PairProducts):
+    """``M O`` (:meth:`to_suppliers`) and ``M^T f`` (:meth:`to_pairs`) for the supplier matrix.
 
     Args:
         supplier_of_pair: ``M``, (N, P) CSR, float64.
@@ -96,32 +146,20 @@ class SupplierProducts:
         blocked: bool | None = None,
         layout: SectorLayout | None = None,
     ) -> None:
-        n_pairs = supplier_of_pair.shape[1]
-        self.blocked = n_pairs >= BLOCKED_FROM_PAIRS if blocked is None else blocked
+        self.blocked = supplier_of_pair.shape[1] >= BLOCKED_FROM_PAIRS if blocked is None else blocked
         matrix = supplier_of_pair if supplier_of_pair.has_sorted_indices else supplier_of_pair.sorted_indices()
-        if self.blocked:
-            self.layout = layout or SectorLayout.of(matrix, pair_sector)
-            matrix = self.layout.matrix
-            self._pair_work = np.empty(n_pairs)
-        self._to_suppliers = MatVec(matrix)
-        self._to_pairs = MatVec(matrix.T)  # a CSC view of the same arrays (no copy)
+        if not self.blocked:
+            super().__init__(matrix)
+            return
+        layout = layout or SectorLayout.of(matrix, pair_sector)
+        super().__init__(None, layout)  # the layout's own M_s
 
     def to_suppliers(self, pair_values: np.ndarray) -> np.ndarray:
         """``M O``: pair values (orders) summed by supplier with the pairs' shares, (N,)."""
-        if not self.blocked:
-            return self._to_suppliers(pair_values)
-        # mode="wrap": the indices are valid, and "raise" would buffer the output (numpy's docs).
-        np.take(pair_values, self.layout.sector_order, out=self._pair_work, mode="wrap")
-        return self._to_suppliers(self._pair_work)
+        return self.to_rows(pair_values)
 
-    def to_pairs(self, supplier_values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """``M^T f``: supplier values (fill rates) averaged over each pair's suppliers, (P,).
-
-        Args:
-            supplier_values: One value per supplier firm, (N,).
-            out: Pair array to write into (not ``supplier_values``); a new array if ``None``.
-        """
+    def moved_products(self, matrix: sp.csr_matrix) -> PairProducts:
+        """Products of another matrix over the same pairs, in this run's layout and work array."""
         if not self.blocked:
-            return self._to_pairs(supplier_values, out=out)
-        by_sector = self._to_pairs(supplier_values, out=self._pair_work)
-        return np.take(by_sector, self.layout.position_of, out=out, mode="wrap")
+            return PairProducts(matrix)
+        return PairProducts(matrix, self.layout, work=self._work)
