@@ -69,14 +69,11 @@ class StepContext:
     substitution_rate: float = 1.0
     # Derived once by prepare().
     pairs_per_firm: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    firm_has_pairs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    pair_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     base_coef_dt: np.ndarray = field(default_factory=lambda: np.zeros(0))
     stock_factor: np.ndarray = field(default_factory=lambda: np.zeros(0))
     class_products: PairProducts | None = None
     supplier_products: SupplierProducts | None = None
     pair_blocks: list[PairBlock] = field(default_factory=list)
-    all_have_pairs: bool = False
     pair_stock_factor: np.ndarray = field(default_factory=lambda: np.zeros(0))
     firm_ones: np.ndarray = field(default_factory=lambda: np.zeros(0))
     energy_varies: bool = True
@@ -95,9 +92,9 @@ class StepContext:
         """Derive the pair-level constants of the step from the world and the rates.
 
         - ``pairs_per_firm``: pairs are sorted by buyer, so ``np.repeat(v, pairs_per_firm)``
-          spreads a firm value over its pairs, and ``pair_starts`` (first pair of each firm that
-          has pairs) serves ``reduceat`` over a firm's pairs; ``pair_blocks``, the firms cut into
-          blocks of consecutive firms and their pairs (:mod:`sim.pair_blocks`);
+          spreads a firm value over its pairs; ``pair_blocks``, the firms cut into blocks of
+          consecutive firms and their pairs, over which phases spread firm values and take
+          minima over a firm's pairs (:mod:`sim.pair_blocks`);
         - ``base_coef_dt = a dt``, the divisor of the input bound (pairs exist only where ``a > 0``);
         - ``stock_factor = n / dt + 1``: input stock targets in steps of use, by firm, and
           ``pair_stock_factor`` the same by pair;
@@ -107,21 +104,15 @@ class StepContext:
         - ``supplier_products``: ``M O`` (orders of pairs to their suppliers) and ``M^T f`` (fill
           rates of suppliers to their customers' pairs) through scipy's compiled kernels, with the
           pairs regrouped by sector on large networks (:class:`sim.supplier_products.SupplierProducts`);
-        - ``all_have_pairs``: every firm buys inputs (sector-level economies), so a minimum over a
-          firm's pairs needs no masking;
         - ``class_products`` (priority rationing only): the products by ``M`` with each entry
           moved to the row block of its pair's buyer's priority class, (3 N, P): row ``c N + k``
           holds supplier ``k``'s customers of class ``c`` (in the supplier products' layout, so
-          on large networks through the same sector regrouping); and ``product_slot``, the row of ``(class, firm)``
-          where households' purchases of a firm's product fall.
+          on large networks through the same sector regrouping); and ``product_slot``, the row of
+          ``(class, firm)`` where households' purchases of a firm's product fall.
         """
         world, net, dt = self.world, self.world.network, self.rates.dt
         n = world.n_firms
         self.pairs_per_firm = np.bincount(net.pair_buyer, minlength=n)
-        self.firm_has_pairs = self.pairs_per_firm > 0
-        self.all_have_pairs = bool(self.firm_has_pairs.all())
-        first = np.concatenate(([0], np.cumsum(self.pairs_per_firm)[:-1]))
-        self.pair_starts = first[self.firm_has_pairs]
         self.pair_blocks = pair_blocks(self.pairs_per_firm)
         self.base_coef_dt = net.pair_coef * dt
         self.coef_dt = self.base_coef_dt
@@ -174,13 +165,3 @@ def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0, firm_of
 def to_pairs(values: np.ndarray, ctx: StepContext) -> np.ndarray:
     """A firm array spread over each firm's pairs (``values[pair_buyer]``, as a new array)."""
     return np.repeat(values, ctx.pairs_per_firm)
-
-
-def per_firm_min(values: np.ndarray, ctx: StepContext) -> np.ndarray:
-    """Minimum of a pair array over each firm's pairs (``inf`` for firms without pairs)."""
-    if ctx.all_have_pairs and values.size:
-        return np.minimum.reduceat(values, ctx.pair_starts)
-    out = np.full(ctx.firm_has_pairs.size, np.inf)
-    if values.size:
-        out[ctx.firm_has_pairs] = np.minimum.reduceat(values, ctx.pair_starts)
-    return out

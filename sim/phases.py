@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import imports, stochastic
-from sim.context import TOLERANCE, StepContext, StepRates, check, largest, per_firm_min, to_pairs  # noqa: F401
+from sim.context import TOLERANCE, StepContext, StepRates, check, largest, to_pairs  # noqa: F401
 from sim.errors import AccountingError
 from sim.state import (
     LIMIT_DEMAND,

@@ -22,7 +22,8 @@ LIMIT_NAMES = ("demand", "readiness", "energy", "inputs", "imports")
 class State:
     """Everything that changes during a run.
 
-    Firm arrays have shape (N,), pair arrays shape (P,).
+    Firm arrays have shape (N,), pair arrays shape (P,). The pair arrays ``stock``, ``orders``,
+    ``received`` and ``used`` are rewritten in place every step: copy them to keep a step's values.
 
     Attributes:
         output: Output this step, per month.
