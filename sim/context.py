@@ -78,6 +78,7 @@ class StepContext:
     firm_ones: np.ndarray = field(default_factory=lambda: np.zeros(0))
     energy_varies: bool = True
     product_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    import_coef: tuple[np.ndarray, np.ndarray] | None = None  # a' and a' dt under import shortfalls
     # Filled during a step.
     coef_dt: np.ndarray = field(default_factory=lambda: np.zeros(0))
     guarantee: np.ndarray | None = None

@@ -129,12 +129,21 @@ def import_bound(
     return np.minimum(bound_hard, bound_soft)
 
 
-def effective_coefficients(structure: ImportStructure, pair_coef: np.ndarray, extra: np.ndarray) -> np.ndarray:
-    """Domestic coefficients with the substituted imports: ``a' = a + (1 - alpha) phi m``, (P,).
+def effective_coefficients(
+    structure: ImportStructure,
+    pair_coef: np.ndarray,
+    extra: np.ndarray,
+    pairs: slice = slice(None),
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """Domestic coefficients with the substituted imports: ``a' = a + (1 - alpha) phi m``.
 
     Args:
         structure: The import structure (``m`` of each pair whose import can move, 0 otherwise).
         pair_coef: The data's domestic coefficients ``a``, (P,).
-        extra: ``(1 - alpha) phi`` of each pair's buyer cell, (P,).
+        extra: ``(1 - alpha) phi`` of each pair's buyer cell, for the pairs ``pairs``; overwritten.
+        pairs: The pairs to compute (a block of them; all by default).
+        out: Where to write ``a'`` of those pairs; a new array if ``None``.
     """
-    return pair_coef + extra * structure.pair_sub_m
+    extra *= structure.pair_sub_m[pairs]
+    return np.add(pair_coef[pairs], extra, out=out)

@@ -80,9 +80,15 @@ def _imports(state: State, ctx: StepContext, alpha: np.ndarray) -> None:
         return
     cover = None if ctx.policy.import_cover is None else ctx.policy.import_cover[state.step]
     ctx.import_hard, ctx.import_soft = imports.covered_shares(structure, alpha, state.substitution, cover)
-    extra = to_pairs(((1.0 - alpha) * state.substitution)[ctx.world.firms.cell], ctx)
-    state.pair_coef = imports.effective_coefficients(structure, net.pair_coef, extra)
-    ctx.coef_dt = state.pair_coef * ctx.rates.dt
+    shortfall = ((1.0 - alpha) * state.substitution)[ctx.world.firms.cell]  # (1 - alpha) phi by firm
+    if ctx.import_coef is None:  # the run's own arrays, rewritten in place from step to step
+        ctx.import_coef = (np.empty(net.n_pairs), np.empty(net.n_pairs))
+    coef, coef_dt = ctx.import_coef
+    for block in ctx.pair_blocks:
+        pairs = block.pairs
+        imports.effective_coefficients(structure, net.pair_coef, block.spread(shortfall), pairs, out=coef[pairs])
+        np.multiply(coef[pairs], ctx.rates.dt, out=coef_dt[pairs])
+    state.pair_coef, ctx.coef_dt = coef, coef_dt
 
 
 def _base_coefficients(state: State, ctx: StepContext) -> None:
