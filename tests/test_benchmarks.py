@@ -1,0 +1,32 @@
+"""The benchmark scripts still run (smallest sizes, one step): a smoke test, not a timing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import bench_phases, bench_scaling  # noqa: E402
+
+
+def test_phase_benchmark_times_every_phase_of_a_small_economy():
+    row = bench_phases.one_size(1_000, steps=1)
+    assert row["firms"] > 1_000 and row["links"] > row["pairs"] > row["firms"]
+    phases = {"shocks", "demand", "production", "delivery", "inventories", "capacity", "labour", "record"}
+    assert set(row["phase_ms"]) == phases
+    assert all(ms >= 0 for ms in row["phase_ms"].values())
+    assert row["step_ms"] >= max(row["phase_ms"].values())
+    assert row["process_peak_mb"] > 0
+
+
+def test_phase_benchmark_takes_a_scenario_file():
+    row = bench_phases.one_size(1_000, steps=1, scenario_file=str(ROOT / "scenarios" / "combined_stress.toml"))
+    assert row["phase_ms"]["shocks"] > 0
+
+
+def test_scaling_benchmark_measures_one_size():
+    row = bench_scaling.one_size(1_000, steps=1)
+    assert row["step_footprint_mb"] >= row["rss_after_build_mb"] > 0
+    assert row["build_s"] > 0 and row["step_ms"] > 0
