@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from sim import imports, stochastic, supplier_products
+from sim import imports, stochastic
 from sim.errors import AccountingError
 from sim.pair_blocks import PairBlock, pair_blocks
 from sim.policy import PolicySchedule
@@ -122,10 +122,7 @@ class StepContext:
         self.firm_ones = np.ones(n)
         self.firm_ones.setflags(write=False)
         self.energy_varies = "energy" in self.schedule.shocked
-        blocked = net.n_pairs >= supplier_products.BLOCKED_FROM_PAIRS
-        self.supplier_products = SupplierProducts(
-            net.supplier_of_pair, net.pair_sector, blocked=blocked, layout=net.sector_layout if blocked else None
-        )
+        self.supplier_products = SupplierProducts(net)
         if self.rationing == "priority":
             m = net.supplier_of_pair.tocoo()
             rows = world.firm_class[net.pair_buyer[m.col]].astype(np.int64) * n + m.row

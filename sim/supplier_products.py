@@ -28,12 +28,16 @@ this one, plus 7 and 6 ms for the permutations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
 from sim.matvec import MatVec
 from sim.pair_blocks import PAIRS_PER_BLOCK
+
+if TYPE_CHECKING:
+    from sim.network import SupplyNetwork
 
 BLOCKED_FROM_PAIRS = 2_000_000
 """Networks with at least this many pairs use the sector-blocked layout (16 MB per pair array:
@@ -95,18 +99,17 @@ class PairProducts:
     work array: ``A x = (A Pi)(Pi^T x)`` and ``A^T y = Pi (A Pi)^T y``.
 
     Args:
-        matrix: ``A``, (R, P) CSR, float64, with sorted indices; with a layout, each row's pairs
-            all of one sector; ``None`` for the layout's own ``M_s``.
+        matrix: The matrix the products multiply by: ``A`` (R, P), CSR, float64, or with a layout
+            ``A Pi``.
         layout: The sector layout, or ``None`` for the plain products.
         work: A pair array the products may overwrite (may be shared by the run's products).
     """
 
     def __init__(
-        self, matrix: sp.csr_matrix | None, layout: SectorLayout | None = None, work: np.ndarray | None = None
+        self, matrix: sp.csr_matrix, layout: SectorLayout | None = None, work: np.ndarray | None = None
     ) -> None:
         self.layout = layout
         if layout is not None:
-            matrix = layout.matrix if matrix is None else layout.moved(matrix)
             self._work = np.empty(matrix.shape[1]) if work is None else work
         self._to_rows = MatVec(matrix)
         self._to_pairs = MatVec(matrix.T)  # a CSC view of the same arrays (no copy)
@@ -128,31 +131,22 @@ class PairProducts:
 
 
 class SupplierProducts(PairProducts):
-    """``M O`` (:meth:`to_suppliers`) and ``M^T f`` (:meth:`to_pairs`) for the supplier matrix.
+    """``M O`` (:meth:`to_suppliers`) and ``M^T f`` (:meth:`to_pairs`) for a network's supplier matrix.
 
     Args:
-        supplier_of_pair: ``M``, (N, P) CSR, float64.
-        pair_sector: Input sector of each pair, (P,).
+        network: The supply network; its :attr:`~sim.network.SupplyNetwork.sector_layout`, derived
+            once per network, serves the blocked layout.
         blocked: Use the sector-blocked layout; by default when the network has at least
             :data:`BLOCKED_FROM_PAIRS` pairs.
-        layout: The sector-blocked layout if already derived (:attr:`sim.network.SupplyNetwork.sector_layout`
-            keeps one per network); derived here if ``None`` and needed.
     """
 
-    def __init__(
-        self,
-        supplier_of_pair: sp.csr_matrix,
-        pair_sector: np.ndarray,
-        blocked: bool | None = None,
-        layout: SectorLayout | None = None,
-    ) -> None:
-        self.blocked = supplier_of_pair.shape[1] >= BLOCKED_FROM_PAIRS if blocked is None else blocked
-        matrix = supplier_of_pair if supplier_of_pair.has_sorted_indices else supplier_of_pair.sorted_indices()
-        if not self.blocked:
-            super().__init__(matrix)
-            return
-        layout = layout or SectorLayout.of(matrix, pair_sector)
-        super().__init__(None, layout)  # the layout's own M_s
+    def __init__(self, network: SupplyNetwork, blocked: bool | None = None) -> None:
+        self.blocked = network.n_pairs >= BLOCKED_FROM_PAIRS if blocked is None else blocked
+        if self.blocked:
+            layout = network.sector_layout
+            super().__init__(layout.matrix, layout)
+        else:
+            super().__init__(network.supplier_of_pair)
 
     def to_suppliers(self, pair_values: np.ndarray) -> np.ndarray:
         """``M O``: pair values (orders) summed by supplier with the pairs' shares, (N,)."""
@@ -162,4 +156,4 @@ class SupplierProducts(PairProducts):
         """Products of another matrix over the same pairs, in this run's layout and work array."""
         if not self.blocked:
             return PairProducts(matrix)
-        return PairProducts(matrix, self.layout, work=self._work)
+        return PairProducts(self.layout.moved(matrix), self.layout, work=self._work)

@@ -43,9 +43,9 @@ def test_blocks_cover_every_firm_and_pair_in_order():
 
 def test_sector_blocked_products_equal_the_plain_ones_bit_for_bit(default_network):
     net = default_network
-    plain = SupplierProducts(net.supplier_of_pair, net.pair_sector, blocked=False)
+    plain = SupplierProducts(net, blocked=False)
     assert net.sector_layout is net.sector_layout  # derived once per network
-    blocked = SupplierProducts(net.supplier_of_pair, net.pair_sector, blocked=True)
+    blocked = SupplierProducts(net, blocked=True)
     assert blocked.blocked and not plain.blocked
     rng = np.random.default_rng(7)
     orders = rng.random(net.n_pairs)
