@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,8 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
-from benchmarks.bench_scaling import _rss_mb  # noqa: E402
-from benchmarks.common import print_load_at_end, print_machine, scaled_folder, scenario_for  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    measure_in_subprocess,
+    print_load_at_end,
+    print_machine,
+    rss_mb,
+    scaled_folder,
+    scenario_for,
+)
 from sim.model import PHASES  # noqa: E402
 from sim.scenario import scenario_from_dict  # noqa: E402
 
@@ -74,7 +79,7 @@ def one_size(target: int, steps: int, scenario_file: str | None = None) -> dict:
             "links": world.network.n_links,
             "phase_ms": {name: 1e3 * statistics.median(values) for name, values in times.items()},
             "step_ms": 1e3 * statistics.median(totals),
-            "process_peak_mb": _rss_mb("VmHWM"),
+            "process_peak_mb": rss_mb("VmHWM"),
         }
 
 
@@ -92,17 +97,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
     rows = []
     scenario_args = ["--scenario", str(Path(args.scenario).resolve())] if args.scenario else []
     for target in args.sizes:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(target), "--steps", str(args.steps), *scenario_args],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=ROOT,
-        )
-        if out.returncode != 0:
-            print(f"  {target:,} firms failed: {out.stderr.strip().splitlines()[-1:]}")
+        row = measure_in_subprocess(__file__, target, "--steps", str(args.steps), *scenario_args)
+        if "error" in row:
+            print(f"  {target:,} firms failed: {row['error']}")
             continue
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        rows.append(row)
     if not rows:
         return rows
     names = list(rows[0]["phase_ms"])

@@ -23,7 +23,6 @@ import math
 import multiprocessing as mp
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,23 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
-from benchmarks.common import print_load_at_end, print_machine, scaled_folder, scenario_for  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    measure_in_subprocess,
+    print_load_at_end,
+    print_machine,
+    rss_mb,
+    scaled_folder,
+    scenario_for,
+)
 
 DEFAULT_SIZES = (1_000, 13_000, 100_000, 1_000_000)
-
-
-def _rss_mb(field: str = "VmRSS") -> float:
-    """Resident set size of this process (MB) from /proc: ``VmRSS`` now, ``VmHWM`` its peak.
-
-    ``VmHWM`` belongs to the process's own address space, unlike ``ru_maxrss``, which a
-    subprocess inherits from the parent that started it (so a size run from ``run_all.py``
-    would report the parent's peak).
-    """
-    with open("/proc/self/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def one_size(target: int, steps: int) -> dict:
@@ -62,7 +54,7 @@ def one_size(target: int, steps: int) -> dict:
         world = sim.world_for(sc)
         build = time.perf_counter() - started
         model = sim.GrowthModel(sc, world, seed=0, agents=False)
-        rss_built = _rss_mb()
+        rss_built = rss_mb()
         times = []
         for _ in range(steps):
             started = time.perf_counter()
@@ -85,25 +77,12 @@ def one_size(target: int, steps: int) -> dict:
             "rss_after_build_mb": rss_built,
             "step_peak_extra_mb": (peak - before) / 2**20,
             "step_footprint_mb": rss_built + (peak - before) / 2**20,
-            "process_peak_mb": _rss_mb("VmHWM"),
+            "process_peak_mb": rss_mb("VmHWM"),
         }
 
 
 def scaling(sizes: list[int], steps: int) -> list[dict]:
-    rows = []
-    for target in sizes:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(target), "--steps", str(steps)],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=ROOT,
-        )
-        if out.returncode != 0:
-            rows.append({"target": target, "error": out.stderr.strip().splitlines()[-1:]})
-            continue
-        rows.append({"target": target, **json.loads(out.stdout.strip().splitlines()[-1])})
-    return rows
+    return [measure_in_subprocess(__file__, target, "--steps", str(steps)) for target in sizes]
 
 
 # Batch -----------------------------------------------------------------------------------------

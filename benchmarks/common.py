@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -101,3 +103,36 @@ def scenario_for(data: str | Path, horizon_months: int, **extra: object) -> Scen
         **extra,
     }
     return scenario_from_dict(spec)
+
+
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident set size of this process (MB) from /proc: ``VmRSS`` now, ``VmHWM`` its peak.
+
+    ``VmHWM`` belongs to the process's own address space, unlike ``ru_maxrss``, which a
+    subprocess inherits from the parent that started it (so a size run from ``run_all.py``
+    would report the parent's peak).
+    """
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure_in_subprocess(script: str | Path, target: int, *args: str) -> dict:
+    """Run ``script --one target *args`` in a fresh Python process, so its memory is its own.
+
+    Returns:
+        ``{"target": target, **row}`` with the row the script printed as JSON on its last line,
+        or ``{"target": target, "error": [last line of its stderr]}`` if it failed.
+    """
+    out = subprocess.run(
+        [sys.executable, str(script), "--one", str(target), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    if out.returncode != 0:
+        return {"target": target, "error": out.stderr.strip().splitlines()[-1:]}
+    return {"target": target, **json.loads(out.stdout.strip().splitlines()[-1])}
