@@ -35,8 +35,19 @@ def zeroed(shape: tuple[int, ...]) -> np.ndarray:
     if owner is not None and sys.getrefcount(owner) == 3:
         owner.fill(0.0)
         return owner[...]
-    owner = np.zeros(key)
-    owner.fill(0.0)  # touch every page now, in one pass, not a few at every step
+    owner = touched_zeros(key)
     _spare.clear()
     _spare[key] = owner
     return owner[...]
+
+
+def touched_zeros(shape: tuple[int, ...]) -> np.ndarray:
+    """A new zeroed float array whose memory pages are all touched now, in one pass.
+
+    ``np.zeros`` maps fresh pages lazily, so the first write to each page would fault later, a few
+    at every step (for the investment pipeline: 19 ms a step at 1,000,000 firms during its first
+    ``G`` steps); touching them here makes every step cost the same.
+    """
+    out = np.empty(shape)
+    out.fill(0.0)
+    return out

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim import buffers
 from sim.stochastic import StochasticState
 from sim.world import World
 
@@ -131,7 +132,7 @@ class State:
             peak=world.peak0.copy(),
             employment=world.labour_per_output * x0,
             limit=np.where(world.latent > 0, LIMIT_READINESS, LIMIT_DEMAND).astype(np.int8),
-            pipeline=_touched_zeros((max(gestation_steps, 1), n)),
+            pipeline=buffers.touched_zeros((max(gestation_steps, 1), n)),
             stock=(world.inventory_months / dt + 1.0)[net.pair_buyer] * use,
             orders=use.copy(),
             received=use.copy(),
@@ -146,15 +147,3 @@ class State:
     def uncertainty_high(self) -> bool:
         """Whether the economy is in the high-uncertainty regime this step."""
         return self.random.high
-
-
-def _touched_zeros(shape: tuple[int, ...]) -> np.ndarray:
-    """Zeros whose memory pages are all touched now.
-
-    ``np.zeros`` maps fresh pages lazily, so the first write to each row of the investment
-    pipeline would page-fault in a later step (19 ms a step at 1,000,000 firms during the first
-    ``G`` steps); touching them here makes every step cost the same.
-    """
-    out = np.empty(shape)
-    out.fill(0.0)
-    return out
