@@ -78,7 +78,7 @@ class StepContext:
     firm_ones: np.ndarray = field(default_factory=lambda: np.zeros(0))
     energy_varies: bool = True
     product_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    import_coef: tuple[np.ndarray, np.ndarray] | None = None  # a' and a' dt under import shortfalls
+    import_coef: tuple[np.ndarray, np.ndarray] | None = None
     # Filled during a step.
     coef_dt: np.ndarray = field(default_factory=lambda: np.zeros(0))
     guarantee: np.ndarray | None = None
@@ -99,6 +99,8 @@ class StepContext:
         - ``base_coef_dt = a dt``, the divisor of the input bound (pairs exist only where ``a > 0``);
         - ``stock_factor = n / dt + 1``: input stock targets in steps of use, by firm, and
           ``pair_stock_factor`` the same by pair;
+        - ``import_coef``: when imports are shocked, two pair arrays for the coefficients ``a'``
+          and ``a' dt`` of steps with an import shortfall (:func:`sim.phases.shocks`);
         - ``firm_ones``: a read-only array of ones by firm, the capacity, energy and import
           availability of every step when no shock touches them; ``energy_varies``: some shock does
           touch energy (otherwise energy never binds);
@@ -122,6 +124,8 @@ class StepContext:
         self.firm_ones = np.ones(n)
         self.firm_ones.setflags(write=False)
         self.energy_varies = "energy" in self.schedule.shocked
+        if self.import_structure is not None and "imports" in self.schedule.shocked:
+            self.import_coef = (np.empty(net.n_pairs), np.empty(net.n_pairs))
         self.supplier_products = SupplierProducts(net)
         if self.rationing == "priority":
             m = net.supplier_of_pair.tocoo()

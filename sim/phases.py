@@ -81,9 +81,7 @@ def _imports(state: State, ctx: StepContext, alpha: np.ndarray) -> None:
     cover = None if ctx.policy.import_cover is None else ctx.policy.import_cover[state.step]
     ctx.import_hard, ctx.import_soft = imports.covered_shares(structure, alpha, state.substitution, cover)
     shortfall = ((1.0 - alpha) * state.substitution)[ctx.world.firms.cell]  # (1 - alpha) phi by firm
-    if ctx.import_coef is None:  # the run's own arrays, rewritten in place from step to step
-        ctx.import_coef = (np.empty(net.n_pairs), np.empty(net.n_pairs))
-    coef, coef_dt = ctx.import_coef
+    coef, coef_dt = ctx.import_coef  # the run's own arrays, rewritten in place from step to step
     for block in ctx.pair_blocks:
         pairs = block.pairs
         imports.effective_coefficients(structure, net.pair_coef, block.spread(shortfall), pairs, out=coef[pairs])
