@@ -74,7 +74,6 @@ class StepContext:
     class_products: PairProducts | None = None
     supplier_products: SupplierProducts | None = None
     pair_blocks: list[PairBlock] = field(default_factory=list)
-    pair_stock_factor: np.ndarray = field(default_factory=lambda: np.zeros(0))
     firm_ones: np.ndarray = field(default_factory=lambda: np.zeros(0))
     energy_varies: bool = True
     product_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -97,8 +96,7 @@ class StepContext:
           consecutive firms and their pairs, over which phases spread firm values and take
           minima over a firm's pairs (:mod:`sim.pair_blocks`);
         - ``base_coef_dt = a dt``, the divisor of the input bound (pairs exist only where ``a > 0``);
-        - ``stock_factor = n / dt + 1``: input stock targets in steps of use, by firm, and
-          ``pair_stock_factor`` the same by pair;
+        - ``stock_factor = n / dt + 1``: input stock targets in steps of use, by firm;
         - ``import_coef``: when imports are shocked, two pair arrays for the coefficients ``a'``
           and ``a' dt`` of steps with an import shortfall (:func:`sim.phases.shocks`);
         - ``firm_ones``: a read-only array of ones by firm, the capacity, energy and import
@@ -120,7 +118,6 @@ class StepContext:
         self.base_coef_dt = net.pair_coef * dt
         self.coef_dt = self.base_coef_dt
         self.stock_factor = world.inventory_months / dt + 1.0
-        self.pair_stock_factor = to_pairs(self.stock_factor, self)
         self.firm_ones = np.ones(n)
         self.firm_ones.setflags(write=False)
         self.energy_varies = "energy" in self.schedule.shocked

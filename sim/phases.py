@@ -291,7 +291,7 @@ def inventories(state: State, ctx: StepContext) -> None:
         use *= state.pair_coef[pairs]
         use *= r.dt
         order = orders[pairs]
-        np.multiply(ctx.pair_stock_factor[pairs], use, out=order)  # target T = (n / dt + 1) use
+        np.multiply(block.spread(ctx.stock_factor), use, out=order)  # target T = (n / dt + 1) use
         order -= stock[pairs]
         order /= r.restore_steps
         order += use
