@@ -48,7 +48,7 @@ OptionalScenarioArg = Annotated[
 @user_errors
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario and its economy; say OK or exactly what is wrong."""
-    from sim.runner import world_for
+    from sim.engine.run import world_for
     from sim.scenario import load_scenario
 
     loaded = load_scenario(scenario)
@@ -85,8 +85,8 @@ def run(
 @user_errors
 def economy_describe(scenario: OptionalScenarioArg = None) -> None:
     """A readable summary: provinces, sectors, firms, links, output, idle capacity."""
-    from sim.export import describe
-    from sim.runner import world_for
+    from sim.economy.export import describe
+    from sim.engine.run import world_for
 
     typer.echo(describe(world_for(_scenario_or_default(scenario))))
 
@@ -98,8 +98,8 @@ def economy_export(
     out: Annotated[Path, typer.Option(help="Folder to write the tables and network.graphml into.")],
 ) -> None:
     """Write the economy's tables as CSV and its network as GraphML."""
-    from sim.export import write_world
-    from sim.runner import world_for
+    from sim.economy.export import write_world
+    from sim.engine.run import world_for
 
     write_world(world_for(_scenario_or_default(scenario)), out)
     typer.echo(f"wrote {out}")

@@ -19,7 +19,7 @@ def growth_table(trajectories: pd.DataFrame, scenario: Scenario) -> str:
     months = float(trajectories["month"].max())
     first = trajectories[trajectories["month"] == 0]
     last = trajectories[trajectories["month"] == months]
-    from sim.runner import world_for
+    from sim.engine.run import world_for
 
     economy = world_for(scenario).economy
     mining = set(economy.sectors.loc[economy.sectors["kind"] == "mining", "code"])

@@ -46,11 +46,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.economy.tables import check_codes, read_table
+from sim.economy.world import World
 from sim.errors import InputError
-from sim.parameters import ModelParameters
 from sim.scenario import TARGET_COLUMNS_SPEC, Scenario
-from sim.tables import check_codes, read_table
-from sim.world import World
+from sim.scenario.parameters import ModelParameters
 
 INDUSTRY_TARGET = 0.082
 MINING_TARGET = 0.05
@@ -94,7 +94,7 @@ def _world_and_scenario(world_or_scenario: World | Scenario) -> tuple[World, Sce
     if isinstance(world_or_scenario, World):
         return world_or_scenario, None
     if isinstance(world_or_scenario, Scenario):
-        from sim.runner import world_for
+        from sim.engine.run import world_for
 
         return world_for(world_or_scenario), world_or_scenario
     raise TypeError(f"expected a World or a Scenario, got {type(world_or_scenario).__name__}")
@@ -386,6 +386,6 @@ def targets_for(scenario: Scenario, *, horizon_months: int | None = None) -> Tar
     source = targets_source(scenario)
     if source == "ministry":
         return ministry_targets(scenario, horizon_months=horizon_months)
-    from sim.runner import world_for
+    from sim.engine.run import world_for
 
     return user_targets(world_for(scenario), source)

@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sim  # noqa: E402
 from benchmarks.common import CAPACITY_SHOCK, print_load_at_end, print_machine, scenario_for  # noqa: E402
-from sim.export import write_economy  # noqa: E402
+from sim.economy.export import write_economy  # noqa: E402
 
 DAYS_PER_MONTH = 30.4375
 INVENTORY_DAYS = 90

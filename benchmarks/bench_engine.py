@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 import sim
-from sim.model import GrowthModel
-from sim.parameters import ModelParameters
-from sim.world import build_world
+from sim.economy.world import build_world
+from sim.engine.model import GrowthModel
+from sim.scenario.parameters import ModelParameters
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -35,7 +35,7 @@ from benchmarks.common import (  # noqa: E402
     scaled_folder,
     scenario_for,
 )
-from sim.model import PHASES  # noqa: E402
+from sim.engine.step import PHASES, advance  # noqa: E402
 from sim.scenario import scenario_from_dict  # noqa: E402
 
 DEFAULT_SIZES = (13_000, 100_000, 1_000_000)
@@ -59,14 +59,17 @@ def one_size(target: int, steps: int, scenario_file: str | None = None) -> dict:
         names = [phase.__name__ for phase in PHASES] + ["record"]
         times: dict[str, list[float]] = {name: [] for name in names}
         totals = []
-        state, ctx, recorder = model.state, model.context, model.recorder
+        state, plan, recorder = model.state, model.plan, model.recorder
+
+        def timed(phase, *args):  # the ``call`` of sim.engine.step.advance
+            started = time.perf_counter()
+            flows = phase(*args)
+            times[phase.__name__].append(time.perf_counter() - started)
+            return flows
+
         for _ in range(steps):
-            state.step += 1
             step_started = time.perf_counter()
-            for phase in PHASES:
-                started = time.perf_counter()
-                phase(state, ctx)
-                times[phase.__name__].append(time.perf_counter() - started)
+            advance(state, plan, call=timed)
             started = time.perf_counter()
             recorder.update_peak(state)
             recorder.record(state)

@@ -18,11 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "tests"))  # the executable specification, tests/oracle, as the tests import it
+
+from oracle.reference import ReferenceModel  # noqa: E402
 
 import sim  # noqa: E402
 from benchmarks.common import print_load_at_end, print_machine, scenario_for  # noqa: E402
-from benchmarks.reference import ReferenceModel  # noqa: E402
 
 
 def measure(steps: int, repeats: int) -> dict[str, float]:

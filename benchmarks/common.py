@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 import sim
-from sim.export import write_economy
+from sim.economy.export import write_economy
 from sim.scenario import Scenario, scenario_from_dict
 
 #: Capacity-loss shock used by the benchmarks: 30% of the capacity of basic metals (24) and

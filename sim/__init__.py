@@ -1,16 +1,21 @@
 """growthsim's model layer: one run of the economy.
 
+Layers (each imports only those above it): :mod:`sim.economy` (data, firms, network, world),
+:mod:`sim.scenario` and :mod:`sim.shocks` (what to simulate), :mod:`sim.kernels` (arithmetic over
+input lines and the supplier matrix), :mod:`sim.engine` (run plan, state, phases, record, run).
+See ``docs/design.md``.
+
 The public API: :func:`run` (the model as a pure function), :func:`load_scenario`,
 :func:`load_economy`, :class:`GrowthModel` and :class:`Results`.
 """
 
-from sim.economy import Economy, load_economy
-from sim.economy_mrio import economy_from_pymrio
+from sim.economy.cell_economy import Economy, load_economy
+from sim.economy.mrio import economy_from_pymrio
+from sim.economy.world import World, build_world
+from sim.engine.model import GrowthModel
+from sim.engine.run import Results, run, world_for
 from sim.errors import AccountingError, GrowthsimError, InputError
-from sim.model import GrowthModel
-from sim.runner import Results, run, world_for
 from sim.scenario import Scenario, load_scenario, scenario_from_dict
-from sim.world import World, build_world
 
 __all__ = [
     "AccountingError",

@@ -1,4 +1,4 @@
-"""sim/buffers.py: the record buffer is reused only when nothing holds it, and reuse changes no result."""
+"""sim/engine/buffers.py: the record buffer is reused only when nothing holds it, and reuse changes no result."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 from helpers import scenario, sector, write_folder
 
 import sim
-from sim import buffers
+from sim.engine import buffers
 
 
 def _folder(tmp_path):

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 import sim
-from sim.economy_mrio import economy_from_pymrio
-from sim.export import write_economy
-from sim.parameters import ModelParameters
-from sim.world import build_world
+from sim.economy.export import write_economy
+from sim.economy.mrio import economy_from_pymrio
+from sim.economy.world import build_world
+from sim.scenario.parameters import ModelParameters
 
 pymrio = pytest.importorskip("pymrio", reason="pymrio is the optional 'mrio' extra")
 

@@ -1,7 +1,7 @@
 """The cache-friendly layouts of large economies give bit-for-bit the results of the plain ones.
 
-Large economies compute pair arithmetic block by block (:mod:`sim.pair_blocks`) and the supplier
-products with pairs regrouped by sector (:mod:`sim.supplier_products`). Both keep every sum's
+Large economies compute pair arithmetic block by block (:mod:`sim.kernels.blocks`) and the supplier
+products with pairs regrouped by sector (:mod:`sim.kernels.supplier_matrix`). Both keep every sum's
 terms and their order, so forcing them on the default economy must change nothing at all.
 """
 
@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 
 import sim
-import sim.pair_blocks
-import sim.supplier_products
-from sim.pair_blocks import pair_blocks
-from sim.supplier_products import SupplierProducts
+import sim.kernels.blocks
+import sim.kernels.supplier_matrix
+from sim.kernels.blocks import pair_blocks
+from sim.kernels.supplier_matrix import SupplierMatrix, sector_layout
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -43,27 +43,27 @@ def test_blocks_cover_every_firm_and_pair_in_order():
 
 def test_sector_blocked_products_equal_the_plain_ones_bit_for_bit(default_network):
     net = default_network
-    plain = SupplierProducts(net, blocked=False)
-    assert net.sector_layout is net.sector_layout  # derived once per network
-    blocked = SupplierProducts(net, blocked=True)
+    plain = SupplierMatrix(net, blocked=False)
+    assert sector_layout(net) is sector_layout(net)  # derived once per network
+    blocked = SupplierMatrix(net, blocked=True)
     assert blocked.blocked and not plain.blocked
     rng = np.random.default_rng(7)
     orders = rng.random(net.n_pairs)
     fill = rng.random(net.supplier_of_pair.shape[0])
-    np.testing.assert_array_equal(blocked.to_suppliers(orders), net.supplier_of_pair @ orders)
-    np.testing.assert_array_equal(blocked.to_suppliers(orders), plain.to_suppliers(orders))
-    np.testing.assert_array_equal(blocked.to_pairs(fill), net.supplier_of_pair.T @ fill)
+    np.testing.assert_array_equal(blocked.sum_to_suppliers(orders), net.supplier_of_pair @ orders)
+    np.testing.assert_array_equal(blocked.sum_to_suppliers(orders), plain.sum_to_suppliers(orders))
+    np.testing.assert_array_equal(blocked.gather_to_pairs(fill), net.supplier_of_pair.T @ fill)
     out = np.full(net.n_pairs, -1.0)
-    assert blocked.to_pairs(fill, out=out) is out
-    np.testing.assert_array_equal(out, plain.to_pairs(fill))
+    assert blocked.gather_to_pairs(fill, out=out) is out
+    np.testing.assert_array_equal(out, plain.gather_to_pairs(fill))
 
 
 @pytest.mark.parametrize("name", ["combined_stress", "priority_rationing", "sanctions_imports"])
 def test_runs_with_the_large_economy_layouts_are_identical(name, monkeypatch):
     scenario = sim.load_scenario(SCENARIOS / f"{name}.toml")
     plain = sim.run(scenario, seed=3, record_firms=True)
-    monkeypatch.setattr(sim.supplier_products, "BLOCKED_FROM_PAIRS", 0)
-    monkeypatch.setattr(sim.pair_blocks, "PAIRS_PER_BLOCK", 997)  # many blocks, cut mid-sector
+    monkeypatch.setattr(sim.kernels.supplier_matrix, "BLOCKED_FROM_PAIRS", 0)
+    monkeypatch.setattr(sim.kernels.blocks, "PAIRS_PER_BLOCK", 997)  # many blocks, cut mid-sector
     blocked = sim.run(scenario, seed=3, record_firms=True)
     pd.testing.assert_frame_equal(plain.trajectories, blocked.trajectories, check_exact=True)
     pd.testing.assert_frame_equal(plain.firms, blocked.firms, check_exact=True)

@@ -7,8 +7,8 @@ import pytest
 from helpers import sector, write_folder
 
 import sim
-from sim.parameters import ModelParameters
-from sim.world import build_world
+from sim.economy.world import build_world
+from sim.scenario.parameters import ModelParameters
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_same_seed_same_network_other_seed_differs():
 
 def test_gravity_prefers_near_and_large_suppliers(default_world):
     """Suppliers sit closer than a size-only draw would put them (gravity kernel)."""
-    from sim.network import province_distances
+    from sim.economy.network import province_distances
 
     world = default_world
     net = world.network

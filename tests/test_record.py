@@ -1,4 +1,4 @@
-"""The rolling 10-year peak of sim/record.py over a run longer than its 120-month window."""
+"""The rolling 10-year peak of sim/engine/record.py over a run longer than its 120-month window."""
 
 from __future__ import annotations
 

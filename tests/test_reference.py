@@ -1,4 +1,4 @@
-"""The object-per-firm reference (benchmarks/reference.py) against the vectorised engine.
+"""The executable specification (tests/oracle/reference.py, object per firm) against the vectorised engine.
 
 Both are built from the same world and seed and stepped side by side on a small economy
 (2 provinces x 5 sectors x 3 firms a cell) with critical and half-critical inputs, imported
@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from helpers import sector, write_folder
+from oracle.reference import ReferenceModel
 
 import sim
-from benchmarks.reference import ReferenceModel
-from sim.state import LIMIT_DEMAND, LIMIT_ENERGY, LIMIT_IMPORTS, LIMIT_INPUTS, LIMIT_READINESS
+from sim.engine.state import LIMIT_DEMAND, LIMIT_ENERGY, LIMIT_IMPORTS, LIMIT_INPUTS, LIMIT_READINESS
 
 PROVINCES = [
     {"code": "P1", "name": "One", "population": 10, "lat": 35.0, "lon": 51.0},
@@ -313,8 +313,10 @@ def _run_side_by_side(sc: sim.Scenario) -> dict[str, object]:
             seen["max_substitution"] = max(seen["max_substitution"], float(s.substitution.max()))
             seen["high"].add(s.random.high)
             seen["outage"] |= bool((s.random.outage_left > 0).any())
-            shocked = world.final_domestic * engine.context.schedule.demand_domestic[step][cell]
-            top_up = float((engine.context.final_domestic - shocked).max())
+            schedule = engine.plan.schedule
+            shocked = world.final_domestic * schedule.demand_domestic[step][cell]
+            shocked += world.final_export * schedule.demand_export[step][cell]
+            top_up = float((s.final_demand - shocked).max())
             seen["guarantee_top_up"] = max(seen["guarantee_top_up"], top_up)
         seen["installed"] = engine.state.installed / world.installed0
         seen["productivity_spread"] = float(np.ptp(engine.state.productivity))

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import sim
 from analysis.cli import app
-from sim.record import CELL_COLUMNS
+from sim.engine.record import CELL_COLUMNS
 
 REQUIRED = [
     "month", "province", "sector", "output", "value_added", "installed_capacity", "operable_capacity",
@@ -83,10 +83,10 @@ def test_mesa_agents_are_views_of_the_arrays():
     sc = sim.load_scenario("scenarios/baseline.toml").with_changes(horizon_months=2)
     model = sim.GrowthModel(sc, sim.world_for(sc), seed=0, agents=True)
     model.step()
-    firms = model.agents.select(agent_type=sim.model.FirmAgent)
+    firms = model.agents.select(agent_type=sim.engine.model.FirmAgent)
     assert len(firms) == 13_126
     assert firms.agg("output", sum) == pytest.approx(model.state.output.sum(), rel=1e-12)
-    tehran = model.agents.select(lambda a: isinstance(a, sim.model.ProvinceAgent) and a.code == "IR-23")
+    tehran = model.agents.select(lambda a: isinstance(a, sim.engine.model.ProvinceAgent) and a.code == "IR-23")
     assert tehran.agg("output", sum) == pytest.approx(firms.select(lambda f: f.province == "IR-23").agg("output", sum))
     model.release()
 

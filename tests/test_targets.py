@@ -20,8 +20,8 @@ from analysis.targets import (
     user_targets,
     weighted_mean,
 )
+from sim.engine.run import world_for
 from sim.errors import InputError
-from sim.runner import world_for
 from sim.scenario import scenario_from_dict
 
 PROVINCES = [

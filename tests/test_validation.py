@@ -1,4 +1,4 @@
-"""The validation cases of DESIGN.md, each built through a data folder and a scenario."""
+"""The validation cases of the model (hand-derived expected values), each built through a data folder and a scenario."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def test_case1_no_shock_is_an_equilibrium_for_ten_years(tmp_path, inventory_mont
 
 def test_case1_default_economy_without_idle_capacity_is_steady(tmp_path):
     """Case 1 on the full default network (13,126 firms), idle capacity removed."""
-    from sim.export import write_economy
+    from sim.economy.export import write_economy
 
     economy = sim.load_economy("default")
     economy.installed_ratio[:] = 1.0

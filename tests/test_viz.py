@@ -55,7 +55,7 @@ def test_data_collector_matches_the_pure_run(scenario_file):
         frame["Idle capacity"].to_numpy(), results.national("idle_capacity").iloc[:4], rtol=1e-12
     )
     assert frame["Idle capacity"].iloc[-1] < frame["Idle capacity"].iloc[0]  # idle capacity is being recovered
-    # Named reporters, no lambdas: the model pickles (DESIGN.md's trap).
+    # Named reporters, no lambdas: the model pickles (a lambda would not).
     assert all(f.__name__ != "<lambda>" for f in viz.REPORTERS.values())
     clone = pickle.loads(pickle.dumps(model))
     assert clone.state.step == 3 and len(collected(clone)) == 4

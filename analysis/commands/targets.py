@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
         """The ministry's growth targets by province and sector (or the scenario's own table)."""
         from analysis.cli import _scenario_or_default
         from analysis.targets import ministry_targets, targets_source, user_targets
-        from sim.runner import world_for
+        from sim.engine.run import world_for
 
         loaded = _scenario_or_default(scenario)
         source = targets_source(loaded)

@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
         missing = missing_extra()
         if missing:
             raise InputError("growthsim viz", "viz extra", f"{', '.join(missing)} (pip install 'growthsim[viz]')")
-        from sim.runner import world_for
+        from sim.engine.run import world_for
         from sim.scenario import load_scenario
 
         path = (scenario or DEFAULT_SCENARIO).resolve()

@@ -45,7 +45,7 @@ def read_run(run_dir: str | Path) -> tuple[pd.DataFrame, dict, Scenario]:
 
 def economy_inputs(scenario: Scenario) -> tuple[pd.Series, pd.Series, list[str], dict[str, str]]:
     """Population and region by province, the mining sector codes and province names."""
-    from sim.runner import world_for
+    from sim.engine.run import world_for
 
     economy = world_for(scenario).economy
     provinces = economy.provinces.set_index("code")

@@ -29,8 +29,8 @@ from analysis.montecarlo.executors import default_workers, make_executor
 from analysis.montecarlo.seeds import MAX_MASTER_SEED, RunSeed, spawn_seeds
 from analysis.montecarlo.store import BatchStore
 from analysis.montecarlo.worker import DETAILS, Chunk, metrics_available, run_chunk
+from sim.engine.run import git_commit, package_version
 from sim.errors import InputError
-from sim.runner import git_commit, package_version
 from sim.scenario import Scenario
 
 FORMAT = 1

@@ -129,7 +129,7 @@ def load_source(path: str | Path, scenario: str | None = None, *, pair: bool = T
 
 
 def _economy(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    from sim.runner import world_for
+    from sim.engine.run import world_for
 
     economy = world_for(scenario).economy
     provinces = economy.provinces.copy()

@@ -1,0 +1,61 @@
+"""Phase 3, production: output, the constraint that binds it, and the inputs it uses."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine import imports
+from sim.engine.flows import Conditions
+from sim.engine.phases.accounting import TOLERANCE, check, largest
+from sim.engine.plan import RunPlan
+from sim.engine.state import LIMIT_DEMAND, LIMIT_ENERGY, LIMIT_IMPORTS, LIMIT_INPUTS, LIMIT_READINESS, State
+
+
+def production(state: State, plan: RunPlan, now: Conditions) -> None:
+    """Output: the least of planned output, capacity and what inputs allow.
+
+    ``x = min(q, K_eff, K_eff e, X_in, X_imp)`` with effective capacity
+    ``K_eff = min(K_op, K_inst kappa) z`` (``K_op`` operable, ``K_inst`` installed capacity,
+    ``kappa`` the capacity shock, ``z`` productivity) and ``e`` energy availability;
+    ``X_in = min_j X_j`` over the firm's inputs, with ``X_j = S_j / (a_j dt)`` for a critical input
+    (Leontief) and the half-critical rule ``X_j = (S_j / (a_j dt) + K_eff e) / 2`` for the others
+    (Pichler, Pangallo, del Rio-Chanona, Lafond and Farmer 2022, JEDC 144, eq. 8);
+    ``X_imp`` the output the imported inputs allow (:func:`sim.engine.imports.import_bound`).
+    ``a`` is this step's domestic coefficient, raised where buyers moved imports to domestic
+    suppliers (``State.pair_coef``). Inputs used: ``U_j = a_j x dt`` for a critical input, at
+    most the stock ``S_j`` for the others (a non-critical input short of need is substituted).
+    """
+    dt, lines, critical = plan.rates.dt, plan.lines, plan.world.network.pair_critical
+    stock, coef, planned = state.stock, state.pair_coef, state.planned
+    effective_capacity = np.minimum(state.operable, state.installed * state.capacity_factor)
+    effective_capacity *= state.productivity
+    capacity_bound = effective_capacity * state.energy
+
+    def input_bound_of(line):  # X_j of each input line
+        cover = line.of(stock) / (line.of(coef) * dt)
+        return np.where(line.of(critical), cover, 0.5 * (cover + line.spread(capacity_bound)))
+
+    input_bound = lines.min_over_inputs(input_bound_of)
+    output = np.minimum(np.minimum(np.minimum(planned, effective_capacity), capacity_bound), input_bound)
+    import_bound = None
+    if now.import_hard is not None:
+        cell = plan.world.firms.cell
+        import_bound = imports.import_bound(now.import_hard, now.import_soft, cell, planned, capacity_bound)
+        output = np.minimum(output, import_bound)
+    output = np.maximum(output, 0.0)
+    # Effective capacity unless a bound below binds; demand (the last line) wherever output meets the plan.
+    limit = np.full(output.size, LIMIT_READINESS, dtype=np.int8)
+    if plan.energy_varies:  # otherwise energy is one everywhere and never binds
+        limit[(capacity_bound <= output) & (state.energy < 1.0)] = LIMIT_ENERGY
+    limit[(input_bound <= output) & (input_bound < planned)] = LIMIT_INPUTS
+    if import_bound is not None:
+        limit[(import_bound <= output) & (import_bound < planned)] = LIMIT_IMPORTS
+    limit[planned <= output * (1.0 + TOLERANCE)] = LIMIT_DEMAND
+    state.output, state.desired, state.limit = output, np.minimum(planned, capacity_bound), limit
+
+    def used_of(line):  # U_j of each input line
+        need = line.spread(output) * line.of(coef) * dt
+        return np.where(line.of(critical), need, np.minimum(need, line.of(stock)))
+
+    lines.each_line(used_of, out=state.used)  # rewritten in place
+    check("production", "output", output, scale=largest(output))

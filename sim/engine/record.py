@@ -1,0 +1,227 @@
+"""Recording: province x sector aggregates every step, firm rows on request, the rolling peak.
+
+The rolling 10-year peak of a firm at month t is
+
+    peak_t = max(x0 * max(history[cell, t:]), max(x_{t-W+1..t}))
+
+the larger of what remains of the pre-run history in the window and the simulated months in it
+(W = 120 months). For runs up to W months the simulated part is a running maximum; longer runs
+keep a ring buffer of the last W steps.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.economy.world import World
+from sim.engine import buffers
+from sim.engine.state import LIMIT_NAMES, State
+
+WINDOW_MONTHS = 120
+
+CELL_COLUMNS = (
+    "output",
+    "value_added",
+    "installed_capacity",
+    "operable_capacity",
+    "peak_output",
+    "idle_capacity",
+    "employment",
+    "final_demand",
+    "unmet_demand",
+    "latent_demand_served",
+    "input_stock",
+    *[f"limited_by_{name}" for name in LIMIT_NAMES],
+    "energy_availability",
+    "import_availability",
+    "productivity",
+    "uncertainty_high",
+)
+LIMIT_START = CELL_COLUMNS.index(f"limited_by_{LIMIT_NAMES[0]}")
+CELL_INDEX = {name: k for k, name in enumerate(CELL_COLUMNS)}
+FIRM_COLUMNS = (
+    "output",
+    "installed_capacity",
+    "operable_capacity",
+    "peak_output",
+    "employment",
+    "unmet_demand",
+    "limit",
+)
+
+
+class Recorder:
+    """Collects aggregates by cell (and optionally firm rows) into preallocated arrays.
+
+    Args:
+        world: The world (cells, history).
+        n_steps: Steps in the run.
+        dt: Step length in months.
+        firms: Whether to keep firm-level rows.
+    """
+
+    def __init__(self, world: World, n_steps: int, dt: float, firms: bool = False) -> None:
+        self.world = world
+        self.dt = dt
+        self.n_steps = n_steps
+        # Column-major: one contiguous (steps, cells) plane per column, so the results table's
+        # columns are views of it (see ``cells`` for the (steps, cells, columns) view).
+        # All pages touched now (not a few at every step), and the last run's buffer reused if free.
+        self.store = buffers.zeroed((len(CELL_COLUMNS), n_steps + 1, world.n_cells))
+        self.firm_rows = np.zeros((n_steps + 1, world.n_firms, len(FIRM_COLUMNS))) if firms else None
+        self.window_steps = max(1, round(WINDOW_MONTHS / dt))
+        self.ring = np.zeros((self.window_steps, world.n_firms)) if n_steps > self.window_steps else None
+        self.sim_max = np.zeros(world.n_firms)
+        self.pre_month, self.pre = -1, np.zeros(world.n_firms)
+        # Firms are sorted by cell and pairs by buyer, so a cell's firms and its pairs are contiguous
+        # and sums by cell are reduceat over the cells that have firms (or pairs).
+        firms, n_cells = world.firms, world.n_cells
+        firm_count = np.diff(firms.cell_start)
+        self.filled = np.flatnonzero(firm_count > 0)
+        self.firm_starts = firms.cell_start[self.filled]
+        pair_start = np.searchsorted(world.network.pair_buyer, firms.cell_start)
+        self.with_pairs = np.flatnonzero(np.diff(pair_start) > 0)
+        self.pair_starts = pair_start[self.with_pairs]
+        self.limit_key = firms.cell * len(LIMIT_NAMES)
+        self.limit_bins = n_cells * len(LIMIT_NAMES)
+        self.all_filled = self.filled.size == n_cells
+        self.one_per_cell = bool((firm_count[self.filled] == 1).all())  # sector-level economies
+        self.unit_weight = bool((firms.weight == 1.0).all())  # (a firm alone in its cell): x * 1.0 is x
+
+    @property
+    def cells(self) -> np.ndarray:
+        """The records as (steps, cells, columns) (a view), columns as in ``CELL_COLUMNS``."""
+        return self.store.transpose(1, 2, 0)
+
+    def update_peak(self, state: State) -> None:
+        """Roll the 10-year peak forward by one step (exact, see the module docstring).
+
+        With a ring buffer of the last W outputs (runs longer than the window), the maximum is
+        kept incrementally: the output leaving the window can only lower the maximum where it
+        was the maximum, and only those firms' windows are searched again.
+        """
+        world = self.world
+        month = min(int(np.ceil(state.step * self.dt - 1e-9)), world.history_peak.shape[1] - 1)
+        if month != self.pre_month:  # the pre-run part changes once a month
+            self.pre_month = month
+            self.pre = world.output0 * world.history_peak[world.firms.cell, month]
+        pre = self.pre
+        if self.ring is None:
+            np.maximum(self.sim_max, state.output, out=self.sim_max)
+        else:
+            slot = state.step % self.window_steps
+            stale = self.ring[slot] >= self.sim_max  # the output leaving the window was the maximum
+            self.ring[slot] = state.output
+            np.maximum(self.sim_max, state.output, out=self.sim_max)
+            if stale.any():
+                self.sim_max[stale] = self.ring[:, stale].max(axis=0)
+        state.peak = np.maximum(pre, self.sim_max)
+
+    def record(self, state: State) -> None:
+        """Store the aggregates of the current state at row ``state.step``.
+
+        A cell's value is the sum over its firms (``reduceat`` over the contiguous firms of a
+        cell), or the firm's own value where every cell holds one firm (sector-level economies);
+        the ``limited_by_*`` columns are the shares of the cell's output whose firms each
+        constraint limits.
+        """
+        world = self.world
+        out = state.output
+        rows = self.store[:, state.step]  # (columns, cells) view of this step
+        weight = None if self.unit_weight else world.firms.weight
+        columns = (
+            ("output", out),
+            ("value_added", out * world.value_added_share),
+            ("installed_capacity", state.installed * state.capacity_factor),
+            ("operable_capacity", state.operable),
+            ("peak_output", state.peak),
+            ("idle_capacity", np.maximum(0.0, state.peak - out)),
+            ("employment", state.employment),
+            ("final_demand", state.final_demand),
+            ("unmet_demand", state.unmet),
+            ("latent_demand_served", state.latent_served),
+            # Means over the cell's firms weighted by size (weights sum to one in a cell).
+            ("energy_availability", state.energy if weight is None else state.energy * weight),
+            (
+                "import_availability",
+                state.import_availability if weight is None else state.import_availability * weight,
+            ),
+            ("productivity", state.productivity if weight is None else state.productivity * weight),
+        )
+        if self.one_per_cell and self.all_filled:
+            for name, values in columns:
+                rows[CELL_INDEX[name]] = values
+        else:
+            for name, values in columns:
+                sums = values if self.one_per_cell else np.add.reduceat(values, self.firm_starts)
+                rows[CELL_INDEX[name], self.filled] = sums
+        if self.pair_starts.size:
+            rows[CELL_INDEX["input_stock"], self.with_pairs] = np.add.reduceat(state.stock, self.pair_starts)
+        rows[CELL_INDEX["uncertainty_high"]] = float(state.uncertainty_high)
+        shares = rows[LIMIT_START : LIMIT_START + len(LIMIT_NAMES)]
+        if self.one_per_cell:  # the firm's output over itself: 1 in the row of its limit (0 without output)
+            shares[:] = 0.0
+            shares[state.limit, self.filled] = out > 0
+        else:
+            by_limit = np.bincount(self.limit_key + state.limit, weights=out, minlength=self.limit_bins)
+            totals = rows[CELL_INDEX["output"]]
+            shares[:] = 0.0
+            np.divide(by_limit.reshape(-1, len(LIMIT_NAMES)).T, totals, out=shares, where=totals > 0)
+        if self.firm_rows is not None:
+            self.firm_rows[state.step] = np.column_stack(
+                [
+                    out,
+                    state.installed * state.capacity_factor,
+                    state.operable,
+                    state.peak,
+                    state.employment,
+                    state.unmet,
+                    state.limit,
+                ]
+            )
+
+    def trajectories(self, copy: bool = True) -> pd.DataFrame:
+        """One row per month x province x sector (cells without firms left out).
+
+        Args:
+            copy: Give the table its own data. ``False`` lets it share the recorder's buffer when
+                every cell has firms (no copy at all): for a caller that steps no further and
+                takes the table once, as :func:`sim.run` does.
+        """
+        world = self.world
+        economy = world.economy
+        n_p = economy.n_provinces
+        has_firms = economy.firm_counts.T.reshape(-1) > 0
+        cells = np.flatnonzero(has_firms)
+        steps = self.store.shape[1]
+        month = np.arange(steps) * self.dt
+        shared = has_firms.all() and not copy
+        planes = self.store if shared else self.store[:, :, cells]  # fancy indexing copies
+        # A (rows, columns) view whose transpose, the block pandas keeps, is contiguous by column.
+        frame = pd.DataFrame(planes.reshape(len(CELL_COLUMNS), -1).T, columns=list(CELL_COLUMNS), copy=False)
+        sector = pd.Categorical.from_codes(np.tile(cells // n_p, steps), categories=economy.sector_codes)
+        province = pd.Categorical.from_codes(np.tile(cells % n_p, steps), categories=economy.province_codes)
+        frame.insert(0, "sector", sector)
+        frame.insert(0, "province", province)
+        frame.insert(0, "month", np.repeat(month, cells.size))
+        if self.dt == 1.0:
+            frame["month"] = frame["month"].astype(np.int64)
+        return frame
+
+    def firm_table(self) -> pd.DataFrame | None:
+        """Firm-level rows (month, firm, province, sector, values), if kept."""
+        if self.firm_rows is None:
+            return None
+        world = self.world
+        steps, n = self.firm_rows.shape[:2]
+        frame = pd.DataFrame(self.firm_rows.reshape(-1, len(FIRM_COLUMNS)), columns=FIRM_COLUMNS)
+        frame["limit"] = pd.Categorical.from_codes(frame["limit"].astype(np.int64), categories=list(LIMIT_NAMES))
+        economy = world.economy
+        sector = pd.Categorical.from_codes(np.tile(world.firms.sector, steps), categories=economy.sector_codes)
+        province = pd.Categorical.from_codes(np.tile(world.firms.province, steps), categories=economy.province_codes)
+        frame.insert(0, "sector", sector)
+        frame.insert(0, "province", province)
+        frame.insert(0, "firm", np.tile(np.arange(n), steps))
+        frame.insert(0, "month", np.repeat(np.arange(steps) * self.dt, n))
+        return frame

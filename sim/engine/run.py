@@ -1,0 +1,185 @@
+"""``run(scenario, seed) -> Results``: the model as a pure function, and its outputs on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import mesa
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from sim.economy.cell_economy import load_economy
+from sim.economy.world import World, WorldParameters, build_world
+from sim.engine.model import GrowthModel
+from sim.scenario import Scenario, load_scenario
+
+
+@lru_cache(maxsize=1)
+def package_version() -> str:
+    """growthsim's installed version (looked up once a process)."""
+    try:
+        return version("growthsim")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@lru_cache(maxsize=8)
+def _cached_world(data_dir: str, seed: int, params: WorldParameters) -> World:
+    return build_world(load_economy(data_dir), params, seed=seed)
+
+
+def world_for(scenario: Scenario) -> World:
+    """The built world of a scenario's economy, cached by data folder, seed and world parameters.
+
+    The key holds the whole of :class:`~sim.economy.world.WorldParameters` (a frozen model, hashed
+    by all its fields), the only parameters :func:`~sim.economy.world.build_world` reads. The world
+    is read-only during a run, so runs of one process share it.
+    """
+    params = WorldParameters.of(scenario.parameters)
+    world = _cached_world(str(scenario.data_dir.resolve()), scenario.economy.seed, params)
+    scenario.check_against(world.economy)
+    return world
+
+
+@dataclass
+class Results:
+    """What one run produced.
+
+    Attributes:
+        scenario: The resolved scenario.
+        seed: The run's seed (an int, or the entropy and spawn key of a SeedSequence).
+        trajectories: One row per month x province x sector.
+        firms: Firm-level monthly rows, if asked for.
+        wall_time: Seconds spent (build excluded when the world was cached).
+        manifest: Provenance (scenario, seed, versions, git commit, wall time).
+    """
+
+    scenario: Scenario
+    seed: object
+    trajectories: pd.DataFrame
+    firms: pd.DataFrame | None = None
+    wall_time: float = 0.0
+    manifest: dict = field(default_factory=dict)
+
+    def national(self, column: str = "value_added") -> pd.Series:
+        """A column summed over provinces and sectors, by month."""
+        return self.trajectories.groupby("month")[column].sum()
+
+    def write(self, out: str | Path) -> Path:
+        """Write ``trajectories.parquet``, ``firms.parquet`` (if any) and ``manifest.json``.
+
+        Files are written to a temporary folder beside ``out`` and moved in place, so an
+        interrupted write leaves nothing half-written.
+        """
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        try:
+            self.trajectories.to_parquet(tmp / "trajectories.parquet", index=False)
+            if self.firms is not None:
+                self.firms.to_parquet(tmp / "firms.parquet", index=False)
+            (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str), encoding="utf-8")
+            out.mkdir(exist_ok=True)
+            for item in tmp.iterdir():
+                os.replace(item, out / item.name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return out
+
+
+def seed_record(seed: int | np.random.SeedSequence) -> object:
+    """A JSON-able record of a seed."""
+    if isinstance(seed, np.random.SeedSequence):
+        return {"entropy": int(seed.entropy), "spawn_key": list(seed.spawn_key)}
+    return int(seed)
+
+
+@lru_cache(maxsize=1)
+def git_commit() -> str | None:
+    """The commit of the code's repository (looked up once a process: a batch does not spawn git per run)."""
+    try:
+        root = Path(__file__).resolve().parent.parent
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def manifest(scenario: Scenario, seed: object, wall_time: float) -> dict:
+    """Provenance of a run."""
+    return {
+        "scenario": scenario.model_dump(mode="json"),
+        "scenario_file": str(Path(scenario.path).resolve()) if scenario.path else None,
+        "seed": seed_record(seed),
+        "growthsim": package_version(),
+        "git_commit": git_commit(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "mesa": mesa.__version__,
+        "pandas": pd.__version__,
+        "platform": platform.platform(),
+        "wall_time_seconds": round(wall_time, 4),
+    }
+
+
+def run(
+    scenario: Scenario | str | Path,
+    seed: int | np.random.SeedSequence = 0,
+    *,
+    record_firms: bool = False,
+    progress: bool | None = None,
+    agents: bool = False,
+) -> Results:
+    """Run one scenario with one seed.
+
+    Args:
+        scenario: A scenario, or the path of a scenario file.
+        seed: Seed of the run's generator.
+        record_firms: Keep firm-level monthly rows.
+        progress: Show a progress bar (default: on a terminal, for long runs).
+        agents: Also create the Mesa agent views (not needed for results).
+
+    Returns:
+        The run's results.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    started = time.perf_counter()
+    world = world_for(scenario)
+    model = GrowthModel(scenario, world, seed, agents=agents, record_firms=record_firms)
+    if progress is None:
+        progress = sys.stderr.isatty() and model.n_steps * world.n_firms > 5_000_000
+    try:
+        with tqdm(total=model.n_steps, desc=scenario.name, unit="month", disable=not progress, leave=False) as bar:
+            while model.running:
+                model.step()
+                bar.update(1)
+    finally:
+        model.release()
+    wall = time.perf_counter() - started
+    return Results(
+        scenario=scenario,
+        seed=seed_record(seed),
+        trajectories=model.recorder.trajectories(copy=False),
+        firms=model.recorder.firm_table(),
+        wall_time=wall,
+        manifest=manifest(scenario, seed, wall),
+    )

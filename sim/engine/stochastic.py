@@ -1,0 +1,120 @@
+"""Random shocks of ``[stochastic]``, all drawn from the run's one generator, vectorised over firms.
+
+Drawn in this order each step (only the parts that are switched on draw, so a run without them
+keeps its random stream):
+
+1. **Uncertainty regime**, a two-state Markov chain (Hamilton 1989): from normal to high with
+   probability ``p_in``, back with ``p_out`` per step (monthly probabilities converted to the step,
+   ``1 - (1 - p) ** dt``); the stationary share of time in the high regime is
+   ``p_in / (p_in + p_out)``. In the high regime the sigmas below are multiplied by
+   ``regime_volatility`` and investment is held back by ``uncertainty_brake``
+   (:func:`sim.engine.phases.capacity.capacity`; Bloom 2009 on uncertainty shocks and the pause in investment).
+2. **Idiosyncratic productivity**, AR(1) in logs: ``u_k <- rho u_k + v sigma eps_k``.
+3. **Correlated shocks**, one AR(1) a province (or sector): ``g <- rho_g g + v sigma_g eta_g``;
+   a firm's productivity is ``z_k = exp(u_k + g_{group(k)})`` (Foerster, Sarte and Watson 2011
+   on common and sectoral components).
+4. **Outages**: a firm not in an outage starts one with probability ``1 - exp(-lambda dt)``
+   (Poisson rate ``lambda`` a month); it lasts ``outage_months`` and removes ``outage_loss`` of
+   its capacity. The long-run share of firm-steps in an outage is ``p d / (p d + 1 - p)`` with
+   ``p`` the start probability and ``d`` the duration in steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.scenario.stochastic import StochasticSpec
+
+
+@dataclass(frozen=True)
+class StochasticRates:
+    """``[stochastic]`` converted to the step length ``dt``."""
+
+    sigma: float
+    rho: float
+    regime_on: bool
+    p_enter: float
+    p_exit: float
+    volatility: float
+    common_sigma: float
+    common_rho: float
+    common_by_province: bool
+    outage_start: float
+    outage_steps: float
+    outage_loss: float
+
+    @classmethod
+    def from_spec(cls, spec: StochasticSpec, dt: float) -> StochasticRates:
+        return cls(
+            sigma=spec.productivity_sigma * np.sqrt(dt),
+            rho=spec.productivity_rho**dt,
+            regime_on=spec.regime_enter > 0 or spec.regime_start_high,
+            p_enter=1.0 - (1.0 - spec.regime_enter) ** dt,
+            p_exit=1.0 - (1.0 - spec.regime_exit) ** dt,
+            volatility=spec.regime_volatility,
+            common_sigma=spec.correlated_sigma * np.sqrt(dt),
+            common_rho=spec.correlated_rho**dt,
+            common_by_province=spec.correlated_by == "province",
+            outage_start=1.0 - np.exp(-spec.outage_rate * dt),
+            outage_steps=spec.outage_months / dt,
+            outage_loss=spec.outage_loss,
+        )
+
+
+@dataclass
+class StochasticState:
+    """What the random shocks carry from step to step.
+
+    Attributes:
+        high: Whether the economy is in the high-uncertainty regime.
+        log_idiosyncratic: AR(1) state of each firm's log productivity, (N,).
+        log_common: AR(1) state of each group's common log shock, (G,).
+        outage_left: Steps of outage left for each firm, (N,).
+    """
+
+    high: bool
+    log_idiosyncratic: np.ndarray
+    log_common: np.ndarray
+    outage_left: np.ndarray
+
+    @classmethod
+    def initial(cls, spec: StochasticSpec, n_firms: int, n_groups: int) -> StochasticState:
+        return cls(spec.regime_start_high, np.zeros(n_firms), np.zeros(n_groups), np.zeros(n_firms))
+
+
+def draw(
+    st: StochasticState, rates: StochasticRates, rng: np.random.Generator, group: np.ndarray
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Advance the random shocks by one step.
+
+    Args:
+        st: The stochastic state (updated in place).
+        rates: Per-step rates.
+        rng: The run's generator.
+        group: Group (province or sector) of each firm for the correlated shock, (N,).
+
+    Returns:
+        ``(productivity, outage_factor)`` by firm; ``None`` where that part is off.
+    """
+    if rates.regime_on:
+        u = rng.random()
+        st.high = bool(u >= rates.p_exit) if st.high else bool(u < rates.p_enter)
+    v = rates.volatility if st.high else 1.0
+    productivity = None
+    if rates.sigma > 0:
+        eps = rng.standard_normal(st.log_idiosyncratic.size)
+        st.log_idiosyncratic = rates.rho * st.log_idiosyncratic + v * rates.sigma * eps
+    if rates.common_sigma > 0:
+        eta = rng.standard_normal(st.log_common.size)
+        st.log_common = rates.common_rho * st.log_common + v * rates.common_sigma * eta
+    if rates.sigma > 0 or rates.common_sigma > 0:
+        productivity = np.exp(st.log_idiosyncratic + st.log_common[group])
+    outage = None
+    if rates.outage_start > 0:
+        left = np.maximum(st.outage_left - 1.0, 0.0)
+        start = (left <= 0.0) & (rng.random(left.size) < rates.outage_start)
+        st.outage_left = np.where(start, rates.outage_steps, left)
+        outage = np.where(st.outage_left > 0.0, 1.0 - rates.outage_loss, 1.0)
+    return productivity, outage

@@ -1,0 +1,68 @@
+"""Behavioural parameters of the model, with units and defaults in one place.
+
+Rates are per month; the engine converts them to the step length ``step_months``
+(a rate r per month becomes ``1 - (1 - r) ** step_months`` per step).
+"""
+
+from __future__ import annotations
+
+from pydantic import ConfigDict, Field
+
+from sim.economy.world import WorldParameters
+
+
+class ModelParameters(WorldParameters):
+    """``[parameters]`` of a scenario: the world's parameters (:class:`WorldParameters`) and the dynamics'.
+
+    Attributes:
+        step_months: Length of a step in months (1 = monthly; 1/30.4375 = daily).
+        inventory_restore_months: ``tau``, months over which an input-stock gap is closed.
+        recovery_speed: Share of the gap between operable and target capacity closed per
+            month (bringing idle lines back: repairs, working capital, staff).
+        erosion_threshold: Utilisation of operable capacity below which a month counts as idle.
+        erosion_after_months: Consecutive idle months after which operable capacity erodes.
+        erosion_rate: Share of the gap between operable capacity and output lost per month once
+            eroding (hysteresis: lay-offs, idle lines decay).
+        depreciation: Monthly depreciation of installed capacity that is left idle (below
+            ``maintenance_utilisation``); capacity in use is maintained.
+        maintenance_utilisation: Utilisation of installed capacity at which firms maintain it.
+        investment_response: Share of the gap between expected demand and installed capacity
+            ordered as new capacity per month.
+        gestation_months: Months between an investment decision and new installed capacity.
+        uncertainty_brake: Share of investment held back in the high-uncertainty regime.
+        expectation_smoothing: Weight of the newest month in expected demand (exponential).
+        hiring_speed: Share of a labour shortfall closed per month.
+        firing_speed: Share of a labour surplus shed per month.
+        latent_demand_share: Share of idle capacity (peak - output) backed by latent demand.
+        size_sigma: Lognormal sigma of firm sizes within a cell.
+        extra_suppliers_mean: Mean number of suppliers per input beyond the first (Poisson).
+        max_suppliers: Most suppliers per input.
+        distance_scale_km: Distance decay of supplier choice, ``exp(-d / d0)``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    step_months: float = Field(1.0, gt=0.0, le=1.0)
+    inventory_restore_months: float = Field(3.0, ge=1.0)
+    recovery_speed: float = Field(0.025, ge=0.0, le=1.0)
+    erosion_threshold: float = Field(0.6, ge=0.0, le=1.0)
+    erosion_after_months: float = Field(12.0, ge=0.0)
+    erosion_rate: float = Field(0.02, ge=0.0, le=1.0)
+    depreciation: float = Field(0.004, ge=0.0, le=1.0)
+    maintenance_utilisation: float = Field(0.2, ge=0.0, le=1.0)
+    investment_response: float = Field(0.05, ge=0.0, le=1.0)
+    gestation_months: float = Field(12.0, ge=0.0)
+    uncertainty_brake: float = Field(0.5, ge=0.0, le=1.0)
+    expectation_smoothing: float = Field(0.25, gt=0.0, le=1.0)
+    hiring_speed: float = Field(0.25, ge=0.0, le=1.0)
+    firing_speed: float = Field(0.1, ge=0.0, le=1.0)
+
+    def per_step(self, monthly_rate: float) -> float:
+        """Convert a monthly rate to the step length: ``1 - (1 - r) ** step_months``."""
+        return 1.0 - (1.0 - monthly_rate) ** self.step_months
+
+    def steps(self, months: float) -> int:
+        """Number of steps in a duration given in months (at least 1 when months > 0)."""
+        if months <= 0:
+            return 0
+        return max(1, round(months / self.step_months))

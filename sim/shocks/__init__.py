@@ -1,0 +1,82 @@
+"""Scheduled shocks: the registry of shock kinds, and the compiler of a scenario's ``[[shock]]`` tables.
+
+A kind is one module here holding its table (a :class:`~sim.shocks.schedule.ShockBase`), its
+compiler and its :class:`~sim.shocks.schedule.ShockKind` entry; :data:`KINDS` lists them, and
+everything else (the scenario's ``Shock`` union, the kind names in error messages, which schedule
+fields a run touches) is derived from it. Adding a kind: write its module, add it to
+:data:`KINDS`, test its compiler (``tests/test_shocks.py``), document its keys in
+``docs/scenarios.md``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Union
+
+from pydantic import Field
+
+from sim.economy.cell_economy import Economy
+from sim.shocks import capacity, demand, energy, fx, import_cut
+from sim.shocks.capacity import CapacityShock
+from sim.shocks.demand import DemandShock
+from sim.shocks.energy import EnergyShock
+from sim.shocks.fx import FxShock, fx_import_share
+from sim.shocks.import_cut import ImportShock
+from sim.shocks.schedule import FIELDS, ShockBase, ShockKind, ShockSchedule, active_steps, cell_mask
+
+if TYPE_CHECKING:  # the scenario holds the shocks: a runtime import would be circular
+    from sim.scenario import Scenario
+
+KINDS: dict[str, ShockKind] = {
+    kind.name: kind for kind in (demand.KIND, capacity.KIND, import_cut.KIND, energy.KIND, fx.KIND)
+}
+"""The shock kinds by name, in the order of the scenario's union."""
+
+SHOCK_KINDS = tuple(KINDS)
+Shock = Annotated[Union[tuple(kind.spec for kind in KINDS.values())], Field(discriminator="kind")]  # noqa: UP007
+"""A ``[[shock]]`` table: one of the kinds' tables, chosen by its ``kind`` key."""
+
+__all__ = [
+    "FIELDS",
+    "KINDS",
+    "SHOCK_KINDS",
+    "CapacityShock",
+    "DemandShock",
+    "EnergyShock",
+    "FxShock",
+    "ImportShock",
+    "Shock",
+    "ShockBase",
+    "ShockKind",
+    "ShockSchedule",
+    "active_steps",
+    "cell_mask",
+    "compile_shocks",
+    "fields_of",
+    "fx_import_share",
+]
+
+
+def fields_of(shock: ShockBase) -> tuple[str, ...]:
+    """The :class:`ShockSchedule` fields a shock multiplies."""
+    return KINDS[shock.kind].fields(shock)
+
+
+def compile_shocks(scenario: Scenario, economy: Economy, n_steps: int, dt: float) -> ShockSchedule:
+    """Turn a scenario's ``[[shock]]`` tables into per-step multipliers by cell.
+
+    Args:
+        scenario: The scenario (its ``shock`` tables and ``first_calendar_month``).
+        economy: Its economy (for the cell layout and the ``energy_intensive`` tag).
+        n_steps: Steps in the run.
+        dt: Step length in months.
+
+    Returns:
+        The schedule; overlapping shocks multiply.
+    """
+    n_cells = economy.n_provinces * economy.n_sectors
+    shocked = frozenset(name for shock in scenario.shock for name in fields_of(shock))
+    schedule = ShockSchedule.neutral(n_steps, n_cells, dt, scenario.first_calendar_month, shocked)
+    for shock in scenario.shock:
+        mask = cell_mask(economy, shock.sectors, shock.provinces)
+        KINDS[shock.kind].compile(shock, schedule, mask, dt, economy)
+    return schedule

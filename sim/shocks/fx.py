@@ -1,0 +1,67 @@
+"""A currency fall: imported inputs affordable under a working-capital limit.
+
+One shock kind: its ``[[shock]]`` table (:class:`FxShock`), the compiler that multiplies its effect
+into the :class:`~sim.shocks.schedule.ShockSchedule`, and its registry entry :data:`KIND`
+(collected by :mod:`sim.shocks`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import Field
+
+from sim.economy.cell_economy import Economy
+from sim.shocks.schedule import ShockBase, ShockKind, ShockSchedule, active_steps
+
+
+class FxShock(ShockBase):
+    """A currency depreciation that, under a working-capital limit, cuts what firms can import.
+
+    The rial price of imported inputs is ``p_t = 1 + pass_through (e_t - 1)``, ``e_t`` the
+    exchange rate relative to before the shock; a firm's working capital for imports is
+    ``working_capital`` times its normal import bill, so the share of its imported inputs it can
+    buy is ``min(1, working_capital / p_t)`` (a cash-in-advance limit as in Feenstra, Li and Yu
+    2014, JIE 92 on credit constraints and imports).
+
+    Attributes:
+        path: Exchange rate (foreign currency in rials) relative to before the shock, one value
+            a month from ``start``; the last value holds until ``end`` (or the horizon). Each > 0.
+        pass_through: Share of the depreciation passed into the rial price of imported inputs,
+            in [0, 1].
+        working_capital: Working capital available for imports, as a multiple of the normal
+            import bill (>= 0; 1 = no headroom).
+    """
+
+    kind: Literal["fx"]
+    path: list[Annotated[float, Field(gt=0.0)]] = Field(min_length=1)
+    pass_through: float = Field(1.0, ge=0.0, le=1.0)
+    working_capital: float = Field(1.0, ge=0.0)
+
+
+def fx_import_share(shock: FxShock, month: np.ndarray) -> np.ndarray:
+    """Share of imported inputs firms can pay for in each step (1 where the shock is not active).
+
+    ``e_t = path[min(m - start, len(path) - 1)]``, ``p_t = 1 + pass_through (e_t - 1)``,
+    share ``= min(1, working_capital / p_t)``.
+    """
+    rows = active_steps(month, shock.start, shock.end)
+    path = np.asarray(shock.path, dtype=float)
+    rate = np.ones(month.size)
+    rate[rows] = path[np.clip(month[rows] - shock.start, 0, path.size - 1)]
+    price = 1.0 + shock.pass_through * (rate - 1.0)
+    return np.where(rows, np.minimum(1.0, shock.working_capital / price), 1.0)
+
+
+def compile_fx(shock: FxShock, schedule: ShockSchedule, mask: np.ndarray, dt: float, economy: Economy) -> None:
+    """Imported inputs affordable under the working-capital limit (see :func:`fx_import_share`)."""
+    schedule.imports[:, mask] *= fx_import_share(shock, schedule.month)[:, None]
+
+
+KIND = ShockKind(
+    name="fx",
+    spec=FxShock,
+    fields=lambda shock: ("imports",),
+    compile=compile_fx,
+)

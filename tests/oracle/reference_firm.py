@@ -1,0 +1,391 @@
+"""One firm of the object-per-firm reference: its state as Python floats, one method per rule.
+
+Each method is one rule of the engine's step (``sim/engine/phases/`` and the modules they call:
+``sim/engine/imports.py``, ``sim/engine/stochastic.py``, ``sim/engine/policy.py``), written for one firm and its
+input lines with plain Python arithmetic. A method reads only the firm's own state, its input
+lines, the model's per-step values (schedules, random draws, regime) and state that no firm
+writes in the same phase, so the order in which ``AgentSet.shuffle_do`` calls the firms cannot
+change the results (see :mod:`tests.oracle.reference`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import TYPE_CHECKING
+
+import mesa
+
+from sim.engine.phases import PRIORITY_FLOOR
+from sim.engine.record import CELL_COLUMNS
+from sim.engine.state import LIMIT_DEMAND, LIMIT_ENERGY, LIMIT_IMPORTS, LIMIT_INPUTS, LIMIT_READINESS
+
+if TYPE_CHECKING:
+    from .reference import ReferenceModel
+
+TOLERANCE = 1e-9
+INF = math.inf
+COLUMN = {name: k for k, name in enumerate(CELL_COLUMNS)}
+
+
+class InputLine:
+    """One input of one firm (a pair of the engine): coefficients, stock and orders.
+
+    ``coef`` is the domestic coefficient ``a``; ``coef_now`` this step's, ``a + (1 - alpha) phi m``
+    with ``m`` (``sub_m``) the imported coefficient of the same good when its imports can move to
+    domestic suppliers (0 otherwise).
+    """
+
+    __slots__ = (
+        "coef",
+        "coef_now",
+        "sub_m",
+        "critical",
+        "inventory_months",
+        "priority",
+        "current",
+        "suppliers",
+        "stock",
+        "orders",
+        "received",
+        "used",
+    )
+
+    def __init__(self, coef: float, sub_m: float, critical: bool, inventory_months: float, priority: int) -> None:
+        self.coef = coef
+        self.coef_now = coef
+        self.sub_m = sub_m
+        self.critical = critical
+        self.inventory_months = inventory_months
+        self.priority = priority
+        self.current = 1.0
+        self.suppliers: list[tuple[ReferenceFirm, float]] = []
+        self.stock = 0.0
+        self.orders = 0.0
+        self.received = 0.0
+        self.used = 0.0
+
+
+class ReferenceFirm(mesa.Agent):
+    """One firm with its own state; each method is one rule of the engine's step.
+
+    Args:
+        model: The reference model.
+        index: Row of the firm in the engine's arrays.
+        imported: The firm's imported goods by how their shortfall binds: ``(binding,
+            critical_sub, soft_sub)``, lists of sector indices (see :mod:`sim.engine.imports`).
+    """
+
+    def __init__(self, model: ReferenceModel, index: int, imported: tuple[list[int], list[int], list[int]]) -> None:
+        super().__init__(model)
+        world = model.world
+        self.index = index
+        self.cell = int(world.firms.cell[index])
+        self.weight = float(world.firms.weight[index])
+        self.group = int(model.random_group[index])
+        self.priority = int(world.firm_class[index])
+        self.binding, self.critical_sub, self.soft_sub = imported
+        self.final_domestic0 = float(world.final_domestic[index])
+        self.final_export0 = float(world.final_export[index])
+        self.latent0 = float(world.latent[index])
+        self.peak0 = float(world.peak0[index])
+        self.output0 = float(world.output0[index])
+        self.labour_per_output = float(world.labour_per_output[index])
+        self.value_added_share = float(world.value_added_share[index])
+        self.lines: list[InputLine] = []
+        self.customers: list[tuple[InputLine, float]] = []
+        x0 = self.output0
+        self.output = self.planned = self.desired = self.demand = self.delivered = x0
+        self.final_demand = self.final_domestic0 + self.final_export0
+        self.final_domestic, self.final_export = self.final_domestic0, self.final_export0
+        self.latent = self.latent0
+        self.new_latent = 0.0
+        self.unmet = self.latent_served = self.finished_stock = 0.0
+        self.installed = float(world.installed0[index])
+        self.operable = x0
+        self.capacity_factor = self.energy = self.import_availability = self.productivity = 1.0
+        self.log_productivity = self.log_idiosyncratic = self.outage_left = 0.0
+        self.substitution = 0.0
+        self.mu_domestic = self.mu_export = 1.0
+        self.guarantee: float | None = None
+        self.recovery_factor: float | None = None
+        self.expected_demand = x0 + self.latent0
+        self.idle_months = 0.0
+        self.peak = self.peak0
+        self.employment = self.labour_per_output * x0
+        self.limit = LIMIT_READINESS if self.latent0 > 0 else LIMIT_DEMAND
+        self.pipeline = [0.0] * model.rates.gestation_steps
+        self.sim_max = 0.0
+        self.recent: deque[float] | None = deque(maxlen=model.window_steps) if model.rolling else None
+        self.fill = 1.0
+        self.fills = [1.0, 1.0, 1.0]
+
+    # 1. shocks ------------------------------------------------------------------------------
+    def shock(self) -> None:
+        """This step's schedules for the firm's cell, its random shocks and the levers in force."""
+        m, t, c = self.model, self.model.t, self.cell
+        self.capacity_factor = float(m.schedule.capacity[t][c])
+        self.energy = float(m.schedule.energy[t][c])
+        self.import_availability = float(m.schedule.imports[t][c])
+        self.mu_domestic = float(m.schedule.demand_domestic[t][c])
+        self.mu_export = float(m.schedule.demand_export[t][c])
+        p = m.policy
+        self.recovery_factor = None if p.recovery is None else float(p.recovery[t][c])
+        self.guarantee = None if p.guarantee is None else float(p.guarantee[t][c])
+        self.draw_productivity()
+        self.draw_outage()
+        self.substitute_imports()
+
+    def draw_productivity(self) -> None:
+        """``u <- rho u + v sigma eps``; ``z = exp(u + g_group)`` (the group's shock moved by the model)."""
+        m, r = self.model, self.model.random_rates
+        v = r.volatility if m.high else 1.0
+        if r.sigma > 0:
+            self.log_idiosyncratic = r.rho * self.log_idiosyncratic + v * r.sigma * float(m.eps[self.index])
+        if r.sigma > 0 or r.common_sigma > 0:
+            self.productivity = math.exp(self.log_idiosyncratic + m.common[self.group])
+            self.log_productivity = math.log(self.productivity)
+
+    def draw_outage(self) -> None:
+        """An outage starts with probability ``1 - exp(-lambda dt)`` and removes ``loss`` of capacity."""
+        m, r = self.model, self.model.random_rates
+        if r.outage_start <= 0:
+            return
+        left = max(self.outage_left - 1.0, 0.0)
+        start = left <= 0.0 and float(m.outage_draws[self.index]) < r.outage_start
+        self.outage_left = r.outage_steps if start else left
+        if self.outage_left > 0.0:
+            self.capacity_factor = self.capacity_factor * (1.0 - r.outage_loss)
+
+    def substitute_imports(self) -> None:
+        """``phi <- phi + (sigma 1[alpha < 1] - phi) rate``; ``a' = a + (1 - alpha) phi m`` per line."""
+        m, alpha = self.model, self.import_availability
+        goal = m.substitution_share if alpha < 1.0 else 0.0
+        self.substitution = self.substitution + (goal - self.substitution) * m.substitution_rate
+        extra = (1.0 - alpha) * self.substitution
+        for line in self.lines:
+            line.coef_now = line.coef + extra * line.sub_m
+
+    # 2. demand ------------------------------------------------------------------------------
+    def demand_on_me(self) -> float:
+        """Orders placed with this firm last step, per month."""
+        total = 0.0
+        for line, share in self.customers:
+            total += share * line.orders
+        return total / self.model.rates.dt
+
+    def tally_demand(self) -> None:
+        """Orders plus final demand (topped up by a market guarantee); planned output adds latent demand."""
+        dt = self.model.rates.dt
+        self.final_domestic = self.final_domestic0 * self.mu_domestic
+        self.final_export = self.final_export0 * self.mu_export
+        intermediate = self.demand_on_me()
+        self.latent = (self.latent0 + self.new_latent) * self.mu_domestic
+        if self.guarantee is not None:
+            demand_now = intermediate + self.final_domestic + self.final_export
+            self.final_domestic = self.final_domestic + max(0.0, self.guarantee * self.output0 - demand_now)
+        self.final_demand = self.final_domestic + self.final_export
+        self.demand = intermediate + self.final_demand
+        self.planned = max(0.0, self.demand + self.latent - self.finished_stock / dt)
+
+    # 3. production ----------------------------------------------------------------------------
+    def input_bound(self, capacity_bound: float) -> float:
+        """Leontief over critical inputs, the half-critical rule over the others (this step's ``a'``)."""
+        dt = self.model.rates.dt
+        critical = half = INF
+        for line in self.lines:
+            support = line.stock / (line.coef_now * dt) if line.coef_now > 0 else INF
+            if line.critical:
+                critical = min(critical, support)
+            else:
+                half = min(half, 0.5 * (support + capacity_bound))
+        return min(critical, half)
+
+    def import_bound(self, capacity_bound: float) -> float:
+        """``min(c_hard q, (c_soft q + K) / 2)`` over the covered shares of the firm's imported goods.
+
+        A binding good is covered ``alpha + (1 - alpha) r_j`` (``r_j`` the share made at home by
+        missing-link projects), a substitutable one ``alpha + (1 - alpha) min(1, phi + r_j)``.
+        """
+        alpha = self.import_availability
+        if alpha >= 1.0:
+            return INF
+        cover = self.model.import_cover
+        gap = 1.0 - alpha
+        hard = soft = INF
+        for j in self.binding:
+            hard = min(hard, alpha + gap * (0.0 if cover is None else cover[j]))
+        for j in self.critical_sub:
+            hard = min(hard, alpha + gap * min(1.0, self.substitution + (0.0 if cover is None else cover[j])))
+        for j in self.soft_sub:
+            soft = min(soft, alpha + gap * min(1.0, self.substitution + (0.0 if cover is None else cover[j])))
+        bound_hard = hard * self.planned if hard < INF else INF
+        bound_soft = 0.5 * (soft * self.planned + capacity_bound) if soft < INF else INF
+        return min(bound_hard, bound_soft)
+
+    def produce(self) -> None:
+        """``x = min(q, K z, K z e, X_inputs, X_imports)``, the binding constraint and inputs used."""
+        readiness = min(self.operable, self.installed * self.capacity_factor) * self.productivity
+        capacity_bound = readiness * self.energy
+        inputs = self.input_bound(capacity_bound)
+        imports = self.import_bound(capacity_bound)
+        planned = self.planned
+        output = max(min(planned, readiness, capacity_bound, inputs, imports), 0.0)
+        limit = LIMIT_DEMAND if planned <= output else LIMIT_READINESS
+        if capacity_bound <= output and self.energy < 1.0:
+            limit = LIMIT_ENERGY
+        if inputs <= output and inputs < planned:
+            limit = LIMIT_INPUTS
+        if imports <= output and imports < planned:
+            limit = LIMIT_IMPORTS
+        if planned <= output * (1.0 + TOLERANCE):
+            limit = LIMIT_DEMAND
+        self.output = output
+        self.desired = min(planned, capacity_bound)
+        self.limit = limit
+        dt = self.model.rates.dt
+        for line in self.lines:
+            need = line.coef_now * output * dt
+            line.used = need if line.critical else min(need, line.stock)
+
+    # 4. delivery ------------------------------------------------------------------------------
+    def ration(self) -> None:
+        """A supplier's fill rate(s) over its orders and final demand; latent demand last."""
+        if self.model.rationing == "priority":
+            served = self.ration_by_priority()
+        else:
+            self.fill = min(1.0, self.output / self.demand) if self.demand > 0 else 1.0
+            served = self.fill * self.demand
+        self.unmet = max(0.0, self.demand - served)
+        self.latent_served = max(0.0, self.output - served)
+        self.delivered = served + self.latent_served
+        self.finished_stock = self.finished_stock + (self.output - self.delivered) * self.model.rates.dt
+
+    def ration_by_priority(self) -> float:
+        """Everyone gets ``PRIORITY_FLOOR`` of the proportional fill, the rest goes class by class.
+
+        Customers' orders fall in their buyer's class for the part that serves current demand and
+        in the last class for the part that would win back latent demand; households' purchases
+        in the product's class (this firm's), exports in ``other``. Returns what was served.
+        """
+        dt, last = self.model.rates.dt, self.model.priority_rank[-1]
+        by_class = [0.0, 0.0, 0.0]
+        for line, share in self.customers:
+            by_class[line.priority] += line.orders * line.current * share / dt
+            by_class[last] += line.orders * (1.0 - line.current) * share / dt
+        by_class[self.priority] += self.final_domestic
+        by_class[2] += self.final_export
+        total = by_class[0] + by_class[1] + by_class[2]
+        floor = PRIORITY_FLOOR * (min(1.0, self.output / total) if total > 0 else 1.0)
+        remaining = max(0.0, self.output - floor * total)
+        fills = [1.0, 1.0, 1.0]
+        for c in self.model.priority_rank:
+            take = min(remaining, (1.0 - floor) * by_class[c])
+            fills[c] = floor + take / by_class[c] if by_class[c] > 0 else 1.0
+            remaining -= take
+        self.fills = fills
+        return fills[0] * by_class[0] + fills[1] * by_class[1] + fills[2] * by_class[2]
+
+    def receive(self) -> None:
+        """Each input line receives its order times its suppliers' fill rates (for its class)."""
+        priority, last = self.model.rationing == "priority", self.model.priority_rank[-1]
+        for line in self.lines:
+            share_in = 0.0
+            for supplier, share in line.suppliers:
+                if priority:
+                    fill = line.current * supplier.fills[line.priority] + (1.0 - line.current) * supplier.fills[last]
+                else:
+                    fill = supplier.fill
+                share_in += share * fill
+            line.received = line.orders * share_in
+
+    # 5. inventories -------------------------------------------------------------------------
+    def stock_up(self) -> None:
+        """``S += R - U``; orders ``a' x^d dt + (T - S) / tau`` with ``T = (n + dt) a' x^d``."""
+        r = self.model.rates
+        for line in self.lines:
+            line.stock = max(line.stock + line.received - line.used, 0.0)
+            use = line.coef_now * self.desired * r.dt
+            target = (line.inventory_months / r.dt + 1.0) * use
+            line.orders = max(0.0, use + (target - line.stock) / r.restore_steps)
+        current = min(1.0, self.demand / self.desired) if self.desired > 0 else 1.0
+        for line in self.lines:
+            line.current = current
+
+    # 6. capacity ------------------------------------------------------------------------------
+    def adjust_capacity(self) -> None:
+        """Recovery (faster with support), hysteresis, policy capacity, investment, depreciation."""
+        m, r = self.model, self.model.rates
+        self.expected_demand += r.smoothing * (self.demand + self.latent - self.expected_demand)
+        target = min(self.installed, max(self.peak0, self.expected_demand))
+        speed = r.recovery if self.recovery_factor is None else 1.0 - (1.0 - r.recovery) ** self.recovery_factor
+        if self.operable < target:
+            self.operable = self.operable + speed * (target - self.operable)
+        available = min(self.operable, self.installed * self.capacity_factor)
+        idle = self.output < r.erosion_threshold * available
+        self.idle_months = self.idle_months + r.dt if idle else 0.0
+        eroding = self.idle_months >= r.erosion_after_months and (r.erosion_after_months > 0 or idle)
+        if eroding:
+            self.operable = self.operable - r.erosion * max(0.0, self.operable - self.output)
+        slot = m.t % len(self.pipeline)
+        self.installed = self.installed + self.pipeline[slot]
+        self.receive_policy_capacity()
+        self.pipeline[slot] = r.investment * max(0.0, self.expected_demand - self.installed) * self.brake()
+        if self.output < r.maintenance_utilisation * self.installed:
+            self.installed = self.installed * (1.0 - r.depreciation)
+        self.operable = min(self.operable, self.installed)
+
+    def receive_policy_capacity(self) -> None:
+        """Guided investment and missing-link plants arriving now: the firm's size share of its cell's."""
+        m, t = self.model, self.model.t
+        if m.policy.new_capacity is None:
+            return
+        added = float(m.policy.new_capacity[t][self.cell]) * self.weight
+        self.installed = self.installed + added
+        self.operable = self.operable + added
+        self.new_latent = self.new_latent + float(m.policy.new_latent[t][self.cell]) * self.weight
+
+    def brake(self) -> float:
+        """Share of investment kept: ``1 - b high (1 - g)`` (a market guarantee lifts ``g`` of the brake)."""
+        r, high = self.model.rates, self.model.high
+        if self.guarantee is not None and high:
+            return 1.0 - r.uncertainty_brake * (1.0 - self.guarantee)
+        return 1.0 - r.uncertainty_brake * float(high)
+
+    # 7. labour --------------------------------------------------------------------------------
+    def hire(self) -> None:
+        """Employment follows output with hiring and firing lags."""
+        r = self.model.rates
+        gap = self.labour_per_output * self.output - self.employment
+        self.employment = self.employment + (r.hiring if gap > 0 else r.firing) * gap
+
+    # 8. record: the rolling 10-year peak and the cell aggregates ---------------------------------
+    def roll_peak(self) -> None:
+        """``peak = max(x0 * max(history[cell, month:]), max of the outputs of the last W steps)``."""
+        m = self.model
+        if self.recent is None:  # runs no longer than the window: a running maximum
+            self.sim_max = max(self.sim_max, self.output)
+        else:
+            self.recent.append(self.output)
+            self.sim_max = max(self.recent)
+        self.peak = max(self.output0 * float(m.history_peak[self.cell, m.month_index]), self.sim_max)
+
+    def record(self) -> None:
+        """Add this firm to its cell's aggregates (the columns of ``sim.engine.record.CELL_COLUMNS``)."""
+        row = self.model.cell_rows[self.cell]
+        out, peak = self.output, self.peak
+        row[COLUMN["output"]] += out
+        row[COLUMN["value_added"]] += out * self.value_added_share
+        row[COLUMN["installed_capacity"]] += self.installed * self.capacity_factor
+        row[COLUMN["operable_capacity"]] += self.operable
+        row[COLUMN["peak_output"]] += peak
+        row[COLUMN["idle_capacity"]] += peak - out if peak > out else 0.0
+        row[COLUMN["employment"]] += self.employment
+        row[COLUMN["final_demand"]] += self.final_demand
+        row[COLUMN["unmet_demand"]] += self.unmet
+        row[COLUMN["latent_demand_served"]] += self.latent_served
+        row[COLUMN["input_stock"]] += sum(line.stock for line in self.lines)
+        row[COLUMN["limited_by_demand"] + self.limit] += out
+        row[COLUMN["energy_availability"]] += self.energy * self.weight
+        row[COLUMN["import_availability"]] += self.import_availability * self.weight
+        row[COLUMN["productivity"]] += self.productivity * self.weight
