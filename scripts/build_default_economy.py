@@ -23,18 +23,28 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from economy_history import (
+    align_to_sectors,
+    build_capacity,
+    cell_annual_paths,
+    month_labels,
+    monthly_history,
+    round_sig,
+    sector_annual_levels,
+)
 
 SEED = 20261127
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCE = Path(__file__).resolve().parent / "facts" / "provinces_iran.csv"
+FACTS = Path(__file__).resolve().parent / "facts"
+"""The script's tables: public facts (``SOURCES.md``) and the illustrative profiles it builds on."""
+DEFAULT_SOURCE = FACTS / "provinces_iran.csv"
 DEFAULT_OUT = ROOT / "sim" / "data"
 
-SIG_DIGITS = 6  # significant digits of written floats
+FIRM_MIX_SD = 0.25  # lognormal sd of the noise on a cell's share of its province's firms
+DEMAND_SD = 0.3  # lognormal sd of the noise on a cell's share of its sector's final demand
 IO_DECIMALS = 6  # fixed decimals of the coefficient tables, so column sums stay exact
 TOTAL_GROSS_OUTPUT = 1.5e6  # billion rials a month, national, illustrative
 TOTAL_EMPLOYMENT = 1.8e6  # workers in 10+ worker establishments (SOURCES.md: about 1.8 million)
-FIRST_MONTH = "2011-04"  # Farvardin 1390 starts 21 March 2011
-N_YEARS = 10  # Iranian years 1390-1399
 MIN_FINAL_SHARE = 0.05  # smallest final demand of a sector, as a share of its gross output
 
 # Broad regions (illustrative grouping for the between/within split of the Theil index).
@@ -51,37 +61,7 @@ REGIONS = {
 # output (%); firm_weight: share of establishments (%); jobs_weight: share of employment (%);
 # trend: extra log growth a year 1390-1399; utilisation: mean current output / installed capacity.
 # Flags (0/1): energy_intensive, needs, sensitive, missing_link, complex_export. All illustrative.
-SECTOR_TABLE = """
-code,name,kind,export_share,inventory_months,value_added,output_weight,firm_weight,jobs_weight,trend,utilisation,energy_intensive,needs,sensitive,missing_link,complex_export
-05,Coal and lignite,mining,0.00,1,0.45,0.3,1.2,0.8,0.00,0.55,0,0,0,0,0
-07,Metal ores,mining,0.35,1,0.50,3.6,2.5,2.0,0.015,0.60,0,0,0,0,0
-08,Other mining and quarrying,mining,0.15,1,0.48,2.0,3.0,3.0,0.00,0.55,0,0,0,0,0
-09,Mining support services,mining,0.00,1,0.42,0.4,0.4,0.4,0.00,0.55,0,0,0,0,0
-10,Food products,manufacturing,0.10,1,0.22,13.0,17.0,15.0,0.01,0.50,0,1,0,0,0
-11,Beverages,manufacturing,0.05,1,0.30,1.0,1.5,1.2,0.00,0.50,0,0,0,0,0
-12,Tobacco products,manufacturing,0.02,1,0.45,0.3,0.3,0.3,-0.01,0.50,0,0,0,0,0
-13,Textiles,manufacturing,0.10,1,0.25,2.5,6.0,5.5,-0.01,0.45,0,0,0,0,0
-14,Wearing apparel,manufacturing,0.05,1,0.30,0.6,1.8,1.8,0.00,0.45,0,1,0,0,0
-15,Leather and footwear,manufacturing,0.10,1,0.30,0.4,1.2,0.9,0.00,0.45,0,1,0,0,0
-16,Wood products,manufacturing,0.02,1,0.30,0.4,1.3,1.0,0.00,0.45,0,0,0,0,0
-17,Paper products,manufacturing,0.03,2,0.25,1.2,2.2,1.6,0.00,0.30,1,0,0,1,0
-18,Printing,manufacturing,0.01,1,0.35,0.4,1.3,0.9,-0.02,0.45,0,0,0,0,0
-19,Coke and refined petroleum,manufacturing,0.25,1,0.30,13.0,0.9,1.5,0.02,0.80,1,0,1,0,0
-20,Chemicals,manufacturing,0.50,1,0.30,14.0,7.0,6.0,0.025,0.60,1,0,1,0,1
-21,Pharmaceuticals,manufacturing,0.03,2,0.35,2.0,1.8,2.6,0.01,0.55,0,1,1,1,0
-22,Rubber and plastics,manufacturing,0.12,1,0.25,3.5,7.0,6.0,0.00,0.50,0,0,0,0,0
-23,Non-metallic minerals,manufacturing,0.25,1,0.40,5.5,15.0,12.5,-0.01,0.50,1,0,0,0,0
-24,Basic metals,manufacturing,0.45,1,0.20,14.0,4.0,6.5,0.03,0.30,1,0,1,0,0
-25,Fabricated metal products,manufacturing,0.08,1,0.30,3.0,8.0,6.0,0.00,0.45,0,0,0,0,0
-26,Computer electronic and optical,manufacturing,0.02,2,0.30,1.0,1.5,1.5,-0.01,0.35,0,0,1,1,1
-27,Electrical equipment,manufacturing,0.08,1,0.25,3.0,4.0,4.5,0.00,0.45,0,0,0,1,1
-28,Machinery n.e.c.,manufacturing,0.06,1,0.27,3.0,6.0,6.0,0.00,0.40,0,0,1,1,1
-29,Motor vehicles,manufacturing,0.03,2,0.20,8.0,3.5,8.0,0.00,0.40,0,0,0,0,1
-30,Other transport equipment,manufacturing,0.05,2,0.25,0.5,0.6,0.8,0.00,0.40,0,0,0,1,1
-31,Furniture,manufacturing,0.05,1,0.35,0.5,1.3,1.2,0.00,0.45,0,0,0,0,0
-32,Other manufacturing,manufacturing,0.10,1,0.35,0.5,1.0,0.9,0.00,0.45,0,1,0,0,0
-33,Repair and installation,manufacturing,0.00,1,0.40,0.6,0.8,0.8,0.00,0.50,0,0,1,0,0
-"""
+SECTOR_TABLE = (FACTS / "sector_profiles.csv").read_text(encoding="utf-8")
 TAGS = ("energy_intensive", "needs", "sensitive", "missing_link", "complex_export")
 SECTOR_COLUMNS = [
     "code",
@@ -96,272 +76,15 @@ SECTOR_COLUMNS = [
 ]
 
 # Input recipes: output input domestic imported critical (illustrative, Iran-like).
-IO_TABLE = """
-05 05 0.02 0 0
-05 09 0.04 0 0
-05 19 0.04 0 1
-05 20 0.01 0 1
-05 22 0.005 0 0
-05 25 0.01 0 0
-05 28 0.02 0.02 0
-07 07 0.03 0 0
-07 09 0.05 0 0
-07 19 0.05 0 1
-07 20 0.02 0.01 1
-07 22 0.01 0 0
-07 25 0.01 0 0
-07 28 0.02 0.04 0
-07 29 0.01 0.01 0
-08 08 0.02 0 0
-08 09 0.03 0 0
-08 19 0.05 0 1
-08 20 0.015 0 1
-08 22 0.01 0 0
-08 28 0.02 0.02 0
-09 09 0.03 0 0
-09 19 0.04 0 1
-09 20 0.02 0.02 0
-09 24 0.02 0 0
-09 25 0.03 0 0
-09 28 0.04 0.06 1
-10 10 0.12 0.06 1
-10 17 0.03 0 0
-10 20 0.015 0.01 0
-10 22 0.03 0.01 1
-10 23 0.01 0 0
-10 25 0.02 0 0
-10 28 0 0.005 0
-11 10 0.12 0 1
-11 11 0.02 0 0
-11 17 0.03 0 0
-11 20 0.02 0.02 0
-11 22 0.06 0 1
-11 23 0.04 0 0
-12 12 0.05 0 1
-12 13 0.01 0 0
-12 17 0.06 0 1
-12 20 0.01 0.03 1
-12 22 0.01 0 0
-12 28 0 0.005 0
-13 13 0.20 0.02 1
-13 17 0.01 0 0
-13 20 0.08 0.06 1
-13 22 0.01 0 0
-13 28 0 0.01 0
-14 13 0.30 0.06 1
-14 14 0.03 0 0
-14 17 0.01 0 0
-14 22 0.01 0 0
-14 32 0.01 0.005 0
-15 13 0.03 0 0
-15 15 0.15 0.02 1
-15 17 0.01 0 0
-15 20 0.05 0.03 1
-15 22 0.04 0 0
-15 25 0.01 0 0
-16 16 0.10 0.06 1
-16 17 0.02 0.01 0
-16 19 0.01 0 0
-16 20 0.04 0.01 1
-16 25 0.01 0 0
-16 28 0 0.005 0
-17 08 0.02 0 0
-17 16 0.02 0 0
-17 17 0.06 0.16 1
-17 19 0.01 0 0
-17 20 0.05 0.01 1
-17 22 0.01 0 0
-17 28 0 0.01 0
-18 17 0.22 0.12 1
-18 18 0.02 0 0
-18 20 0.04 0.02 1
-18 22 0.01 0 0
-18 25 0.005 0 0
-18 28 0 0.01 0
-19 19 0.03 0 0
-19 20 0.02 0.02 1
-19 25 0.005 0 0
-19 27 0.003 0 0
-19 28 0 0.005 0
-19 33 0.01 0 0
-20 08 0.02 0 0
-20 10 0.01 0 0
-20 19 0.06 0 1
-20 20 0.15 0.06 1
-20 22 0.01 0 0
-20 23 0.005 0 0
-20 28 0 0.02 0
-20 33 0.01 0 0
-21 10 0.01 0 0
-21 17 0.03 0 0
-21 20 0.05 0.03 1
-21 21 0.05 0.18 1
-21 22 0.03 0 0
-21 23 0.01 0 0
-21 26 0 0.005 0
-22 13 0.02 0 0
-22 19 0.03 0 1
-22 20 0.25 0.06 1
-22 22 0.04 0 0
-22 24 0.01 0.01 0
-22 28 0 0.01 0
-23 08 0.12 0 1
-23 17 0.02 0 0
-23 19 0.04 0 1
-23 20 0.01 0 0
-23 22 0.01 0 0
-23 23 0.05 0 0
-23 28 0.01 0.02 0
-24 05 0.015 0.02 1
-24 07 0.20 0 1
-24 19 0.01 0 0
-24 20 0.02 0 0
-24 23 0.02 0.01 1
-24 24 0.12 0.03 1
-24 28 0.01 0.02 0
-24 33 0.01 0 0
-25 19 0.005 0 0
-25 20 0.02 0 0
-25 22 0.005 0 0
-25 24 0.30 0.05 1
-25 25 0.05 0 0
-25 27 0.01 0 0
-25 28 0 0.01 0
-26 17 0.005 0 0
-26 20 0.01 0.01 0
-26 22 0.03 0 0
-26 24 0.01 0 0
-26 25 0.02 0 0
-26 26 0.08 0.25 1
-26 27 0.03 0 0
-27 20 0.02 0 0
-27 22 0.04 0 1
-27 24 0.18 0.03 1
-27 25 0.03 0 0
-27 26 0.02 0.06 1
-27 27 0.06 0.04 0
-28 20 0.01 0 0
-28 22 0.02 0 0
-28 24 0.12 0.02 1
-28 25 0.08 0 1
-28 26 0 0.04 0
-28 27 0.05 0.04 1
-28 28 0.06 0.08 1
-28 33 0.01 0 0
-29 13 0.01 0 0
-29 20 0.02 0 0
-29 22 0.06 0 1
-29 23 0.01 0 0
-29 24 0.08 0.02 1
-29 25 0.08 0 1
-29 26 0.01 0.05 1
-29 27 0.04 0 1
-29 29 0.12 0.08 1
-30 22 0.03 0 0
-30 24 0.08 0 1
-30 25 0.06 0 0
-30 26 0.01 0.05 1
-30 27 0.04 0 0
-30 28 0.03 0.04 0
-30 30 0.05 0.08 1
-31 13 0.04 0 0
-31 16 0.20 0.02 1
-31 20 0.03 0 0
-31 22 0.03 0 0
-31 24 0.01 0 0
-31 25 0.04 0 0
-32 13 0.02 0 0
-32 20 0.04 0.02 0
-32 22 0.06 0 1
-32 24 0.04 0 1
-32 26 0 0.02 0
-32 32 0.04 0 0
-33 19 0.01 0 0
-33 22 0.02 0 0
-33 24 0.02 0 0
-33 25 0.05 0 0
-33 27 0.04 0.02 0
-33 28 0.08 0.06 1
-"""
+IO_TABLE = (FACTS / "input_recipes.txt").read_text(encoding="utf-8")
 
 # Provincial specialisation: multipliers of the national sector mix (illustrative).
-PROVINCE_TILTS = """
-IR-00 19:2 20:1.5 24:2 27:1.5 28:2.5 29:1.5
-IR-01 10:1.5 12:20 16:2.5 17:2 31:1.5
-IR-02 05:10 08:1.3 10:1.6 16:2.5 17:1.5 31:1.5
-IR-03 07:2 10:1.2 15:2 19:1.5 28:1.8 29:1.5
-IR-04 08:1.5 10:1.5 12:20
-IR-05 08:1.5 10:1.3 19:2 23:1.3
-IR-06 09:5 10:1.3 19:4 20:3 24:3 30:2
-IR-07 10:1.2 19:2 20:1.5 23:1.3 26:1.5
-IR-08 05:40 07:8 08:2 09:3 10:1.2 24:3
-IR-09 05:5 07:2 10:1.4 13:1.3 23:1.2
-IR-10 07:3 08:1.5 13:2 19:2 23:1.5 24:3 27:1.3 28:1.5 29:1.3 30:3
-IR-11 08:1.5 10:1.5 23:1.3
-IR-12 08:1.5 10:1.3 23:1.3
-IR-13 08:1.3 10:1.3 23:1.3
-IR-14 08:1.5 10:1.3 22:1.3 23:1.2
-IR-15 08:1.5 10:1.3 23:1.3
-IR-16 08:1.3 10:1.2 20:2.5 23:1.3
-IR-17 10:1.2 19:3 20:2 23:1.3
-IR-18 09:4 10:1.3 19:5 20:6 30:2
-IR-19 07:8 08:1.5 24:2.5 27:1.3
-IR-20 05:15 07:3 08:3 17:1.5 23:2
-IR-21 07:8 08:2.5 09:2 13:2.5 23:2 24:1.5
-IR-22 09:4 19:4 20:3 24:3 30:3
-IR-23 05:0.2 07:0.2 08:0.3 12:5 14:1.5 18:2.5 21:3 26:3 27:2 28:1.8 29:1.5 32:1.5 33:1.5
-IR-24 08:1.3 10:1.5 23:1.2
-IR-25 10:1.1 13:1.2 22:1.5 25:1.2 27:1.3 31:1.5
-IR-26 13:1.3 21:1.3 27:1.8 28:1.5 29:1.5
-IR-27 05:5 10:1.8 13:1.3 16:2
-IR-28 07:4 08:2 10:1.3 24:1.5
-IR-29 05:40 07:6 08:2
-IR-30 21:1.5 22:1.3 26:2 27:1.8 28:1.5 29:1.5
-"""
+PROVINCE_TILTS = (FACTS / "province_tilts.txt").read_text(encoding="utf-8")
 # Sectors tied to deposits or large plants: weight outside the provinces tilted towards them.
 SECTOR_BASE_TILT = {"05": 0.05, "07": 0.3, "09": 0.5, "12": 0.1, "19": 0.4, "30": 0.5}
 # Average firm size relative to the national average (SOURCES.md: Tehran holds 19% of
 # establishments but 11.8% of industrial value added).
 PROVINCE_FIRM_SIZE = {"IR-23": 0.62}
-# Amplitude of a province's swings relative to its sectors (Tehran: diversified, low reported
-# 1401 target, so little idle capacity).
-PROVINCE_AMPLITUDE = {"IR-23": 0.6}
-
-# Annual growth (%) for Iranian years 1391-1399. Manufacturing: 1391 is the Central Bank's
-# industry-and-mining value added, 1397-1399 the SCI production index; 1392-1396 are
-# illustrative, guided by World Bank GDP growth. Mining: 1397-1399 SCI index, the rest
-# illustrative.
-MANUFACTURING_GROWTH = (-9.5, -1.5, 5.0, -3.0, 4.0, 5.0, -2.8, -1.9, -0.9)
-MINING_GROWTH = (-3.0, 3.0, 6.0, -1.0, 5.0, 6.0, 0.8, -3.1, -0.1)
-# Motor vehicle output, million units, Iranian years 1390-1399 (approximate reported figures:
-# 1.6 million in 2011, about 0.7 million in 2012).
-VEHICLE_OUTPUT = (1.60, 0.75, 0.74, 1.09, 0.98, 1.35, 1.45, 0.92, 0.82, 0.88)
-VEHICLES = "29"
-SEASONAL = {4: 0.90, 5: 0.98}  # Nowruz: Farvardin holidays, calendar month -> factor
-IMPORT_EXPOSURE = 2.5  # downturn amplification per unit of import share
-CELL_AMPLITUDE_SD = 0.2  # lognormal sd of a cell's swing relative to its sector
-CELL_TREND_SD = 0.01  # sd of a cell's own log trend, per year
-CELL_WALK_SD = 0.035  # sd of a cell's annual random-walk steps
-NOISE_SD = 0.025  # sd of monthly AR(1) innovations (log)
-NOISE_RHO = 0.5  # autocorrelation of monthly noise
-FIRM_MIX_SD = 0.25  # lognormal sd of the noise on a cell's share of its province's firms
-DEMAND_SD = 0.3  # lognormal sd of the noise on a cell's share of its sector's final demand
-SMOOTHING_MONTHS = 5  # width of the moving average joining one year to the next
-
-
-def round_sig(values: np.ndarray, digits: int = SIG_DIGITS) -> np.ndarray:
-    """Round every value to a number of significant digits (exactly as written in text).
-
-    Args:
-        values: Numbers of any shape.
-        digits: Significant digits kept.
-
-    Returns:
-        Array of the same shape, each value the double nearest its rounded decimal form.
-    """
-    array = np.asarray(values, dtype=float)
-    flat = [float(f"{v:.{digits}g}") for v in array.ravel()]
-    return np.array(flat, dtype=float).reshape(array.shape)
 
 
 def load_provinces(path: Path) -> pd.DataFrame:
@@ -556,182 +279,6 @@ def calibrate_labour(sectors: pd.DataFrame, gross_output: np.ndarray) -> np.ndar
     """
     jobs = sectors["jobs_weight"].to_numpy(float)
     return round_sig(jobs / jobs.sum() * TOTAL_EMPLOYMENT / gross_output)
-
-
-def group_levels(
-    growth: np.ndarray, weights: np.ndarray, target_pct: tuple[float, ...], fixed: np.ndarray
-) -> np.ndarray:
-    """Annual levels of a group of sectors whose weighted aggregate follows a growth path.
-
-    Works backward from the last year (level 1). Free sectors grow by ``growth[s, y] + c[y]``
-    with the common shift ``c[y]`` chosen so that ``sum_s w_s L[s, y] / sum_s w_s L[s, y-1]``
-    equals ``1 + target[y]``; fixed sectors keep the rows of ``fixed`` that are not NaN.
-
-    Args:
-        growth: Log growth of each sector into each year, shape (S, Y); column 0 unused.
-        weights: Aggregation weights (value added), shape (S,).
-        target_pct: Aggregate growth (%) into years 1..Y-1.
-        fixed: Given levels (NaN where free), shape (S, Y), last column 1.
-
-    Returns:
-        Levels relative to the last year, shape (S, Y).
-    """
-    n_years = growth.shape[1]
-    free = np.isnan(fixed[:, 0])
-    level = np.where(free[:, None], 1.0, fixed)
-    for y in range(n_years - 1, 0, -1):
-        target = (weights @ level[:, y]) / (1.0 + target_pct[y - 1] / 100.0)
-        base = level[free, y] * np.exp(-growth[free, y])
-        shift = (target - weights[~free] @ level[~free, y - 1]) / (weights[free] @ base)
-        level[free, y - 1] = base * shift
-    return level
-
-
-def sector_annual_levels(sectors: pd.DataFrame, value_added: np.ndarray) -> np.ndarray:
-    """National annual output of each sector, Iranian years 1390-1399, relative to 1399.
-
-    Sector log growth = trend + (1 + IMPORT_EXPOSURE x import_share) x aggregate log growth,
-    so import-dependent sectors swing more; mining and manufacturing aggregates (value-added
-    weights) then match ``MINING_GROWTH`` and ``MANUFACTURING_GROWTH`` exactly, and motor
-    vehicles follow ``VEHICLE_OUTPUT``.
-
-    Returns:
-        Levels, shape (sectors, N_YEARS).
-    """
-    codes = sectors["code"].tolist()
-    beta = 1.0 + IMPORT_EXPOSURE * sectors["import_share"].to_numpy(float)
-    trend = sectors["trend"].to_numpy(float)
-    levels = np.ones((len(codes), N_YEARS))
-    fixed = np.full((len(codes), N_YEARS), np.nan)
-    fixed[codes.index(VEHICLES)] = np.array(VEHICLE_OUTPUT) / VEHICLE_OUTPUT[-1]
-    is_mining = (sectors["kind"] == "mining").to_numpy()
-    for mask, path in ((is_mining, MINING_GROWTH), (~is_mining, MANUFACTURING_GROWTH)):
-        aggregate = np.log1p(np.array((0.0, *path)) / 100.0)
-        growth = trend[mask, None] + beta[mask, None] * aggregate[None, :]
-        levels[mask] = group_levels(growth, value_added[mask], path, fixed[mask])
-    return levels
-
-
-def monthly_interpolation() -> np.ndarray:
-    """Weights (months x years) turning annual log levels into a smooth monthly path.
-
-    Each year's level is held through its months, the steps between years are smoothed by a
-    centred moving average over ``SMOOTHING_MONTHS`` (ends padded), and the levels fed in are
-    solved so that each year's mean of the monthly path equals its annual level.
-    """
-    steps = np.repeat(np.eye(N_YEARS), 12, axis=0)
-    half = SMOOTHING_MONTHS // 2
-    padded = np.pad(steps, ((half, half), (0, 0)), mode="edge")
-    smooth = sum(padded[k : k + len(steps)] for k in range(SMOOTHING_MONTHS)) / SMOOTHING_MONTHS
-    annual_mean = smooth.reshape(N_YEARS, 12, N_YEARS).mean(axis=1)
-    return smooth @ np.linalg.inv(annual_mean)
-
-
-def month_labels() -> list[str]:
-    """Month labels ``YYYY-MM`` from ``FIRST_MONTH``, 12 a year for ``N_YEARS`` years."""
-    periods = pd.period_range(FIRST_MONTH, periods=12 * N_YEARS, freq="M")
-    return [str(p) for p in periods]
-
-
-def cell_annual_paths(cells: pd.DataFrame, sector_levels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Annual log output of every cell, relative to its last year (0).
-
-    ``log y[c, year] = lambda_c log L[s, year] + tau_c (year - last) + rw_c[year]`` with
-    ``lambda_c`` the cell's amplitude (province factor x lognormal ``CELL_AMPLITUDE_SD``),
-    ``tau_c`` a cell trend (normal, sd ``CELL_TREND_SD`` a year) and ``rw_c`` a random walk
-    (steps with sd ``CELL_WALK_SD``) anchored at the last year.
-
-    Args:
-        cells: Cells with ``province`` and ``sector_index`` columns.
-        sector_levels: National annual levels, shape (sectors, N_YEARS).
-        rng: The build's random generator.
-
-    Returns:
-        Log levels, shape (cells, N_YEARS), last column 0.
-    """
-    n_cells = len(cells)
-    amplitude = cells["province"].map(PROVINCE_AMPLITUDE).fillna(1.0).to_numpy()
-    amplitude = amplitude * rng.lognormal(0.0, CELL_AMPLITUDE_SD, size=n_cells)
-    trend = rng.normal(0.0, CELL_TREND_SD, size=n_cells)
-    steps = rng.normal(0.0, CELL_WALK_SD, size=(n_cells, N_YEARS - 1))
-    walk = np.cumsum(steps[:, ::-1], axis=1)[:, ::-1]
-    walk = np.concatenate([walk, np.zeros((n_cells, 1))], axis=1)
-    years = np.arange(N_YEARS) - (N_YEARS - 1)
-    sector_log = np.log(sector_levels[cells["sector_index"].to_numpy()])
-    return amplitude[:, None] * sector_log + trend[:, None] * years + walk
-
-
-def align_to_sectors(
-    annual: np.ndarray,
-    weight: np.ndarray,
-    groups: list[np.ndarray],
-    target: np.ndarray,
-) -> np.ndarray:
-    """Shift the cells of each group so that their weighted aggregate follows the national paths.
-
-    For every group and year, all cells move by ``log(sum_c w_c T[c, y] / sum_c w_c y[c, y])``,
-    so the cells' aggregate (weights: value added) equals the aggregate of the calibrated
-    national sector levels ``T``; the last year (all ones) is unchanged.
-
-    Args:
-        annual: Cell log levels, shape (cells, N_YEARS).
-        weight: Cell weights (value added), shape (cells,).
-        groups: Boolean cell masks (mining, manufacturing).
-        target: National level of each cell's sector, shape (cells, N_YEARS).
-
-    Returns:
-        Shifted log levels, same shape.
-    """
-    out = annual.copy()
-    for mask in groups:
-        wanted = weight[mask] @ target[mask]
-        have = weight[mask] @ np.exp(annual[mask])
-        out[mask] += np.log(wanted / have)[None, :]
-    return out
-
-
-def monthly_history(annual: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Monthly output index of every cell, relative to its last month (exactly 1).
-
-    ``log y[c, t] = W annual[c] + log season(t) + e[c, t]`` with ``W`` the mean-preserving
-    interpolation of :func:`monthly_interpolation`, the Nowruz factors ``SEASONAL`` and ``e``
-    AR(1) noise (``NOISE_RHO``, innovations with sd ``NOISE_SD``).
-
-    Returns:
-        Indices rounded to ``SIG_DIGITS``, shape (cells, months).
-    """
-    log_monthly = annual @ monthly_interpolation().T
-    calendar = [int(label[5:]) for label in month_labels()]
-    log_monthly += np.log([SEASONAL.get(m, 1.0) for m in calendar])[None, :]
-    noise = rng.normal(0.0, NOISE_SD, size=log_monthly.shape)
-    for t in range(1, noise.shape[1]):
-        noise[:, t] += NOISE_RHO * noise[:, t - 1]
-    log_monthly += noise
-    return round_sig(np.exp(log_monthly - log_monthly[:, -1:]))
-
-
-def build_capacity(
-    history: np.ndarray, utilisation: np.ndarray, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Peak and installed capacity of every cell, as multiples of current output.
-
-    ``peak = max_t history``; ``installed = max(peak x (1 + spare), 1 / u)`` with ``spare``
-    uniform in [0.02, 0.10] and ``u`` the sector's utilisation x lognormal noise (sigma 0.15),
-    clipped to [0.15, 0.95].
-
-    Args:
-        history: Rounded monthly indices, shape (cells, months).
-        utilisation: Sector utilisation target of each cell, shape (cells,).
-        rng: The build's random generator.
-
-    Returns:
-        ``(installed_ratio, peak_ratio)``, each shape (cells,).
-    """
-    peak = history.max(axis=1)
-    spare = rng.uniform(0.02, 0.10, size=peak.shape)
-    use = np.clip(utilisation * rng.lognormal(0.0, 0.15, size=peak.shape), 0.15, 0.95)
-    installed = round_sig(np.maximum(peak * (1.0 + spare), 1.0 / use))
-    return np.maximum(installed, peak), peak
 
 
 def as_words(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
