@@ -43,14 +43,8 @@ def production(state: State, plan: RunPlan, now: Conditions) -> None:
         import_bound = imports.import_bound(now.import_hard, now.import_soft, cell, planned, capacity_bound)
         output = np.minimum(output, import_bound)
     output = np.maximum(output, 0.0)
-    # Effective capacity unless a bound below binds; demand (the last line) wherever output meets the plan.
-    limit = np.full(output.size, LIMIT_READINESS, dtype=np.int8)
-    if plan.energy_varies:  # otherwise energy is one everywhere and never binds
-        limit[(capacity_bound <= output) & (state.energy < 1.0)] = LIMIT_ENERGY
-    limit[(input_bound <= output) & (input_bound < planned)] = LIMIT_INPUTS
-    if import_bound is not None:
-        limit[(import_bound <= output) & (import_bound < planned)] = LIMIT_IMPORTS
-    limit[planned <= output * (1.0 + TOLERANCE)] = LIMIT_DEMAND
+    energy = state.energy if plan.energy_varies else None  # otherwise energy is one and never binds
+    limit = binding_limit(output, planned, capacity_bound, input_bound, import_bound, energy)
     state.output, state.desired, state.limit = output, np.minimum(planned, capacity_bound), limit
 
     def used_of(line):  # U_j of each input line
@@ -59,3 +53,27 @@ def production(state: State, plan: RunPlan, now: Conditions) -> None:
 
     lines.each_line(used_of, out=state.used)  # rewritten in place
     check("production", "output", output, scale=largest(output))
+
+
+def binding_limit(
+    output: np.ndarray,
+    planned: np.ndarray,
+    capacity_bound: np.ndarray,
+    input_bound: np.ndarray,
+    import_bound: np.ndarray | None,
+    energy: np.ndarray | None,
+) -> np.ndarray:
+    """The constraint that binds each firm's output (``State.limit``, codes of ``LIMIT_NAMES``).
+
+    Effective capacity (``"readiness"``) unless a bound below binds: energy where the capacity
+    bound binds under an energy cut, then inputs, then imports where they fall short of the plan;
+    demand, last, wherever output meets the plan.
+    """
+    limit = np.full(output.size, LIMIT_READINESS, dtype=np.int8)
+    if energy is not None:
+        limit[(capacity_bound <= output) & (energy < 1.0)] = LIMIT_ENERGY
+    limit[(input_bound <= output) & (input_bound < planned)] = LIMIT_INPUTS
+    if import_bound is not None:
+        limit[(import_bound <= output) & (import_bound < planned)] = LIMIT_IMPORTS
+    limit[planned <= output * (1.0 + TOLERANCE)] = LIMIT_DEMAND
+    return limit
