@@ -30,3 +30,13 @@ def test_scaling_benchmark_measures_one_size():
     row = bench_scaling.one_size(1_000, steps=1)
     assert row["step_footprint_mb"] >= row["rss_after_build_mb"] > 0
     assert row["build_s"] > 0 and row["step_ms"] > 0
+
+
+def test_paired_benchmark_compares_two_trees_step_by_step():
+    """This tree against itself: the outputs agree (checked by the script) and a ratio is printed."""
+    import subprocess
+
+    script = ROOT / "benchmarks" / "bench_paired.py"
+    args = [sys.executable, str(script), "--old", str(ROOT), "--scenarios", "export_slump"]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "export_slump" in out and "new/old" in out
