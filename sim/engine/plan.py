@@ -142,25 +142,35 @@ def compile(scenario: Scenario, world: World) -> RunPlan:
     lines = InputLines(world.network)
     rationing = scenario.policy.rationing
     class_matrix, product_slot = _class_matrix(world, lines) if rationing == "priority" else (None, None)
+    policy = compile_policy(scenario, world, schedule.month)
+    stock_factor = world.inventory_months / rates.dt + 1.0
+    _read_only(*vars(schedule).values(), *vars(policy).values(), stock_factor, product_slot)
     return RunPlan(
         world=world,
         rates=rates,
         n_steps=n_steps,
         schedule=schedule,
-        policy=compile_policy(scenario, world, schedule.month),
+        policy=policy,
         random=StochasticRates.from_spec(scenario.stochastic, rates.dt),
         random_group=world.firms.province if by_province else world.firms.sector,
         imports=import_structure(world),
         substitution_share=scenario.imports.substitution_share,
         substitution_rate=min(1.0, rates.dt / scenario.imports.substitution_months),
         lines=lines,
-        stock_factor=world.inventory_months / rates.dt + 1.0,
+        stock_factor=stock_factor,
         firm_ones=firm_ones,
         rationing=rationing,
         priority_rank=tuple(PRIORITY_CLASSES.index(name) for name in scenario.policy.priority_order),
         class_matrix=class_matrix,
         product_slot=product_slot,
     )
+
+
+def _read_only(*values: object) -> None:
+    """Mark the plan's own arrays read-only: a phase that writes into one fails at once."""
+    for value in values:
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
 
 
 def _class_matrix(world: World, lines: InputLines) -> tuple[PairMatrix, np.ndarray]:
