@@ -82,8 +82,8 @@ def test_stored_runs_equal_direct_runs_and_levels_add_up(files, tmp_path):
             np.testing.assert_allclose(
                 total, mine[mine["level"] == "national"].set_index("month")["output"], rtol=1e-12
             )
-        shares = mine[[c for c in mine.columns if c.startswith("limited_by_")]].sum(axis=1)
-        np.testing.assert_allclose(shares, 1.0, rtol=1e-12)
+        made = mine[[c for c in mine.columns if c.startswith("output_bound_by_")]].sum(axis=1)
+        np.testing.assert_allclose(made, mine["output"], rtol=1e-12)
 
 
 def test_same_seed_same_store_with_one_worker_two_workers_and_dask(files, tmp_path):

@@ -25,8 +25,8 @@ def _series(paths: dict[tuple[str, int], list[float]], level: str = "national", 
     return pd.DataFrame(rows)
 
 
-def test_level_series_weights_constraint_shares_by_output():
-    """Two cells: output 1 limited by demand, output 3 by readiness -> 25% / 75% nationally."""
+def test_level_series_sums_output_by_binding_constraint():
+    """Two cells: output 1 made bound by demand, output 3 by readiness; sums at every level."""
     frame = pd.DataFrame(
         {
             "month": [0, 0],
@@ -34,14 +34,15 @@ def test_level_series_weights_constraint_shares_by_output():
             "sector": ["A", "A"],
             "output": [1.0, 3.0],
             "value_added": [0.5, 1.0],
-            "limited_by_demand": [1.0, 0.0],
-            "limited_by_readiness": [0.0, 1.0],
+            "output_bound_by_demand": [1.0, 0.0],
+            "output_bound_by_readiness": [0.0, 3.0],
         }
     )
     series = level_series(frame).set_index(["level", "code"])
     assert series.loc[("national", "all"), "value_added"] == 1.5
-    assert series.loc[("national", "all"), "limited_by_demand"] == 0.25
-    assert series.loc[("sector", "A"), "limited_by_readiness"] == 0.75
+    assert series.loc[("national", "all"), "output_bound_by_demand"] == 1.0
+    assert series.loc[("sector", "A"), "output_bound_by_readiness"] == 3.0
+    assert series.loc[("province", "P1"), "output_bound_by_readiness"] == 0.0
     assert series.loc[("province", "P2"), "output"] == 3.0
 
 
@@ -63,7 +64,9 @@ def test_growth_and_target_probabilities_by_hand():
     np.testing.assert_allclose(growth.sort_values("run")["growth"], [0.0, 0.05, 0.10, 0.15], atol=1e-12)
     table = target_probabilities(_series(paths), {("national", "all"): 0.082}).iloc[0]
     assert table["probability"] == 0.5 and table["runs"] == 4
-    assert table["std_error"] == pytest.approx(np.sqrt(0.25 / 4))
+    z2 = 1.959963984540054**2  # Wilson interval of 2 of 4: centred on 1/2 by symmetry
+    half = np.sqrt(z2 * (0.25 / 4 + z2 / 64)) / (1 + z2 / 4)
+    assert (table["ci_low"], table["ci_high"]) == pytest.approx((0.5 - half, 0.5 + half))
     assert table["expected_shortfall"] == pytest.approx((0.082 + 0.032) / 4)
     assert table["mean_growth"] == pytest.approx(0.075)
 
@@ -93,3 +96,22 @@ def test_metric_distributions_and_paired_differences():
     assert list(dist.index.get_level_values("metric").unique()) == ["growth"], "seed columns are not metrics"
     diff = paired_differences(metrics, "a", "b")
     np.testing.assert_allclose(diff["growth"], [0.01, 0.02, 0.0])
+
+
+def test_target_probabilities_judge_the_first_year_by_default():
+    """Two runs over 24 months: run 0 grows 10% then 0% (CAGR 4.9%), run 1 grows 4% then 12% (CAGR 7.9%)."""
+    rows = [
+        {"scenario": "s", "run": r, "level": "national", "code": "all", "month": m, "value_added": v}
+        for r, path in ((0, (100.0, 110.0, 110.0)), (1, (100.0, 104.0, 116.48)))
+        for m, v in zip((0, 12, 24), path, strict=True)
+    ]
+    series = pd.DataFrame(rows)
+    first = target_probabilities(series, {("national", "all"): 0.06}).iloc[0]
+    assert first["probability"] == 0.5 and first["mean_growth"] == pytest.approx((0.10 + 0.04) / 2)
+    second = target_probabilities(series, {("national", "all"): 0.06}, year=2).iloc[0]
+    assert second["probability"] == 0.5 and second["mean_growth"] == pytest.approx((0.0 + 0.12) / 2)
+    whole = target_probabilities(series, {("national", "all"): 0.06}, year=None).iloc[0]
+    cagr = np.sqrt([1.1, 1.1648]) - 1  # 4.88% and 7.93%
+    assert whole["mean_growth"] == pytest.approx(cagr.mean()) and whole["probability"] == 0.5
+    with pytest.raises(ValueError, match="year 3"):
+        growth_by_run(series, year=3)

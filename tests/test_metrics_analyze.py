@@ -136,7 +136,10 @@ def test_store_distributions_and_probabilities(tmp_path):
     )
     assert stats["n"] == 40
     assert base["probability"]["national"]["p"] == pytest.approx(0.25)
-    assert base["probability"]["national"]["se"] == pytest.approx(np.sqrt(0.25 * 0.75 / 40))
+    z2 = 1.959963984540054**2  # Wilson interval of 10 of 40, written out
+    centre, half = (0.25 + z2 / 80) / (1 + z2 / 40), np.sqrt(z2 * (0.25 * 0.75 / 40 + z2 / 6400)) / (1 + z2 / 40)
+    assert base["probability"]["national"]["low"] == pytest.approx(centre - half)
+    assert base["probability"]["national"]["high"] == pytest.approx(centre + half)
     stress = result["scenarios"]["stress"]
     assert stress["runs"] == 41 and stress["failed"] == 1 and stress["probability"]["national"]["p"] == 0.0
     diff = result["comparison"]["stress"]["growth_national"]
@@ -150,4 +153,4 @@ def test_analyze_command_on_a_store(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads((store / "metrics_summary.json").read_text())
     assert data["scenarios"]["base"]["probability"]["national"]["p"] == pytest.approx(0.25)
-    assert "P(reach national target) = 0.250" in result.output
+    assert "P(reach the target in year 1) = 25% (95% interval 14-40%, 10 of 40 runs)" in result.output

@@ -23,8 +23,8 @@ def _cells(month, values):
             "peak_output": peak,
             "installed_capacity": installed,
             "employment": x / 10,
-            "limited_by_inputs": 0.0,
-            "limited_by_imports": 0.0,
+            "output_bound_by_inputs": 0.0,
+            "output_bound_by_imports": 0.0,
         }
         for p, s, x, peak, installed in values
     ]

@@ -70,8 +70,8 @@ def _frame(limited_inputs=0.0):
                     "output": 2 * va * factor * scale,
                     "value_added": va * factor,
                     "employment": jobs + (5.0 if month == 12 and province == "P1" else 0.0),
-                    "limited_by_inputs": limited_inputs if month else 0.0,
-                    "limited_by_imports": 0.0,
+                    "output_bound_by_inputs": limited_inputs * 2 * va * factor * scale if month else 0.0,
+                    "output_bound_by_imports": 0.0,
                 }
             )
     return pd.DataFrame(rows)
@@ -105,3 +105,18 @@ def test_bottleneck_share_counts_value_chains_held_by_inputs():
     assert share == 1.0 and sectors == ["10"]
     share, sectors = bottleneck_share(_frame(limited_inputs=0.05))
     assert share == 0.0 and sectors == []
+
+
+def test_theil_of_one_unit_holding_everything_is_ln_n():
+    # Theil (1967): T = ln N when one of N equal-weight units holds all the income; here N = 4 and 7.
+    assert theil_t(np.array([0.0, 0.0, 0.0, 4.0]), np.ones(4)) == pytest.approx(np.log(4), rel=1e-12)
+    assert theil_t(np.r_[np.zeros(6), 2.5], np.ones(7)) == pytest.approx(np.log(7), rel=1e-12)
+
+
+def test_gini_against_the_lorenz_curve_trapezoids():
+    # Incomes 1..5 of five equal groups. Lorenz curve points (k/5, L_k), L = (1, 3, 6, 10, 15) / 15;
+    # Brown's formula G = 1 - sum (X_k - X_k-1)(Y_k + Y_k-1) = 1 - (1/5)(1 + 4 + 9 + 16 + 25)/15 = 4/15.
+    assert gini(np.arange(1.0, 6.0), np.ones(5)) == pytest.approx(4 / 15, abs=1e-12)
+    # Unequal weights, asymmetric: populations (1, 3) with incomes per head (4, 1): income shares (4/7, 3/7).
+    # Lorenz points (0.75, 3/7), (1, 1) after sorting by income: G = 1 - [0.75 (3/7) + 0.25 (3/7 + 1)] = 9/28.
+    assert gini(np.array([4.0, 1.0]), np.array([1.0, 3.0])) == pytest.approx(9 / 28, abs=1e-12)

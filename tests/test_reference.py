@@ -29,6 +29,7 @@ FIRM_FIELDS = (
     "output",
     "planned",
     "desired",
+    "potential",
     "demand",
     "final_demand",
     "delivered",

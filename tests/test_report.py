@@ -13,7 +13,6 @@ from report_helpers import HORIZON, RUNS, files, paired_store
 import sim
 from analysis.metrics.attainment import attainment
 from analysis.metrics.run_dir import analyze_run
-from analysis.metrics.series import cagr
 from analysis.metrics.stability import annual_growth
 from analysis.montecarlo import load_batch, paired_differences
 from analysis.report import make_report, write_report
@@ -104,9 +103,13 @@ def test_the_fan_chart_is_the_stored_national_series_against_the_target_path(bat
         np.testing.assert_allclose(table["q0.05"], index.quantile(0.05), rtol=1e-12)
         target = metric(batch["batch"], scenario, "target_national").iloc[0]
         assert table["target"].iloc[-1] == pytest.approx(100 * (1 + target) ** (HORIZON / 12), rel=1e-12)
-        # A run reaches its target exactly when it ends on or above the target path's end.
+        # A run ends on or above the compounded target path exactly when it ends above the path's end,
+        # and reaches the year-1 target when its index at month 12 is on or above 100 (1 + t).
         reached = (index[HORIZON] >= table["target"].iloc[-1]).astype(float)
-        pd.testing.assert_series_equal(reached, metric(batch["batch"], scenario, "reached_national"), check_names=False)
+        path = metric(batch["batch"], scenario, "path_reached_national")
+        pd.testing.assert_series_equal(reached, path, check_names=False)
+        first = (index[12] >= table["target"].loc[12]).astype(float)
+        pd.testing.assert_series_equal(first, metric(batch["batch"], scenario, "reached_national"), check_names=False)
         industry = national_index(series, scenario, ["24", "29"])
         np.testing.assert_allclose(fig.data["industry"][scenario]["q0.5"], industry.median(), rtol=1e-12)
 
@@ -114,8 +117,8 @@ def test_the_fan_chart_is_the_stored_national_series_against_the_target_path(bat
 def _province_growth(series: pd.DataFrame, scenario: str) -> pd.DataFrame:
     rows = series[(series["scenario"] == scenario) & (series["level"] == "province")]
     values = rows.pivot_table(index="run", columns=["code", "month"], values="value_added")
-    start, end = values.xs(0, level="month", axis=1), values.xs(HORIZON, level="month", axis=1)
-    return pd.DataFrame(cagr(start.to_numpy(), end.to_numpy(), HORIZON), index=start.index, columns=start.columns)
+    start, end = values.xs(0, level="month", axis=1), values.xs(12, level="month", axis=1)  # the first year
+    return pd.DataFrame(end.to_numpy() / start.to_numpy() - 1, index=start.index, columns=start.columns)
 
 
 def test_the_maps_show_the_share_of_runs_reaching_each_target_and_idle_capacity_recovered(batch):
@@ -138,7 +141,8 @@ def test_the_maps_show_the_share_of_runs_reaching_each_target_and_idle_capacity_
         np.testing.assert_allclose(
             batch["report"].figure("map_idle_recovered").data[scenario].sort_index(), recovered.median().sort_index()
         )
-    assert 0 < batch["report"].figure("map_probability").data["stress"].sum() < 3, "the maps are not all 0 or all 1"
+    shown = batch["report"].figure("map_probability").data
+    assert any(0 < shown[s].sum() < 3 for s in ("base", "stress")), "the maps are not all 0 or all 1"
 
 
 def test_the_heat_map_is_the_attainment_of_the_stored_cells(batch):

@@ -73,10 +73,15 @@ def test_baseline_recovers_idle_capacity_gradually(baseline):
     assert employment.iloc[-1] > employment.iloc[0]
 
 
-def test_limits_are_named(baseline):
+def test_output_is_split_by_binding_constraint_and_lost_output_is_attributed(baseline):
     t = baseline.trajectories
-    shares = t[[c for c in t.columns if c.startswith("limited_by_")]].sum(axis=1)
-    np.testing.assert_allclose(shares[t["output"] > 0], 1.0, rtol=1e-9)
+    made = t[[c for c in t.columns if c.startswith("output_bound_by_")]].sum(axis=1)
+    np.testing.assert_allclose(made, t["output"], rtol=1e-12)
+    lost = t[[c for c in t.columns if c.startswith("output_lost_to_")]]
+    assert (lost.to_numpy() >= 0).all()
+    # Potential minus actual is all attributed, but for firms meeting their plan within 1e-9.
+    gap = t["potential_output"] - t["output"]
+    np.testing.assert_allclose(lost.sum(axis=1), gap, rtol=1e-9, atol=1e-9 * t["output"].max())
 
 
 def test_mesa_agents_are_views_of_the_arrays():

@@ -62,7 +62,10 @@ def test_import_cut_changes_availability_of_named_buyers_only(tmp_path):
     np.testing.assert_allclose(avail["U"], 1.0)
     assert cells(res, 1, "output")["B"] == pytest.approx(100.0)
     assert cells(res, 2, "output")["B"] < 100.0
-    assert cells(res, 2, "limited_by_imports")["B"] == pytest.approx(1.0)
+    # Every unit of B's output is made bound by imports, and all it loses is lost to them.
+    assert cells(res, 2, "output_bound_by_imports")["B"] == pytest.approx(cells(res, 2, "output")["B"])
+    lost = cells(res, 2, "potential_output")["B"] - cells(res, 2, "output")["B"]
+    assert lost > 0 and cells(res, 2, "output_lost_to_imports")["B"] == pytest.approx(lost)
     np.testing.assert_allclose(_series(res, "output", "N", range(7)), 50.0)
 
 
@@ -144,7 +147,11 @@ def test_energy_cut_scales_capacity_of_named_cells_and_grows_with_the_cut(tmp_pa
         assert cells(res, 2, "energy_availability")["H"] == pytest.approx(avail)
         assert cells(res, 2, "energy_availability")["L"] == pytest.approx(1.0)
         assert cells(res, 1, "output")["H"] == pytest.approx(100.0)
-        assert cells(res, 2, "limited_by_energy")["H"] == pytest.approx(1.0)
+        assert cells(res, 2, "output_bound_by_energy")["H"] == pytest.approx(100.0 * avail)
+        # Potential output stays at the plan, 100 (installed capacity is above it): 100 (1 - e) is lost to energy.
+        assert cells(res, 2, "potential_output")["H"] == pytest.approx(100.0)
+        assert cells(res, 2, "output_lost_to_energy")["H"] == pytest.approx(100.0 * (1 - avail))
+        assert cells(res, 2, "output_lost_to_readiness")["H"] == 0.0
         assert cells(res, 2, "output")["L"] == pytest.approx(50.0)
         out[avail] = cells(res, 2, "output")["H"]
     np.testing.assert_allclose([out[0.9], out[0.5], out[0.2]], [90.0, 50.0, 20.0], rtol=1e-12)

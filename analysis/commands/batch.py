@@ -37,11 +37,18 @@ def batch(
     chunk_size: Annotated[
         int | None, typer.Option("--chunk-size", help="Runs per task (default: automatic).", min=1)
     ] = None,
+    repeat_identical: Annotated[
+        bool,
+        typer.Option(
+            "--repeat-identical", help="Run a deterministic scenario (no random element) --runs times anyway."
+        ),
+    ] = False,
 ) -> None:
     """Run every scenario with the same N seeds; stream series and metrics into a Parquet store.
 
-    Ends with a summary; exits with code 1 if any run of the batch failed (failures are kept in
-    STORE/failures).
+    A scenario that draws no random number is deterministic: every run would be identical, so it
+    runs once unless --repeat-identical. Ends with a summary; exits with code 1 if any run of the
+    batch failed (failures are kept in STORE/failures).
     """
     from analysis.montecarlo import run_batch
 
@@ -57,8 +64,12 @@ def batch(
         chunk_size=chunk_size,
         paired=paired,
         progress=sys.stderr.isatty(),
+        repeat_identical=repeat_identical,
     )
     s = result.summary
+    for key in s.deterministic:
+        how = f"ran it {runs} times as asked" if repeat_identical else "ran it once (--repeat-identical runs them all)"
+        typer.echo(f"{key}: deterministic: every run would be identical (it draws no random number); {how}")
     status = result.manifest["status"]
     typer.echo(
         f"{out}: {status['runs_stored']:,}/{s.total:,} runs stored ({s.done:,} run now, {s.skipped:,} already stored), "

@@ -11,11 +11,26 @@ from analysis.cli_support import user_errors
 from analysis.writing import write_text_atomic
 
 
+def horizon_statement(table) -> str:
+    """Which horizon the targets are for: annual rates, judged year by year; what the horizon spreads."""
+    annual = (
+        "horizon: the targets are annual growth rates of value added (each year over the year before); "
+        "growthsim analyze judges every simulated year against them, the first year as the headline, and the "
+        "whole path against them compounded"
+    )
+    if not table.horizon_months:
+        return annual + "; this table is the scenario's own, so no recovery horizon was used."
+    return (
+        f"{annual}; they are spread over provinces and sectors by the idle capacity that can come back within "
+        f"{table.horizon_months} months (--horizon; default the scenario's horizon_months)."
+    )
+
+
 def targets_report(table) -> str:
     """National and provincial targets and the provinces that need new investment, as text."""
     national = table.national.copy()
     provinces = table.provinces.copy()
-    lines = [f"targets: {table.source}" + (f", horizon {table.horizon_months} months" if table.horizon_months else "")]
+    lines = [f"targets: {table.source}", horizon_statement(table)]
     if table.scale:
         lines.append(
             "scale factors (target / growth carried by recoverable idle capacity and projects): "
@@ -49,7 +64,12 @@ def register(app: typer.Typer) -> None:
         industry: Annotated[float, typer.Option(help="Mean target of industry (annual rate).")] = 0.082,
         mining: Annotated[float, typer.Option(help="Mean target of mining (annual rate).")] = 0.05,
         horizon: Annotated[
-            int | None, typer.Option(help="Months for idle capacity to come back (default: the scenario's).", min=1)
+            int | None,
+            typer.Option(
+                help="Months within which idle capacity comes back, to spread the annual targets over cells "
+                "(default: the scenario's horizon_months). The targets stay annual rates.",
+                min=1,
+            ),
         ] = None,
         low_share: Annotated[
             float, typer.Option(help="Flag provinces whose target is below this share of their mix's average.")
@@ -59,6 +79,7 @@ def register(app: typer.Typer) -> None:
         from analysis.cli import _scenario_or_default
         from analysis.targets import ministry_targets, targets_source, user_targets
         from sim.engine.run import world_for
+        from sim.errors import InputError
 
         loaded = _scenario_or_default(scenario)
         source = targets_source(loaded)
@@ -67,6 +88,10 @@ def register(app: typer.Typer) -> None:
                 loaded, industry=industry, mining=mining, horizon_months=horizon, low_share=low_share
             )
         else:
+            if horizon is not None:
+                raise InputError(
+                    "--horizon", str(horizon), f"no --horizon with the scenario's own target table {source}"
+                )
             table = user_targets(world_for(loaded), source, low_share=low_share)
         if out is not None:
             write_text_atomic(out, table.cells.to_csv(index=False))

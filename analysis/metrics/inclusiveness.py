@@ -15,8 +15,9 @@ With value added per head ``y_p = VA_p / N_p`` of province ``p`` and population 
 - jobs created ``sum_p (L_pT - L_p0)`` and the share of them in lagging provinces: the poorest
   provinces by value added per head at month 0 that together hold at most half the population;
 - bottlenecks: a value chain (sector) has a binding bottleneck when, over months 1..T, more than
-  ``BOTTLENECK_THRESHOLD`` of its output came from firms held back by inputs or imports
-  (``limited_by_inputs + limited_by_imports``); ``bottleneck_share`` is the share of sectors that do.
+  ``BOTTLENECK_THRESHOLD`` of its output was made by firms whose binding constraint was inputs or
+  imports, ``sum_t (output_bound_by_inputs + output_bound_by_imports) / sum_t output``;
+  ``bottleneck_share`` is the share of sectors that do.
 
 The Theil and Gini figures are those of the last month; ``theil_start`` is month 0's.
 """
@@ -106,11 +107,11 @@ def lagging(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def bottleneck_share(frame: pd.DataFrame, threshold: float = BOTTLENECK_THRESHOLD) -> tuple[float, list[str]]:
-    """Share of sectors whose output over months 1..T was held back by inputs or imports."""
+    """Share of sectors more than ``threshold`` of whose output over months 1..T was made bound by inputs or imports."""
     later = frame[frame["month"] > frame["month"].min()]
     if later.empty:
         return float("nan"), []
-    limited = later["output"] * (later["limited_by_inputs"] + later["limited_by_imports"])
+    limited = later["output_bound_by_inputs"] + later["output_bound_by_imports"]
     by_sector = pd.DataFrame({"sector": later["sector"], "limited": limited, "output": later["output"]})
     sums = by_sector.groupby("sector", sort=True)[["limited", "output"]].sum()
     share = sums["limited"] / sums["output"].where(sums["output"] > 0)

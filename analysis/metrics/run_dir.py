@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.metrics.core import evaluate
 from analysis.metrics.pairing import paired_trajectories, seed_from_record
+from sim.engine.record import CELL_COLUMNS
 from sim.errors import InputError
 from sim.scenario import Scenario, scenario_from_dict
 
@@ -40,7 +41,13 @@ def read_run(run_dir: str | Path) -> tuple[pd.DataFrame, dict, Scenario]:
         raise InputError(manifest_path, "scenario", "the resolved scenario of the run")
     source = manifest.get("scenario_file") or str(manifest_path)
     scenario = scenario_from_dict(manifest["scenario"], source=source)
-    return pd.read_parquet(trajectories_path), manifest, scenario
+    trajectories = pd.read_parquet(trajectories_path)
+    missing = [c for c in CELL_COLUMNS if c not in trajectories.columns]
+    if missing:
+        raise InputError(
+            trajectories_path, missing[0], "the columns of this version's growthsim run (run the scenario again)"
+        )
+    return trajectories, manifest, scenario
 
 
 def economy_inputs(scenario: Scenario) -> tuple[pd.Series, pd.Series, list[str], dict[str, str]]:
@@ -110,7 +117,9 @@ def structure(flat: dict, detail: dict, scenario: Scenario, seed: object, source
         "metrics": flat,
         "attainment": {
             **_section(flat, SECTIONS["attainment"]),
+            "headline": att["headline"],
             "groups": att["groups"],
+            "by_year": plain(att["by_year"]),
             "provinces": records(provinces),
             "cells": records(att["cells"]),
         },

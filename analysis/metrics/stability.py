@@ -16,13 +16,14 @@ For the monthly national value-added series ``V_0..V_T``:
   ``unrecovered = 1``;
 - output lost: ``sum_{t>=1} (R_t - V_t) / sum_{t>=1} R_t``, the share of the reference path's value
   added lost (negative when the run beats its shock-free pair);
-- skewness ``m3 / m2^1.5`` and excess kurtosis ``m4 / m2^2 - 3`` of ``r`` (moment estimators);
-  NaN for a path whose growth never varies.
+- skewness ``m3 / m2^1.5`` and excess kurtosis ``m4 / m2^2 - 3`` of ``r`` (the moment estimators
+  of ``scipy.stats.skew`` and ``scipy.stats.kurtosis``); NaN for a path whose growth never varies.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import scipy.stats
 
 FLAT_TOLERANCE = 1e-12
 RECOVERY_BAND = 0.01
@@ -116,15 +117,15 @@ def output_lost(values: np.ndarray, reference: np.ndarray) -> float:
 
 
 def moments(rates: np.ndarray) -> tuple[float, float]:
-    """Skewness ``m3 / m2^1.5`` and excess kurtosis ``m4 / m2^2 - 3`` (NaN if ``sd < 1e-12``)."""
+    """Skewness ``m3 / m2^1.5`` and excess kurtosis ``m4 / m2^2 - 3`` (NaN if ``sd < 1e-12``).
+
+    The moment (biased) estimators of :func:`scipy.stats.skew` and :func:`scipy.stats.kurtosis`
+    (Fisher's definition, so a normal distribution has 0).
+    """
     rates = np.asarray(rates, float)
-    if rates.size < 2:
+    if rates.size < 2 or np.std(rates) < FLAT_TOLERANCE:
         return float("nan"), float("nan")
-    dev = rates - rates.mean()
-    m2 = np.mean(dev**2)
-    if np.sqrt(m2) < FLAT_TOLERANCE:
-        return float("nan"), float("nan")
-    return float(np.mean(dev**3) / m2**1.5), float(np.mean(dev**4) / m2**2 - 3.0)
+    return float(scipy.stats.skew(rates, bias=True)), float(scipy.stats.kurtosis(rates, fisher=True, bias=True))
 
 
 def stability(values: np.ndarray, reference: np.ndarray | None = None) -> dict[str, float]:

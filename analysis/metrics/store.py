@@ -5,10 +5,15 @@ table in ``metrics/*.parquet``: one row per (``scenario``, ``run``) with the col
 :data:`analysis.metrics.METRIC_KEYS` (and optionally ``seed`` and ``error``, a failed run having a
 non-empty ``error``). For each scenario and metric this reports, over the runs where the metric
 is defined, the mean, standard deviation (ddof 1), 5%, 50% and 95% quantiles and ``n``; and the
-probability of reaching each target, the mean over runs of ``reached_national``,
-``reached_industry``, ``reached_mining`` (its binomial standard error ``sqrt(p (1 - p) / n)``).
+probability of reaching each annual target in the first year (the headline), the share of runs
+with ``reached_national``, ``reached_industry``, ``reached_mining`` equal to one, and of ending on
+or above the compounded target path (``path_reached_*``), each with its Wilson 95% interval
+(:mod:`analysis.metrics.binomial`). From the stored national series, every whole year ``k`` of
+every run is judged too: growth ``V_12k / V_12(k-1) - 1`` against the run's national target, and
+the path ``V_12k / V_0 - 1`` against ``(1 + t)^k - 1``.
 When the store holds several scenarios, each is also compared with the first, run by run (the
-runs share seeds, so differences are paired), on the headline metrics.
+runs share seeds, so differences are paired), on the headline metrics; a deterministic scenario
+run once is compared with every run of the other.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.metrics.attainment import MONTHS_PER_YEAR
+from analysis.metrics.binomial import reach_probability
 from analysis.metrics.core import SECTIONS
 from sim.errors import InputError
 
@@ -73,14 +80,64 @@ def describe(values: pd.Series) -> dict[str, float]:
     }
 
 
-def probability(values: pd.Series) -> dict[str, float]:
-    """Probability (mean of a 0/1 column) and its binomial standard error."""
-    values = pd.to_numeric(values, errors="coerce").dropna()
-    n = len(values)
-    if n == 0:
-        return {"p": np.nan, "se": np.nan, "n": 0}
-    p = float(values.mean())
-    return {"p": p, "se": float(np.sqrt(p * (1 - p) / n)), "n": n}
+def year_distributions(series: pd.DataFrame, targets: pd.Series) -> list[dict]:
+    """Each whole year of the national value-added paths, judged against each run's target.
+
+    Args:
+        series: National rows of one scenario's stored series: ``run, month, value_added``.
+        targets: The national target of each run (index: run).
+
+    Returns:
+        One item a year: ``{"year", "growth": describe(...), "probability": reach_probability(...),
+        "path_growth": describe(...), "path_target", "path_probability"}``.
+    """
+    paths = series.pivot_table(index="run", columns="month", values="value_added", aggfunc="sum")
+    if paths.empty:
+        return []
+    paths.columns = paths.columns.astype(float) - float(paths.columns.min())
+    target = targets.reindex(paths.index).to_numpy(float)
+    out = []
+    for k in range(1, int(paths.columns.max() // MONTHS_PER_YEAR) + 1):
+        start, end = float(MONTHS_PER_YEAR * (k - 1)), float(MONTHS_PER_YEAR * k)
+        if start not in paths.columns or end not in paths.columns:
+            continue
+        growth = paths[end].to_numpy() / paths[start].to_numpy() - 1.0
+        path = paths[end].to_numpy() / paths[0.0].to_numpy() - 1.0
+        compounded = (1.0 + target) ** k - 1.0
+        judged = np.isfinite(target)
+        out.append(
+            {
+                "year": k,
+                "growth": describe(pd.Series(growth)),
+                "target": float(np.nanmedian(target)) if judged.any() else float("nan"),
+                "probability": reach_probability(np.where(judged, growth >= target, np.nan)),
+                "path_growth": describe(pd.Series(path)),
+                "path_target": float(np.nanmedian(compounded)) if judged.any() else float("nan"),
+                "path_probability": reach_probability(np.where(judged, path >= compounded, np.nan)),
+            }
+        )
+    return out
+
+
+def _national_series(store: Path) -> pd.DataFrame:
+    """The national value-added rows of a store's series (empty without series)."""
+    from analysis.montecarlo.store import BatchStore
+
+    columns = ["scenario", "run", "level", "month", "value_added"]
+    try:
+        frame = BatchStore(store).read("series", columns=columns, sort=False)
+    except (OSError, ValueError, KeyError):
+        return pd.DataFrame(columns=columns)
+    if frame.empty:
+        return frame
+    return frame[frame["level"] == "national"]
+
+
+def _settings(store: Path) -> dict:
+    try:
+        return json.loads((store / "manifest.json").read_text(encoding="utf-8")).get("settings", {}) or {}
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        return {}
 
 
 def _failed(table: pd.DataFrame) -> pd.Series:
@@ -97,33 +154,61 @@ def analyze_store(store: str | Path) -> dict:
         ``{"store", "scenarios": {name: {"runs", "failed", "probability", "attainment",
         "endogeneity", "stability", "inclusiveness"}}, "comparison"}``.
     """
+    store = Path(store)
     table = read_store_metrics(store)
+    settings = _settings(store)
+    deterministic = set(settings.get("deterministic", []))
     failed = _failed(table)
-    out: dict = {"store": {"path": str(store), "runs": int(len(table)), "failed": int(failed.sum())}, "scenarios": {}}
+    out: dict = {
+        "store": {
+            "path": str(store),
+            "runs": int(len(table)),
+            "failed": int(failed.sum()),
+            "paired": bool(settings.get("paired", False)),
+            "detail": settings.get("detail", "summary"),
+        },
+        "scenarios": {},
+    }
     good = table[~failed]
+    series = _national_series(store)
     names = list(pd.unique(table["scenario"]))
     for name in names:
         rows = good[good["scenario"] == name]
         entry: dict = {
             "runs": int((table["scenario"] == name).sum()),
             "failed": int((failed & (table["scenario"] == name)).sum()),
-            "probability": {g: probability(rows[f"reached_{g}"]) for g in TARGET_GROUPS if f"reached_{g}" in rows},
+            "deterministic": str(name) in deterministic,
+            "probability": {
+                g: reach_probability(rows[f"reached_{g}"]) for g in TARGET_GROUPS if f"reached_{g}" in rows
+            },
+            "path_probability": {
+                g: reach_probability(rows[f"path_reached_{g}"]) for g in TARGET_GROUPS if f"path_reached_{g}" in rows
+            },
         }
+        if "target_national" in rows and "run" in rows and not series.empty:
+            mine = series[(series["scenario"] == name) & series["run"].isin(rows["run"])]
+            entry["by_year"] = year_distributions(mine, rows.set_index("run")["target_national"])
         for section, keys in SECTIONS.items():
             entry[section] = {key: describe(rows[key]) for key in keys if key in rows.columns}
         out["scenarios"][str(name)] = entry
-    out["comparison"] = compare(good, names)
+    out["comparison"] = compare(good, names, deterministic)
     return out
 
 
-def compare(table: pd.DataFrame, names: list) -> dict:
-    """Paired differences of headline metrics, each scenario minus the first, matched on ``run``."""
+def compare(table: pd.DataFrame, names: list, deterministic: set[str] | frozenset = frozenset()) -> dict:
+    """Paired differences of headline metrics, each scenario minus the first, matched on ``run``.
+
+    A scenario in ``deterministic`` (run once: every run would be identical) is compared with
+    every run of the other.
+    """
     if len(names) < 2 or "run" not in table.columns:
         return {}
-    base = table[table["scenario"] == names[0]].set_index("run")
+    first = table[table["scenario"] == names[0]].set_index("run")
     result: dict = {}
     for name in names[1:]:
         other = table[table["scenario"] == name].set_index("run")
+        base = _broadcast(first, other.index, str(names[0]) in deterministic)
+        other = _broadcast(other, base.index, str(name) in deterministic)
         runs = base.index.intersection(other.index)
         result[str(name)] = {
             key: {
@@ -137,3 +222,10 @@ def compare(table: pd.DataFrame, names: list) -> dict:
         }
         result[str(name)]["versus"] = str(names[0])
     return result
+
+
+def _broadcast(frame: pd.DataFrame, runs: pd.Index, deterministic: bool) -> pd.DataFrame:
+    """A deterministic scenario's single run repeated for every run of ``runs`` (else ``frame``)."""
+    if not deterministic or len(frame) != 1 or len(runs) <= 1:
+        return frame
+    return frame.iloc[np.zeros(len(runs), dtype=int)].set_axis(runs)

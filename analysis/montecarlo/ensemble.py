@@ -2,10 +2,12 @@
 
 - Quantile bands per month: the empirical ``q``-quantile over runs of a series at each month
   (national, provincial or sectoral), optionally of the series relative to its own month 0.
-- Growth by run: the compound annual growth rate of a series over the horizon,
-  ``g = (y_T / y_0) ** (12 / T) - 1`` with ``T`` the horizon in months.
-- Target probabilities: ``P(g >= target)`` estimated by the share of runs reaching it, with its
-  binomial standard error ``sqrt(p (1 - p) / n)``, and the expected shortfall
+- Growth by run: the growth of a series in simulated year ``k``, ``g = y_12k / y_12(k-1) - 1``
+  (the ministry's targets are annual), or with ``year=None`` the compound annual rate over the
+  horizon, ``g = (y_T / y_0) ** (12 / T) - 1`` with ``T`` the horizon in months.
+- Target probabilities: ``P(g >= target)`` estimated by the share of runs reaching it in the
+  first year (by default), with its Wilson 95% interval (:mod:`analysis.metrics.binomial`, the
+  function the command line and the report use), and the expected shortfall
   ``E[max(0, target - g)]``.
 - Metric distributions: mean, standard deviation and quantiles of each per-run metric.
 - Paired differences: with common random numbers, run ``i`` of two scenarios shares its draws,
@@ -22,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.metrics.binomial import reach_probability
 from analysis.montecarlo.worker import KEY_COLUMNS, SEED_COLUMNS
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -69,21 +72,34 @@ def quantile_bands(
     return bands
 
 
-def growth_by_run(series: pd.DataFrame, column: str = "value_added", level: str | None = None) -> pd.DataFrame:
-    """Compound annual growth of a series over the horizon, run by run.
+def growth_by_run(
+    series: pd.DataFrame, column: str = "value_added", level: str | None = None, year: int | None = None
+) -> pd.DataFrame:
+    """Growth of a series run by run: in one simulated year, or annualised over the horizon.
 
-    ``g = (y_T / y_0) ** (12 / T) - 1``, ``T`` the last month (NaN where ``y_0 <= 0``).
+    With ``year = k``: ``g = y_12k / y_12(k-1) - 1`` (months counted from the first recorded);
+    with ``year = None``: ``g = (y_T / y_0) ** (12 / T) - 1``, ``T`` the last month. NaN where the
+    starting value is not positive.
+
+    Raises:
+        ValueError: If the series do not reach the end of year ``k``.
 
     Returns:
         Columns ``scenario, run, level, code, start, end, growth``.
     """
     frame = _level(series, level)
     first, last = frame["month"].min(), frame["month"].max()
+    if year is None:
+        begin, finish = first, last
+    else:
+        begin, finish = first + 12 * (year - 1), first + 12 * year
+        if year < 1 or finish > last:
+            raise ValueError(f"year {year} is not within the {float(last - first):g} months of the series")
     keys = ["scenario", "run", "level", "code"]
-    start = frame[frame["month"] == first].set_index(keys)[column].rename("start")
-    end = frame[frame["month"] == last].set_index(keys)[column].rename("end")
+    start = frame[frame["month"] == begin].set_index(keys)[column].rename("start")
+    end = frame[frame["month"] == finish].set_index(keys)[column].rename("end")
     table = pd.concat([start, end], axis=1).reset_index()
-    months = float(last - first)
+    months = float(finish - begin)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(table["start"] > 0, table["end"] / table["start"], np.nan)
         table["growth"] = ratio ** (12.0 / months) - 1.0 if months > 0 else np.nan
@@ -94,6 +110,7 @@ def target_probabilities(
     series: pd.DataFrame,
     targets: pd.DataFrame | dict,
     column: str = "value_added",
+    year: int | None = 1,
 ) -> pd.DataFrame:
     """Probability over runs of reaching each annual growth target.
 
@@ -103,31 +120,42 @@ def target_probabilities(
             ``("national", "all", 0.082)``, ``("province", "IR-23", 0.06)``), or a dict
             ``{(level, code): target}``.
         column: The series whose growth is judged (value added by default).
+        year: The simulated year judged (default the first, the headline); ``None`` judges the
+            compound annual rate over the whole horizon. A horizon under a year is judged whole.
 
     Returns:
         One row per scenario x target: ``scenario, level, code, target, probability,
-        std_error, mean_growth, expected_shortfall, runs``.
+        ci_low, ci_high`` (Wilson 95%), ``mean_growth, expected_shortfall, runs``.
     """
     if isinstance(targets, dict):
         targets = pd.DataFrame([{"level": lv, "code": c, "target": t} for (lv, c), t in targets.items()])
     missing = {"level", "code", "target"} - set(targets.columns)
     if missing:
         raise ValueError(f"targets need columns level, code, target; missing {sorted(missing)}")
-    growth = growth_by_run(series, column)
+    if year == 1 and float(series["month"].max() - series["month"].min()) < 12:
+        year = None  # a run under a year is judged over its whole length, annualised
+    growth = growth_by_run(series, column, year=year)
     merged = growth.merge(targets[["level", "code", "target"]], on=["level", "code"], how="inner")
-    merged["reached"] = merged["growth"] >= merged["target"]
+    merged["reached"] = np.where(merged["growth"].notna(), merged["growth"] >= merged["target"], np.nan)
     merged["shortfall"] = np.maximum(0.0, merged["target"] - merged["growth"])
-    grouped = merged.groupby(["scenario", "level", "code"], sort=True)
-    table = grouped.agg(
-        target=("target", "first"),
-        probability=("reached", "mean"),
-        mean_growth=("growth", "mean"),
-        expected_shortfall=("shortfall", "mean"),
-        runs=("growth", "count"),
-    )
-    p, n = table["probability"], table["runs"]
-    table.insert(2, "std_error", np.sqrt(p * (1.0 - p) / n))
-    return table.reset_index()
+    rows = []
+    for (scenario, level, code), group in merged.groupby(["scenario", "level", "code"], sort=True):
+        prob = reach_probability(group["reached"])
+        rows.append(
+            {
+                "scenario": scenario,
+                "level": level,
+                "code": code,
+                "target": float(group["target"].iloc[0]),
+                "probability": prob["p"],
+                "ci_low": prob["low"],
+                "ci_high": prob["high"],
+                "mean_growth": float(group["growth"].mean()),
+                "expected_shortfall": float(group["shortfall"].mean()),
+                "runs": prob["n"],
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def metric_columns(metrics: pd.DataFrame) -> list[str]:

@@ -15,7 +15,7 @@ import math
 import platform
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -30,10 +30,12 @@ from analysis.montecarlo.seeds import MAX_MASTER_SEED, RunSeed, spawn_seeds
 from analysis.montecarlo.store import BatchStore
 from analysis.montecarlo.worker import DETAILS, Chunk, metrics_available, run_chunk
 from sim.engine.run import git_commit, package_version
+from sim.engine.stochastic import draws_random_numbers
 from sim.errors import InputError
 from sim.scenario import Scenario
 
-FORMAT = 1
+FORMAT = 2
+"""Store format: 2 has ``output_bound_by_*``, ``potential_output`` and ``output_lost_to_*`` series."""
 MAX_CHUNK = 25
 MAX_CHUNK_CELLS = 4
 
@@ -49,6 +51,8 @@ class BatchSummary:
         done: Runs that succeeded in this call.
         failed: Runs that raised in this call.
         seconds: Wall time of this call.
+        deterministic: Scenarios that draw no random number (every run would be identical).
+        runs: Runs of each scenario (1 for a deterministic one unless repeated).
     """
 
     store: Path
@@ -57,6 +61,8 @@ class BatchSummary:
     done: int
     failed: int
     seconds: float
+    deterministic: list[str] = field(default_factory=list)
+    runs: dict[str, int] = field(default_factory=dict)
 
 
 class Batch:
@@ -159,6 +165,8 @@ def _check_resumable(
     source = store.manifest_path
     if old.get("kind") != "batch":
         raise InputError(source, "kind", "a batch store to resume")
+    if old.get("format") != FORMAT:
+        raise InputError(source, "format", f"a store of format {FORMAT} to resume, got {old.get('format')}")
     old_scenarios = [(s["key"], s["scenario"]) for s in old["scenarios"]]
     if old_scenarios != [(r["key"], r["scenario"]) for r in records]:
         raise InputError(source, "scenarios", "the same scenarios (same names and settings) as the stored batch")
@@ -187,11 +195,16 @@ def plan_chunks(
     detail: str,
     model: Callable | None,
     paired: bool = False,
+    runs: dict[str, int] | None = None,
 ) -> list[Chunk]:
-    """Chunks of the runs not yet stored, interleaved over scenarios (paired runs finish together)."""
+    """Chunks of the runs not yet stored, interleaved over scenarios (paired runs finish together).
+
+    ``runs`` caps the runs of a scenario (a deterministic scenario runs once); default all seeds.
+    """
     per_scenario = []
     for index, (key, scenario) in enumerate(resolved.items()):
-        todo = [s for s in seeds if (key, s.run) not in stored]
+        cap = len(seeds) if runs is None else runs[key]
+        todo = [s for s in seeds if s.run < cap and (key, s.run) not in stored]
         blocks = [todo[i : i + chunk_size] for i in range(0, len(todo), chunk_size)]
         per_scenario.append(
             [
@@ -227,8 +240,15 @@ def run_batch(
     progress: bool = False,
     model: Callable | None = None,
     paired: bool = False,
+    repeat_identical: bool = False,
 ) -> Batch:
     """Run a Monte Carlo batch and stream it into a store.
+
+    A scenario that draws no random number (:func:`sim.engine.stochastic.draws_random_numbers`, read
+    from the compiled scenario, not by running it) is deterministic: every run would be
+    identical, so it is run once (run 0) unless ``repeat_identical``. The manifest lists such
+    scenarios under ``settings.deterministic``; the analysis compares their one run with every
+    run of the others.
 
     Args:
         scenarios: Scenarios or scenario files; their names are their keys in the store.
@@ -245,6 +265,7 @@ def run_batch(
             a module-level function importable by the workers.
         paired: Also run each seed's shock-free pair (same seed, exogenous shocks off) so the
             endogeneity metrics can split growth; doubles the cost.
+        repeat_identical: Run a deterministic scenario ``runs`` times anyway.
 
     Returns:
         The batch, readable as pandas tables; ``batch.summary`` says what this call did.
@@ -273,13 +294,16 @@ def run_batch(
     else:
         stored = set()
     seeds = spawn_seeds(seed, runs)
-    total = len(resolved) * runs
+    deterministic = [key for key, scenario in resolved.items() if model is None and not draws_random_numbers(scenario)]
+    runs_of = {key: 1 if key in deterministic and not repeat_identical else runs for key in resolved}
+    total = sum(runs_of.values())
+    stored = {(key, run) for key, run in stored if run < runs_of.get(key, runs)}
     n_workers = default_workers() if workers is None else workers
     pending = total - len(stored)
     size = chunk_size or chunk_size_for(pending, n_workers if scheduler is None else 8, detail)
     if paired and not metrics_available():
         raise InputError("batch", "paired", "analysis.metrics installed (it defines the shock-free pair)")
-    chunks = plan_chunks(resolved, seeds, stored, size, detail, model, paired)
+    chunks = plan_chunks(resolved, seeds, stored, size, detail, model, paired, runs_of)
     executor = make_executor(n_workers, scheduler) if chunks else None
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     manifest = {
@@ -301,6 +325,9 @@ def run_batch(
             "seed": seed,
             "detail": detail,
             "paired": paired,
+            "deterministic": deterministic,
+            "repeat_identical": repeat_identical,
+            "runs_by_scenario": runs_of,
             "workers": n_workers if scheduler is None else None,
             "scheduler": scheduler,
             "chunk_size": size,
@@ -329,7 +356,7 @@ def run_batch(
         if executor is not None:
             executor.close()
     stored_failures = len(store.read("failures", columns=["scenario", "run"], sort=False))
-    stored_total = len(store.stored_runs())
+    stored_total = len({(key, run) for key, run in store.stored_runs() if run < runs_of.get(key, runs)})
     manifest["updated"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     manifest["status"] = {
         "state": "complete" if stored_total == total else "incomplete",
@@ -345,5 +372,7 @@ def run_batch(
         done=done,
         failed=failed,
         seconds=time.perf_counter() - started,
+        deterministic=deterministic,
+        runs=runs_of,
     )
     return Batch(out, summary)

@@ -2,18 +2,15 @@
 
 A run's trajectories have one row per month x province x sector. The batch store keeps, per run,
 their sums by month at three levels: ``national`` (code ``"all"``), ``province`` (code the province)
-and ``sector`` (code the ISIC division). Flows and stocks are summed; the ``limited_by_*`` columns
-are shares of output, so they are averaged with output as weight:
-
-    limited_by_c(group) = sum_cells limited_by_c * output / sum_cells output
-
-(0 where the group's output is 0), which is exactly the share of the group's output held back by
-constraint ``c``.
+and ``sector`` (code the ISIC division). Every value column is summed over the group's cells:
+flows and stocks, including the output made under each binding constraint
+(``output_bound_by_*``), potential output and the output lost to each constraint
+(``output_lost_to_*``). The availability and productivity columns are summed too (as the cells'
+rows are); divide by the number of cells for their mean.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 KEYS = ("month", "province", "sector")
@@ -24,11 +21,6 @@ NATIONAL_CODE = "all"
 def value_columns(trajectories: pd.DataFrame) -> list[str]:
     """The numeric columns of a trajectories table, in order."""
     return [c for c in trajectories.columns if c not in KEYS]
-
-
-def share_columns(columns: list[str]) -> list[str]:
-    """Columns that are shares of output (averaged with output as weight)."""
-    return [c for c in columns if c.startswith("limited_by_")]
 
 
 def level_series(trajectories: pd.DataFrame) -> pd.DataFrame:
@@ -42,11 +34,7 @@ def level_series(trajectories: pd.DataFrame) -> pd.DataFrame:
         (national, province, sector), code and month.
     """
     columns = value_columns(trajectories)
-    shares = share_columns(columns)
-    frame = trajectories[list(KEYS) + columns].copy()
-    output = frame["output"].to_numpy()
-    for c in shares:
-        frame[c] = frame[c].to_numpy() * output
+    frame = trajectories[list(KEYS) + columns]
     parts = []
     for level, by in LEVELS.items():
         keys = ["month"] if by is None else [by, "month"]
@@ -57,10 +45,6 @@ def level_series(trajectories: pd.DataFrame) -> pd.DataFrame:
         summed.insert(0, "level", level)
         parts.append(summed)
     series = pd.concat(parts, ignore_index=True)
-    total = series["output"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for c in shares:
-            series[c] = np.where(total > 0, series[c].to_numpy() / total, 0.0)
     series["code"] = series["code"].astype(str)
     series["level"] = series["level"].astype(str)
     return series[["level", "code", "month", *columns]]

@@ -45,9 +45,17 @@ HEADLINE = (
 
 
 def paired_runs(base: Source, other: Source) -> pd.DataFrame:
-    """``run_base, run_other, seed`` of the runs the two sources share (same seed)."""
+    """``run_base, run_other, seed`` of the runs the two sources share (same seed).
+
+    A deterministic source run once (every run would be identical) pairs its run with every run
+    of the other, under the other's seeds.
+    """
     a = base.metrics[["run", "seed"]].rename(columns={"run": "run_base"})
     b = other.metrics[["run", "seed"]].rename(columns={"run": "run_other"})
+    if len(a) == 1 and len(b) > 1 and q.deterministic(base):
+        return b.assign(run_base=a["run_base"].iloc[0])[["run_base", "run_other", "seed"]]
+    if len(b) == 1 and len(a) > 1 and q.deterministic(other):
+        return a.assign(run_other=b["run_other"].iloc[0])[["run_base", "run_other", "seed"]]
     return a.merge(b, on="seed").sort_values("run_base", ignore_index=True)
 
 
@@ -157,7 +165,7 @@ def difference_fan(base: Source, other: Source) -> Figure:
 
 
 def growth_difference(base: Source, other: Source) -> pd.DataFrame:
-    """By province: median, 5% and 95% quantiles of ``g_other - g_base`` (annual growth).
+    """By province: median, 5% and 95% quantiles of ``g_other - g_base`` (growth in the first year).
 
     Paired run by run where the sources share seeds; else the difference of the medians (and no
     quantiles).
@@ -172,7 +180,7 @@ def growth_difference(base: Source, other: Source) -> pd.DataFrame:
 
 
 def difference_map(base: Source, other: Source, labels: str = "en") -> Figure:
-    """Tile map: difference of each province's annual growth, other minus base (median paired run)."""
+    """Tile map: difference of each province's first-year growth, other minus base (median paired run)."""
     table = growth_difference(base, other)
     probability = probability_difference(base, other)
     bound = float(np.nanmax(np.abs(table["median"].to_numpy(float)))) if len(table) else 0.0
@@ -189,7 +197,7 @@ def difference_map(base: Source, other: Source, labels: str = "en") -> Figure:
         vmax=bound,
         title=f"{other.label} minus {base.label}",
         value_format="{:+.1f}",
-        colorbar_label="difference of annual growth, percentage points",
+        colorbar_label="difference of first-year growth, percentage points",
     )
     return Figure(
         "difference_map_growth",

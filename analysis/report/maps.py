@@ -134,14 +134,14 @@ def _held_bars(ax, table: pd.DataFrame, names: dict[str, str], title: str, xmax:
         left += values
     ax.axvline(10.0, color="black", lw=0.8, ls=":")
     ax.set_xlim(0, xmax)
-    ax.set_xlabel("% of output made by firms held back (months 1..T)")
+    ax.set_xlabel("% of output made by firms each constraint bound (months 1..T)")
     ax.set_title(title, fontsize=10)
     ax.tick_params(axis="y", labelsize=7)
     ax.grid(axis="x", alpha=0.3)
 
 
 def value_chain(sources: list[Source], labels: str = "en") -> Figure:
-    """The binding bottlenecks: sectors and provinces whose output inputs and imports held back most."""
+    """The binding bottlenecks: sectors and provinces with the most output made bound by inputs and imports."""
     fig = new_figure(6.2 * len(sources), 7.6)
     axes = np.array(fig.subplots(2, len(sources), squeeze=False))
     data: dict = {"sector": {}, "province": {}}
@@ -156,5 +156,5 @@ def value_chain(sources: list[Source], labels: str = "en") -> Figure:
             what = "Sectors (value chains)" if level == "sector" else "Provinces"
             _held_bars(axes[row, s], table, names, f"{what}: {source.label}", xmax)
     handles, names = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="outside upper center", ncols=len(HELD_BACK), fontsize=8, title="held back by")
+    fig.legend(handles, names, loc="outside upper center", ncols=len(HELD_BACK), fontsize=8, title="bound by")
     return Figure("value_chain", "Value-chain bottlenecks", to_png(fig), data)

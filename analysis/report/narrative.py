@@ -12,6 +12,7 @@ import html
 import numpy as np
 import pandas as pd
 
+from analysis.metrics.binomial import reach_probability
 from analysis.report import quantities as q
 from analysis.report.source import Source
 
@@ -55,51 +56,57 @@ def describe_source(source: Source) -> str:
         )
     else:
         text = (
-            f"<b>{name}</b>: {source.runs} runs of {months} months from the batch store <code>{path}</code>"
+            f"<b>{name}</b>: {source.runs} run{'s' if source.runs != 1 else ''} of {months} months from the batch "
+            f"store <code>{path}</code>"
             + (f" ({source.failed} failed runs left out)" if source.failed else "")
             + ". Bands show where 50% and 90% of the runs lie."
         )
-        if q.identical_runs(source):
+        if q.deterministic(source):
             text += (
-                " All its runs follow the same path: the scenario draws no random numbers, so its bands collapse"
-                " to a line."
+                " The scenario is deterministic (it draws no random number): every run would be identical, so its"
+                " bands collapse to a line and every probability is 0 or 1, with certainty."
             )
+        elif q.identical_runs(source):
+            text += " All its runs follow the same path, so its bands collapse to a line."
     if not source.paired:
         text += " The shock-free pairs were not run, so growth is not split by origin."
     return f"<p>{text}</p>"
 
 
 def headline(source: Source) -> str:
-    """Probability of reaching the national, industry and mining targets, and median growth."""
+    """Probability of reaching the national, industry and mining annual targets in year 1, and median growth."""
     label = source.label
+    period = "in the first year" if source.months >= 12 else f"over the {source.months:g} months, annualised,"
     parts = []
     for group, name in (("national", "the nation"), ("industry", "industry"), ("mining", "mining")):
-        reached = source.metrics[f"reached_{group}"].astype(float).dropna()
-        p = float(reached.mean()) if len(reached) else float("nan")
-        se = float(np.sqrt(p * (1 - p) / len(reached))) if len(reached) else float("nan")
+        prob = reach_probability(source.metrics[f"reached_{group}"])
         target = float(source.metrics[f"target_{group}"].astype(float).median())
         growth = _median(source, f"growth_{group}")
-        count = int(reached.sum()) if len(reached) else 0
         parts.append(
             f"<li>{name.capitalize()}: value added grew "
-            f"{num(growth, pct(growth), f'growth_{group}', label)} a year in the median run, against a target of "
-            f"{num(target, pct(target), f'target_{group}', label)}; the target was reached in {count} of "
-            f"{len(reached)} runs, a probability of {num(p, pct(p, 0), f'reached_{group}', label)}"
-            + _uncertainty(p, se, len(reached))
+            f"{num(growth, pct(growth), f'growth_{group}', label)} {period} in the median run, against an annual "
+            f"target of {num(target, pct(target), f'target_{group}', label)}; the target was reached in "
+            f"{prob['k']} of {prob['n']} runs, a probability of "
+            f"{num(prob['p'], pct(prob['p'], 0), f'reached_{group}', label)}"
+            + _uncertainty(prob, q.deterministic(source))
             + ".</li>"
+        )
+    path = reach_probability(source.metrics.get("path_reached_national", pd.Series(dtype=float)))
+    if path["n"]:
+        parts.append(
+            f"<li>Over the whole {source.months:g} months, national value added ended on or above the compounded "
+            f"target path in {path['k']} of {path['n']} runs" + _uncertainty(path, q.deterministic(source)) + ".</li>"
         )
     return f"<ul>{''.join(parts)}</ul>"
 
 
-def _uncertainty(p: float, se: float, n: int) -> str:
-    """The binomial standard error, or the rule of three when no run (or every run) reached the target."""
-    if n <= 1 or not np.isfinite(p):
+def _uncertainty(prob: dict, deterministic: bool) -> str:
+    """The Wilson 95% interval of a probability over runs (none for a deterministic scenario)."""
+    if deterministic:
+        return " (the scenario is deterministic: every run would be identical, so this is certain)"
+    if prob["n"] <= 1 or not np.isfinite(prob["p"]):
         return ""
-    if p == 0.0:
-        return f" (with {n} runs, the probability is below about {pct(3 / n, 0)}: the rule of three)"
-    if p == 1.0:
-        return f" (with {n} runs, the probability is above about {pct(1 - 3 / n, 0)}: the rule of three)"
-    return f" (standard error {pct(se, 0)})"
+    return f" (95% interval {pct(prob['low'], 0)} to {pct(prob['high'], 0)}, Wilson)"
 
 
 def fan_text(source: Source) -> str:
@@ -111,8 +118,9 @@ def fan_text(source: Source) -> str:
         f"<p>{html.escape(source.label)}: after {source.months:g} months national value added stands at "
         f"{num(median, f'{median:.1f}', 'fan_national_median_end', source.label)} in the median run "
         f"(90% of runs between {end['q0.05']:.1f} and {end['q0.95']:.1f}), against "
-        f"{end['target']:.1f} on the target path. A run reaches its target exactly when it ends on or above the "
-        "dashed line.</p>"
+        f"{end['target']:.1f} on the compounded target path (dashed). A run reaches the annual target of its first "
+        "year when it stands on or above the dashed line at month 12, and keeps to the target path when it ends on "
+        "or above it.</p>"
     )
 
 
@@ -227,15 +235,23 @@ def inclusiveness_text(source: Source) -> str:
 
 
 def value_chain_text(source: Source) -> str:
-    """Share of value chains with a binding bottleneck and the sectors held back most."""
+    """Share of value chains with a binding bottleneck, the sectors bound most, and the output lost."""
     share = _mean(source, "bottleneck_share")
     table = q.held_back(source, "sector").head(3)
     names = source.sectors["name"].to_dict()
     worst = ", ".join(f"{html.escape(names.get(c, c))} ({pct(v, 0)})" for c, v in table["chain"].items())
+    lost = q.output_lost(source, "national").iloc[0]
+    parts = ", ".join(
+        f"{name} {num(lost[name], f'{lost[name]:,.0f}', f'output_lost_to_{name}', source.label)} "
+        f"({pct(lost[f'share_{name}'], 2)})"
+        for name in ("readiness", "energy", "inputs", "imports")
+    )
     return (
         f"<p>{html.escape(source.label)}: {num(share, pct(share, 0), 'bottleneck_share', source.label)} of the "
-        "value chains (sectors) have a binding bottleneck (over 10% of their output made by firms held back by "
-        f"inputs or imports; mean over runs). Held back most along the chain: {worst}. Readiness (operable "
-        "capacity still to be brought back) and energy are shown for comparison; they are not value-chain "
-        "bottlenecks.</p>"
+        "value chains (sectors) have a binding bottleneck (over 10% of their output made by firms whose binding "
+        f"constraint was inputs or imports; mean over runs). Most output made bound along the chain: {worst}. "
+        "Output lost over months 1..T (potential output, the least of planned output and installed capacity, "
+        f"minus output, of the firms each constraint bound; mean over runs, in the economy's units, and as a share "
+        f"of potential output): {parts}. Readiness (operable capacity still to be brought back) and energy are "
+        "shown for comparison; they are not value-chain bottlenecks.</p>"
     )

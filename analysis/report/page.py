@@ -53,13 +53,15 @@ td.text, th.text {{ text-align: left; }}
 
 CAPTIONS = {
     "fan_charts": "Value added as an index (month 0 = 100). Shaded: the middle 50% and 90% of the runs; line: the "
-    "median run; dashed: the target path, the target's annual rate compounded month by month.",
+    "median run; dashed: the target path, the annual target compounded month by month. At month 12 it marks the "
+    "first year's target (the headline); at the end, the whole path's.",
     "map_probability": "One tile a province, placed so that neighbours stay together. Colour and number: the share "
-    "of runs in which the province's value added grows at least at its target rate (the value-added-weighted mean "
-    "of its cells' targets).",
+    "of runs in which the province's value added grows in the first year at least at its annual target (the "
+    "value-added-weighted mean of its cells' targets).",
     "map_idle_recovered": "Share of the province's idle capacity at month 0 (10-year peak minus output) that is in "
     "use again at the last month, in the median run; negative where more capacity stands idle than at the start.",
-    "heatmap_attainment": "Each cell's growth divided by its target in the median run: 1 (yellow) is on target, "
+    "heatmap_attainment": "Each cell's growth in the first year divided by its annual target in the median run: "
+    "1 (yellow) is on target, "
     "green above, red below (dark red: growth negative); grey cells have no firms or no positive target.",
     "decomposition": "Growth of national value added split into idle capacity recovered (output regained up to the "
     "10-year peak), new capacity (output beyond it) and exogenous movement (the run minus its shock-free pair); "
@@ -70,13 +72,14 @@ CAPTIONS = {
     "inclusiveness": "Theil T and Gini of value added per head across provinces (population-weighted), month by "
     "month; right: each province's value added per head at month 0 against its annual growth in the median run, "
     "with the least-squares line (a falling line means convergence).",
-    "value_chain": "Share of each sector's (province's) output of months 1..T made by firms whose binding limit "
-    "was an input from another sector, imported inputs, energy, or readiness (operable capacity); the twelve "
-    "held back most by inputs and imports. Dotted: the 10% line above which a value chain counts as a binding "
-    "bottleneck.",
+    "value_chain": "Share of each sector's (province's) output of months 1..T made by firms whose binding "
+    "constraint was an input from another sector, imported inputs, energy, or readiness (operable capacity); "
+    "the twelve with the largest share bound by inputs and imports. Dotted: the 10% line above which a value "
+    "chain counts as a binding bottleneck. The shares are of output made, not of output lost: the text and the "
+    "table below give the output lost to each constraint.",
     "difference_value_added": "Run-by-run difference of the value-added index between the two scenarios for runs "
     "that share a seed (common random numbers): median, middle 50% and 90% of the paired differences.",
-    "difference_map_growth": "Difference of each province's annual growth of value added, compared minus base, "
+    "difference_map_growth": "Difference of each province's first-year growth of value added, compared minus base, "
     "in percentage points: the median of the run-by-run differences (runs sharing a seed).",
 }
 
@@ -164,7 +167,7 @@ def province_table(source: Source) -> str:
 
 
 def cell_table(source: Source) -> str:
-    """The cells whose output inputs and imports held back most."""
+    """The cells that lost the most output to inputs and imports."""
     cells = q.cell_bottlenecks(source)
     if cells is None:
         return ""
@@ -174,16 +177,22 @@ def cell_table(source: Source) -> str:
         {
             "province": [names.get(p, p) for p in cells["province"]],
             "sector": [f"{s} {sectors.get(s, '')}" for s in cells["sector"]],
-            "held back by inputs and imports": cells["held"].to_numpy(),
-            "share of its output": cells["held"].to_numpy() / cells["output"].to_numpy(),
-            "largest limit overall": cells["main"].to_numpy(),
+            "output lost to inputs and imports": cells["lost"].to_numpy(),
+            "share of its potential output": cells["share"].to_numpy(),
+            "share of its output made bound by inputs or imports": cells["bound_share"].to_numpy(),
+            "constraint it lost most to": cells["main"].to_numpy(),
         }
     )
-    formats = {"held back by inputs and imports": "{:,.0f}", "share of its output": "{:.0%}"}
-    table = table_html(frame, formats, text_columns=("province", "sector", "largest limit overall"))
+    formats = {
+        "output lost to inputs and imports": "{:,.0f}",
+        "share of its potential output": "{:.1%}",
+        "share of its output made bound by inputs or imports": "{:.0%}",
+    }
+    table = table_html(frame, formats, text_columns=("province", "sector", "constraint it lost most to"))
     return (
-        f"<p>{html.escape(source.label)}: the cells whose output was held back most by inputs and imports "
-        "(output of months 1..T in the economy's units, mean over runs):</p>" + table
+        f"<p>{html.escape(source.label)}: the cells that lost the most output to inputs and imports: potential "
+        "output (the least of planned output and installed capacity, firm by firm) minus output, of the firms "
+        "those constraints bound, summed over months 1..T in the economy's units (mean over runs):</p>" + table
     )
 
 
@@ -206,7 +215,7 @@ def province_differences(figure: Figure, base: Source) -> str:
     formats.update({"P(reach target) difference": "{:+.0%}", "std. error": "{:.0%}"})
     table = table_html(frame, formats, text_columns=("province", "نام"))
     return (
-        "<details><summary>By province: differences of annual growth (percentage points; median and 5-95% of "
+        "<details><summary>By province: differences of first-year growth (percentage points; median and 5-95% of "
         "the paired runs) and of the probability of reaching the target</summary>" + table + "</details>"
     )
 

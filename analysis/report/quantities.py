@@ -7,19 +7,24 @@ one, so its bands collapse to a line and its probabilities are 0 or 1):
   ``I_rt = 100 V_rGt / V_rG0``; bands are the 5, 25, 50, 75 and 95% quantiles over runs at each
   month; the target path is ``100 (1 + t_G)^(m / 12)``, ``t_G = sum_c w_c t_c / sum_c w_c`` the
   value-added-weighted mean of the cell targets of the group (``w_c`` value added at month 0), as
-  in :mod:`analysis.metrics.attainment`. A run reaches the target exactly when its index at the
-  last month is on or above the target path's end;
-- growth of a province or cell: ``g = (V_T / V_0)^(12 / T) - 1``; the probability of reaching the
-  target is the share of runs with ``g >= t``; attainment is ``g / t`` (``t > 0``);
+  in :mod:`analysis.metrics.attainment`. A run reaches the first year's target when its index at
+  month 12 is on or above the path there, and keeps to the path when it ends on or above it;
+- growth of a province or cell in the first year (the headline, as the targets are annual):
+  ``g = V_12 / V_0 - 1`` (a run under a year: ``(V_T / V_0)^(12 / T) - 1``); the probability of
+  reaching the target is the share of runs with ``g >= t``; attainment is ``g / t`` (``t > 0``);
+  the convergence figure uses the compound annual rate over the whole run, as beta-convergence;
 - idle capacity recovered by a province: ``1 - idle_T / idle_0`` (idle capacity against the
   rolling 10-year peak, as on the ``growthsim viz`` page);
 - year-on-year growth ``V_t / V_{t-12} - 1`` of national value added, pooled over runs and months;
 - Theil T and Gini of value added per head across provinces (population weights) at every month,
   with the functions of :mod:`analysis.metrics.inclusiveness`;
-- output held back: the share of a sector's (province's) output of months 1..T made by firms
-  whose binding limit was inputs, imports, energy or readiness,
-  ``sum_t x_t l_ct / sum_t x_t``; a sector is a binding bottleneck in a run when inputs and imports
-  together exceed 10% (``analysis.metrics.inclusiveness.BOTTLENECK_THRESHOLD``).
+- output made under a constraint: the share of a sector's (province's) output of months 1..T made
+  by firms whose binding constraint was inputs, imports, energy or readiness,
+  ``sum_t output_bound_by_c / sum_t output``; a sector is a binding bottleneck in a run when inputs
+  and imports together exceed 10% (``analysis.metrics.inclusiveness.BOTTLENECK_THRESHOLD``);
+- output lost to a constraint: ``sum_t output_lost_to_c``, potential output (the least of planned
+  output and installed capacity, firm by firm) minus output of the firms ``c`` binds, over months
+  1..T, and its share of potential output ``sum_t output_lost_to_c / sum_t potential_output``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.metrics.attainment import headline_end
 from analysis.metrics.inclusiveness import BOTTLENECK_THRESHOLD, gini, theil_t
 from analysis.metrics.series import cagr
 from analysis.metrics.stability import annual_growth
@@ -93,10 +99,17 @@ def province_targets(source: Source) -> pd.Series:
     return (sums["weighted"] / sums["value_added"]).rename("target")
 
 
-def province_growth(source: Source) -> pd.DataFrame:
-    """Runs x provinces: compound annual growth of each province's value added."""
+def province_growth(source: Source, whole_run: bool = False) -> pd.DataFrame:
+    """Runs x provinces: growth of each province's value added in the headline period.
+
+    The headline period is the first year (``g = V_12 / V_0 - 1``; a run under a year: its whole
+    length, annualised); ``whole_run`` gives the compound annual rate over the run instead.
+    """
     values = _level(source, "province")
-    growth = cagr(values.iloc[:, 0].to_numpy(), values.iloc[:, -1].to_numpy(), source.months)
+    months = values.columns.to_numpy(float) - float(values.columns[0])
+    end = months[-1] if whole_run else headline_end(months)
+    column = int(np.flatnonzero(np.isclose(months, end))[0])
+    growth = cagr(values.iloc[:, 0].to_numpy(), values.iloc[:, column].to_numpy(), end)
     return pd.Series(growth, index=values.index).unstack("code")
 
 
@@ -121,8 +134,9 @@ def cell_growth(source: Source) -> pd.DataFrame | None:
     """``run, province, sector, growth, target, attainment, reached`` per cell (None without cells)."""
     if source.cells is None:
         return None
-    cells = source.cells[["run", "province", "sector", "va_start", "va_end"]].copy()
-    cells["growth"] = cagr(cells["va_start"].to_numpy(), cells["va_end"].to_numpy(), source.months)
+    cells = source.cells[["run", "province", "sector", "va_start", "va_headline"]].copy()
+    months = np.arange(int(source.months) + 1, dtype=float)
+    cells["growth"] = cagr(cells["va_start"].to_numpy(), cells["va_headline"].to_numpy(), headline_end(months))
     targets = source.targets.target_frame().astype({"province": str, "sector": str})
     cells = cells.merge(targets, on=["province", "sector"], how="left")
     positive = cells["target"] > 0
@@ -186,26 +200,31 @@ def inequality_paths(source: Source) -> dict[str, pd.DataFrame]:
 
 
 def convergence(source: Source) -> pd.DataFrame:
-    """Per province: value added per head at month 0 and median annual growth of value added."""
+    """Per province: value added per head at month 0 and median annual growth over the whole run."""
     values = _level(source, "province")
     start = values.iloc[:, 0].groupby(level="code").first()
     population = source.provinces["population"].reindex(start.index).astype(float)
-    growth = province_growth(source).median().reindex(start.index)
+    growth = province_growth(source, whole_run=True).median().reindex(start.index)
     return pd.DataFrame({"va_per_head_start": start / population, "growth": growth})
 
 
-def held_back(source: Source, level: str) -> pd.DataFrame:
-    """Shares of output held back by each constraint, by sector or province (mean over runs).
+def _later(source: Source, level: str) -> pd.DataFrame:
+    series = source.series
+    return series[(series["level"] == level) & (series["month"] > series["month"].min())]
 
-    Columns ``inputs, imports, energy, readiness`` (shares of the group's output of months
-    1..T), ``chain`` (inputs + imports: held back along the value chain), ``binding`` (share of
-    runs in which ``chain`` is above the bottleneck threshold; the metric's test for sectors, the
-    value chains), sorted by ``chain``.
+
+def held_back(source: Source, level: str) -> pd.DataFrame:
+    """Shares of output made under each binding constraint, by sector or province (mean over runs).
+
+    Columns ``inputs, imports, energy, readiness`` (shares of the group's output of months 1..T
+    made by firms that constraint bound), ``chain`` (inputs + imports: bound along the value
+    chain), ``binding`` (share of runs in which ``chain`` is above the bottleneck threshold; the
+    metric's test for sectors, the value chains), sorted by ``chain``.
     """
-    rows = source.series[(source.series["level"] == level) & (source.series["month"] > source.series["month"].min())]
+    rows = _later(source, level)
     frame = pd.DataFrame({"run": rows["run"], "code": rows["code"], "output": rows["output"]})
     for name in HELD_BACK:
-        frame[name] = rows["output"].to_numpy() * rows[f"limited_by_{name}"].to_numpy()
+        frame[name] = rows[f"output_bound_by_{name}"].to_numpy()
     sums = frame.groupby(["run", "code"], sort=True).sum()
     shares = sums[list(HELD_BACK)].div(sums["output"].where(sums["output"] > 0), axis=0)
     binding = ((shares["inputs"] + shares["imports"]) > BOTTLENECK_THRESHOLD).astype(float)
@@ -215,10 +234,29 @@ def held_back(source: Source, level: str) -> pd.DataFrame:
     return table.sort_values(["chain", "energy"], ascending=False)
 
 
+def output_lost(source: Source, level: str = "national") -> pd.DataFrame:
+    """Output lost to each constraint over months 1..T, by group (mean over runs).
+
+    Returns:
+        Rows by code; columns ``<constraint>`` (output lost, the economy's units), ``share_<constraint>``
+        (its share of potential output), ``potential`` and ``output`` (sums over months 1..T).
+    """
+    rows = _later(source, level)
+    frame = pd.DataFrame({"run": rows["run"], "code": rows["code"]})
+    frame["potential"] = rows["potential_output"].to_numpy()
+    frame["output"] = rows["output"].to_numpy()
+    for name in HELD_BACK:
+        frame[name] = rows[f"output_lost_to_{name}"].to_numpy()
+    sums = frame.groupby(["run", "code"], sort=True).sum()
+    for name in HELD_BACK:
+        sums[f"share_{name}"] = sums[name] / sums["potential"].where(sums["potential"] > 0)
+    return sums.groupby(level="code").mean()
+
+
 def bottleneck_share_by_run(source: Source) -> pd.Series:
     """Per run, the share of sectors that are binding bottlenecks (the metric ``bottleneck_share``)."""
-    rows = source.series[(source.series["level"] == "sector") & (source.series["month"] > source.series["month"].min())]
-    limited = rows["output"] * (rows["limited_by_inputs"] + rows["limited_by_imports"])
+    rows = _later(source, "sector")
+    limited = rows["output_bound_by_inputs"] + rows["output_bound_by_imports"]
     sums = pd.DataFrame({"run": rows["run"], "code": rows["code"], "limited": limited, "output": rows["output"]})
     sums = sums.groupby(["run", "code"]).sum()
     binding = (sums["limited"] / sums["output"].where(sums["output"] > 0)) > BOTTLENECK_THRESHOLD
@@ -226,21 +264,31 @@ def bottleneck_share_by_run(source: Source) -> pd.Series:
 
 
 def cell_bottlenecks(source: Source, top: int = 12) -> pd.DataFrame | None:
-    """The cells with the most output held back by inputs and imports (mean over runs), largest first.
+    """The cells that lost the most output to inputs and imports (mean over runs), largest first.
 
-    Columns ``province, sector, held`` (``held_inputs + held_imports``), ``output``, one
-    ``held_<constraint>`` a constraint, ``share`` (``held / output``) and ``main`` (the constraint
-    holding back most).
+    Columns ``province, sector, lost`` (``lost_inputs + lost_imports``), ``potential``, ``output``,
+    ``bound`` (``bound_inputs + bound_imports``), one ``lost_<constraint>`` a constraint,
+    ``share`` (``lost / potential``), ``bound_share`` (``bound / output``) and ``main`` (the
+    constraint to which the cell lost most).
     """
     if source.cells is None:
         return None
     cells = source.cells.copy()
-    held = [f"held_{n}" for n in HELD_BACK]
-    cells["held"] = cells["held_inputs"] + cells["held_imports"]
-    mean = cells.groupby(["province", "sector"])[["held", "output", *held]].mean()
-    mean["share"] = mean["held"] / mean["output"].where(mean["output"] > 0)
-    mean["main"] = mean[held].idxmax(axis=1).str.removeprefix("held_")
-    return mean.sort_values("held", ascending=False).head(top).reset_index()
+    lost = [f"lost_{n}" for n in HELD_BACK]
+    cells["lost"] = cells["lost_inputs"] + cells["lost_imports"]
+    cells["bound"] = cells["bound_inputs"] + cells["bound_imports"]
+    mean = cells.groupby(["province", "sector"])[["lost", "bound", "potential", "output", *lost]].mean()
+    mean["share"] = mean["lost"] / mean["potential"].where(mean["potential"] > 0)
+    mean["bound_share"] = mean["bound"] / mean["output"].where(mean["output"] > 0)
+    mean["main"] = mean[lost].idxmax(axis=1).str.removeprefix("lost_")
+    return mean.sort_values("lost", ascending=False).head(top).reset_index()
+
+
+def deterministic(source: Source) -> bool:
+    """Whether the source's scenario draws no random number (every run would be identical)."""
+    from sim.engine.stochastic import draws_random_numbers
+
+    return not draws_random_numbers(source.scenario)
 
 
 def identical_runs(source: Source) -> bool:

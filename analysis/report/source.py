@@ -7,9 +7,10 @@ folder (``growthsim run --out DIR``) is a batch of one. Either is read into a :c
   form, :func:`analysis.montecarlo.series.level_series`);
 - ``metrics``: one row per run, the metrics of :func:`analysis.metrics.run_metrics` (for a run
   folder computed here, with the shock-free pair rerun on the same seed unless ``pair=False``);
-- ``cells``: per run and province x sector, value added at month 0 and at the last month and
-  the output of months 1..T held back by each constraint (``limited_by_* x output`` summed),
-  when the cell cube is there (a run folder, or a store written with ``--detail
+- ``cells``: per run and province x sector, value added at month 0, at the end of the headline
+  year and at the last month; over months 1..T the output made under each binding constraint
+  (``output_bound_by_*`` summed), potential output and the output lost to each constraint
+  (``output_lost_to_*`` summed), when the cell cube is there (a run folder, or a store written with ``--detail
   province-sector``); else ``None``;
 - ``targets``: the targets the scenario names (:func:`analysis.targets.targets_for`);
 - the economy's provinces (population, region, English and Persian names), sectors and mining
@@ -27,11 +28,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.metrics.attainment import headline_end
 from sim.errors import InputError
 from sim.scenario import Scenario, scenario_from_dict
 
 HELD_BACK = ("inputs", "imports", "energy", "readiness")
-"""Constraints that hold output back (``limited_by_demand`` is the absence of a bottleneck)."""
+"""Constraints that hold output back (a firm bound by demand makes what it planned)."""
 
 NOT_A_SOURCE = "a run folder (growthsim run --out) or a batch store (growthsim batch --out)"
 
@@ -47,7 +49,8 @@ class Source:
         scenario: The resolved scenario.
         series: ``run, level, code, month`` and value columns (one run for a run folder).
         metrics: One row per run: ``run``, the metrics, ``seed``.
-        cells: ``run, province, sector, va_start, va_end, output, held_<constraint>...`` or None.
+        cells: ``run, province, sector, va_start, va_headline, va_end, output, potential,
+            bound_<constraint>..., lost_<constraint>...`` or None.
         targets: The scenario's :class:`analysis.targets.TargetTable`.
         provinces: ``code`` index; ``name, name_fa, population, region``.
         sectors: ``code`` index; ``name, kind``.
@@ -146,22 +149,32 @@ def _economy(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]
 
 
 def cell_summary(trajectories: pd.DataFrame) -> pd.DataFrame:
-    """Per province x sector of one run: value added at the ends, output held back in months 1..T.
+    """Per province x sector of one run: value added, output made under and lost to each constraint.
 
-    ``held_c = sum_{t >= 1} output_t x limited_by_c,t``: the output of months 1..T made by firms
-    whose binding limit was constraint ``c``; ``output`` is the output of months 1..T.
+    ``va_headline`` is value added at the end of the headline period (month 12, or the last month
+    of a run under a year).
+
+    ``bound_c = sum_{t >= 1} output_bound_by_c,t``: the output of months 1..T made by firms whose
+    binding constraint was ``c``; ``lost_c = sum_{t >= 1} output_lost_to_c,t``: the output they
+    lost to it (potential output, the least of planned output and installed capacity, minus
+    output); ``output`` and ``potential`` are the sums over months 1..T.
     """
     first, last = trajectories["month"].min(), trajectories["month"].max()
+    months = np.unique(trajectories["month"].to_numpy(float)) - float(first)
+    head = first + headline_end(months)
     keys = ["province", "sector"]
-    ends = trajectories[trajectories["month"].isin([first, last])]
-    va = ends.pivot_table(index=keys, columns="month", values="value_added", aggfunc="sum")
-    out = pd.DataFrame({"va_start": va[first], "va_end": va[last]})
+    ends = trajectories[trajectories["month"].isin([first, head, last])]
+    va = ends.pivot_table(index=keys, columns="month", values="value_added", aggfunc="sum", observed=True)
+    out = pd.DataFrame({"va_start": va[first], "va_headline": va[head], "va_end": va[last]})
     later = trajectories[trajectories["month"] > first]
-    held = pd.DataFrame({"province": later["province"], "sector": later["sector"], "output": later["output"]})
+    sums = pd.DataFrame(
+        {"province": later["province"], "sector": later["sector"], "output": later["output"].to_numpy()}
+    )
+    sums["potential"] = later["potential_output"].to_numpy()
     for name in HELD_BACK:
-        held[f"held_{name}"] = later["output"].to_numpy() * later[f"limited_by_{name}"].to_numpy()
-    sums = held.groupby(keys, sort=True).sum()
-    return out.join(sums).reset_index()
+        sums[f"bound_{name}"] = later[f"output_bound_by_{name}"].to_numpy()
+        sums[f"lost_{name}"] = later[f"output_lost_to_{name}"].to_numpy()
+    return out.join(sums.groupby(keys, sort=True, observed=True).sum()).reset_index()
 
 
 def _load_run(path: Path, pair: bool) -> Source:
@@ -201,10 +214,13 @@ def seed_text(record: object) -> str:
 
 
 def _load_store(path: Path, name: str | None) -> Source:
+    from analysis.montecarlo.runner import FORMAT
     from analysis.montecarlo.store import BatchStore
     from analysis.targets import targets_for
 
     manifest = _manifest(path)
+    if manifest.get("format") != FORMAT:
+        raise InputError(path / "manifest.json", "format", f"a store of format {FORMAT}: rerun growthsim batch")
     records = {str(s["key"]): s for s in manifest.get("scenarios", [])}
     if not records:
         raise InputError(path / "manifest.json", "scenarios", "at least one scenario")
@@ -248,7 +264,8 @@ def _store_cells(store, name: str) -> pd.DataFrame | None:
     if not folder.is_dir():
         return None
     committed = store.committed_parts()
-    columns = ["run", "month", "province", "sector", "value_added", "output", *[f"limited_by_{n}" for n in HELD_BACK]]
+    columns = ["run", "month", "province", "sector", "value_added", "output", "potential_output"]
+    columns += [f"output_{kind}_{n}" for kind in ("bound_by", "lost_to") for n in HELD_BACK]
     frames = []
     for part in sorted(folder.glob("part-*.parquet")):
         if part.stem not in committed:

@@ -7,6 +7,12 @@ The rolling 10-year peak of a firm at month t is
 the larger of what remains of the pre-run history in the window and the simulated months in it
 (W = 120 months). For runs up to W months the simulated part is a running maximum; longer runs
 keep a ring buffer of the last W steps.
+
+What held output back, by cell: ``output_bound_by_c`` is the output made by firms whose binding
+constraint is ``c`` (demand, readiness, energy, inputs, imports; the five sum to ``output``);
+``potential_output`` the sum of the firms' ``min(q, K_inst kappa z)`` (``State.potential``); and
+``output_lost_to_c = sum over firms bound by c of (potential - output)`` for the four constraints
+other than demand (a firm bound by demand makes what it planned, within the 1e-9 tolerance).
 """
 
 from __future__ import annotations
@@ -32,13 +38,16 @@ CELL_COLUMNS = (
     "unmet_demand",
     "latent_demand_served",
     "input_stock",
-    *[f"limited_by_{name}" for name in LIMIT_NAMES],
+    *[f"output_bound_by_{name}" for name in LIMIT_NAMES],
+    "potential_output",
+    *[f"output_lost_to_{name}" for name in LIMIT_NAMES[1:]],
     "energy_availability",
     "import_availability",
     "productivity",
     "uncertainty_high",
 )
-LIMIT_START = CELL_COLUMNS.index(f"limited_by_{LIMIT_NAMES[0]}")
+LIMIT_START = CELL_COLUMNS.index(f"output_bound_by_{LIMIT_NAMES[0]}")
+LOST_START = CELL_COLUMNS.index(f"output_lost_to_{LIMIT_NAMES[1]}")
 CELL_INDEX = {name: k for k, name in enumerate(CELL_COLUMNS)}
 FIRM_COLUMNS = (
     "output",
@@ -123,8 +132,8 @@ class Recorder:
 
         A cell's value is the sum over its firms (``reduceat`` over the contiguous firms of a
         cell), or the firm's own value where every cell holds one firm (sector-level economies);
-        the ``limited_by_*`` columns are the shares of the cell's output whose firms each
-        constraint limits.
+        the ``output_bound_by_*`` and ``output_lost_to_*`` columns sum output, and potential
+        output less output, over the firms each constraint binds.
         """
         world = self.world
         out = state.output
@@ -141,6 +150,7 @@ class Recorder:
             ("final_demand", state.final_demand),
             ("unmet_demand", state.unmet),
             ("latent_demand_served", state.latent_served),
+            ("potential_output", state.potential),
             # Means over the cell's firms weighted by size (weights sum to one in a cell).
             ("energy_availability", state.energy if weight is None else state.energy * weight),
             (
@@ -159,15 +169,13 @@ class Recorder:
         if self.pair_starts.size:
             rows[CELL_INDEX["input_stock"], self.with_pairs] = np.add.reduceat(state.stock, self.pair_starts)
         rows[CELL_INDEX["uncertainty_high"]] = float(state.uncertainty_high)
-        shares = rows[LIMIT_START : LIMIT_START + len(LIMIT_NAMES)]
-        if self.one_per_cell:  # the firm's output over itself: 1 in the row of its limit (0 without output)
-            shares[:] = 0.0
-            shares[state.limit, self.filled] = out > 0
-        else:
-            by_limit = np.bincount(self.limit_key + state.limit, weights=out, minlength=self.limit_bins)
-            totals = rows[CELL_INDEX["output"]]
-            shares[:] = 0.0
-            np.divide(by_limit.reshape(-1, len(LIMIT_NAMES)).T, totals, out=shares, where=totals > 0)
+        n_limits = len(LIMIT_NAMES)
+        key = self.limit_key + state.limit  # (cell, binding constraint) of every firm
+        bound = np.bincount(key, weights=out, minlength=self.limit_bins).reshape(-1, n_limits)
+        rows[LIMIT_START : LIMIT_START + n_limits] = bound.T
+        gap = state.potential - out  # >= 0: output <= planned and readiness <= capacity in place
+        lost = np.bincount(key, weights=gap, minlength=self.limit_bins).reshape(-1, n_limits)
+        rows[LOST_START : LOST_START + n_limits - 1] = lost.T[1:]  # a firm bound by demand loses nothing
         if self.firm_rows is not None:
             self.firm_rows[state.step] = np.column_stack(
                 [

@@ -31,6 +31,10 @@ class State:
         output: Output this step, per month.
         planned: Planned output (orders + final demand + latent demand), per month.
         desired: Output the firm wants and has capacity for, ``min(planned, capacity)``.
+        potential: Potential output, the least of planned output and installed capacity in place,
+            ``min(q, K_inst kappa z)``: what the firm would make if every line were ready and
+            energy, inputs and imports sufficed; ``potential - output`` is the output lost to the
+            binding constraint.
         current_share: Share of desired output that serves current orders and final demand
             (the rest would win back latent demand), ``min(1, demand / desired)``.
         demand: Orders plus final demand on the firm this step (latent excluded), per month.
@@ -72,6 +76,7 @@ class State:
     output: np.ndarray
     planned: np.ndarray
     desired: np.ndarray
+    potential: np.ndarray
     current_share: np.ndarray
     demand: np.ndarray
     final_demand: np.ndarray
@@ -131,6 +136,7 @@ class State:
             output=x0.copy(),
             planned=x0.copy(),
             desired=x0.copy(),
+            potential=np.minimum(x0 + world.latent, world.installed0),
             current_share=np.ones(x0.size),
             demand=x0.copy(),
             final_demand=world.final_demand.copy(),

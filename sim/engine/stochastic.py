@@ -62,6 +62,22 @@ class StochasticRates:
             outage_loss=spec.outage_loss,
         )
 
+    @property
+    def draws(self) -> bool:
+        """Whether a step draws any random number (the switches :func:`draw` tests)."""
+        return bool(self.regime_on or self.sigma > 0 or self.common_sigma > 0 or self.outage_start > 0)
+
+
+def draws_random_numbers(scenario) -> bool:
+    """Whether a run of ``scenario`` draws any random number from its generator.
+
+    :func:`draw` is the only user of the run's generator (the economy's firms and suppliers are
+    drawn from ``[economy] seed``, the same in every run), so a scenario whose compiled
+    ``[stochastic]`` rates switch every part off is deterministic: every run would be identical,
+    whatever its seed.
+    """
+    return StochasticRates.from_spec(scenario.stochastic, scenario.parameters.step_months).draws
+
 
 @dataclass
 class StochasticState:

@@ -39,8 +39,7 @@ import numpy as np
 from sim.economy.world import World
 from sim.engine.plan import StepRates, step_rates
 from sim.engine.policy import compile_policy
-from sim.engine.record import CELL_COLUMNS, LIMIT_START, WINDOW_MONTHS
-from sim.engine.state import LIMIT_NAMES
+from sim.engine.record import CELL_COLUMNS, WINDOW_MONTHS
 from sim.engine.stochastic import StochasticRates
 from sim.scenario import PRIORITY_CLASSES, Scenario
 from sim.shocks import compile_shocks
@@ -189,15 +188,11 @@ class ReferenceModel(mesa.Model):
 
     # Step ---------------------------------------------------------------------------------------
     def _record(self) -> None:
-        """Phase 8: cell aggregates of this step, limits as shares of the cell's output."""
+        """Phase 8: cell aggregates of this step (output and output lost summed by binding limit)."""
         self.cell_rows = [[0.0] * len(CELL_COLUMNS) for _ in range(self.world.n_cells)]
         self.agents.shuffle_do("record")
         row = np.array(self.cell_rows)
         row[:, -1] = float(self.high)
-        limits = slice(LIMIT_START, LIMIT_START + len(LIMIT_NAMES))
-        totals = row[:, :1]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            row[:, limits] = np.where(totals > 0, row[:, limits] / totals, 0.0)
         self.cells[self.t] = row
 
     def step(self) -> None:

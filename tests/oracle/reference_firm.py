@@ -102,6 +102,7 @@ class ReferenceFirm(mesa.Agent):
         self.new_latent = 0.0
         self.unmet = self.latent_served = self.finished_stock = 0.0
         self.installed = float(world.installed0[index])
+        self.potential = min(x0 + self.latent0, self.installed)
         self.operable = x0
         self.capacity_factor = self.energy = self.import_availability = self.productivity = 1.0
         self.log_productivity = self.log_idiosyncratic = self.outage_left = 0.0
@@ -242,6 +243,7 @@ class ReferenceFirm(mesa.Agent):
             limit = LIMIT_DEMAND
         self.output = output
         self.desired = min(planned, capacity_bound)
+        self.potential = min(planned, self.installed * self.capacity_factor * self.productivity)
         self.limit = limit
         dt = self.model.rates.dt
         for line in self.lines:
@@ -385,7 +387,10 @@ class ReferenceFirm(mesa.Agent):
         row[COLUMN["unmet_demand"]] += self.unmet
         row[COLUMN["latent_demand_served"]] += self.latent_served
         row[COLUMN["input_stock"]] += sum(line.stock for line in self.lines)
-        row[COLUMN["limited_by_demand"] + self.limit] += out
+        row[COLUMN["output_bound_by_demand"] + self.limit] += out
+        row[COLUMN["potential_output"]] += self.potential
+        if self.limit != LIMIT_DEMAND:
+            row[COLUMN["output_lost_to_readiness"] + self.limit - 1] += self.potential - out
         row[COLUMN["energy_availability"]] += self.energy * self.weight
         row[COLUMN["import_availability"]] += self.import_availability * self.weight
         row[COLUMN["productivity"]] += self.productivity * self.weight

@@ -24,10 +24,14 @@ def production(state: State, plan: RunPlan, now: Conditions) -> None:
     ``a`` is this step's domestic coefficient, raised where buyers moved imports to domestic
     suppliers (``State.pair_coef``). Inputs used: ``U_j = a_j x dt`` for a critical input, at
     most the stock ``S_j`` for the others (a non-critical input short of need is substituted).
+
+    Potential output ``min(q, K_inst kappa z)`` (``State.potential``) leaves out readiness,
+    energy, inputs and imports: ``potential - x`` is the output lost to the binding constraint.
     """
     dt, lines, critical = plan.rates.dt, plan.lines, plan.world.network.pair_critical
     stock, coef, planned = state.stock, state.pair_coef, state.planned
-    effective_capacity = np.minimum(state.operable, state.installed * state.capacity_factor)
+    in_place = state.installed * state.capacity_factor
+    effective_capacity = np.minimum(state.operable, in_place)
     effective_capacity *= state.productivity
     capacity_bound = effective_capacity * state.energy
 
@@ -46,6 +50,8 @@ def production(state: State, plan: RunPlan, now: Conditions) -> None:
     energy = state.energy if plan.energy_varies else None  # otherwise energy is one and never binds
     limit = binding_limit(output, planned, capacity_bound, input_bound, import_bound, energy)
     state.output, state.desired, state.limit = output, np.minimum(planned, capacity_bound), limit
+    in_place *= state.productivity
+    state.potential = np.minimum(planned, in_place, out=in_place)
 
     def used_of(line):  # U_j of each input line
         need = line.spread(output) * line.of(coef) * dt
