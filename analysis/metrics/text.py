@@ -205,7 +205,8 @@ def store_summary(result: dict) -> str:
     """Metric distributions over a store's runs, scenario by scenario, as the single-run summary reads."""
     store = result["store"]
     lines = [
-        f"Monte Carlo store {store['path']}: {store['runs']} runs, {store['failed']} failed; "
+        f"Monte Carlo store {store['path']}: {store['runs']} run{'s' if store['runs'] != 1 else ''}, "
+        f"{store['failed']} failed; "
         "probabilities with their Wilson 95% intervals"
     ]
     for name, entry in result["scenarios"].items():
