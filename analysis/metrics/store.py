@@ -8,7 +8,8 @@ is defined, the mean, standard deviation (ddof 1), 5%, 50% and 95% quantiles and
 probability of reaching each target, the mean over runs of ``reached_national``,
 ``reached_industry``, ``reached_mining`` (its binomial standard error ``sqrt(p (1 - p) / n)``).
 When the store holds several scenarios, each is also compared with the first, run by run (the
-runs share seeds, so differences are paired), on the headline metrics.
+runs share seeds, so differences are paired), on the headline metrics and on the measures of
+the five priorities.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.metrics.core import SECTIONS
+from analysis.metrics.priorities import MEASURES, PRIORITIES
 from sim.errors import InputError
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -95,7 +97,10 @@ def analyze_store(store: str | Path) -> dict:
 
     Returns:
         ``{"store", "scenarios": {name: {"runs", "failed", "probability", "attainment",
-        "endogeneity", "stability", "inclusiveness"}}, "comparison"}``.
+        "endogeneity", "stability", "inclusiveness", "priorities"}}, "comparison",
+        "priority_comparison"}``: ``priorities`` holds the measures of each of the five priorities
+        (:data:`analysis.metrics.priorities.PRIORITIES`), ``priority_comparison`` their paired
+        differences against the first scenario.
     """
     table = read_store_metrics(store)
     failed = _failed(table)
@@ -111,13 +116,17 @@ def analyze_store(store: str | Path) -> dict:
         }
         for section, keys in SECTIONS.items():
             entry[section] = {key: describe(rows[key]) for key in keys if key in rows.columns}
+        entry["priorities"] = {
+            p.key: {m: describe(rows[m]) for m in p.measures if m in rows.columns} for p in PRIORITIES
+        }
         out["scenarios"][str(name)] = entry
     out["comparison"] = compare(good, names)
+    out["priority_comparison"] = compare(good, names, MEASURES)
     return out
 
 
-def compare(table: pd.DataFrame, names: list) -> dict:
-    """Paired differences of headline metrics, each scenario minus the first, matched on ``run``."""
+def compare(table: pd.DataFrame, names: list, keys: tuple[str, ...] = HEADLINE) -> dict:
+    """Paired differences of ``keys`` (headline metrics), each scenario minus the first, matched on ``run``."""
     if len(names) < 2 or "run" not in table.columns:
         return {}
     base = table[table["scenario"] == names[0]].set_index("run")
@@ -132,7 +141,7 @@ def compare(table: pd.DataFrame, names: list) -> dict:
                 if len(runs) > 1
                 else float("nan"),
             }
-            for key in HEADLINE
+            for key in keys
             if key in table.columns
         }
         result[str(name)]["versus"] = str(names[0])

@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 
+from analysis.metrics import priority_text
+
 
 def _pct(value: object, signed: bool = True) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -79,6 +81,10 @@ def run_summary(result: dict) -> str:
         f"{_pct(incl['jobs_lagging_share'], False)}; value chains with a binding bottleneck "
         f"{_pct(incl['bottleneck_share'], False)} {incl['bottleneck_sectors'] or ''}",
         "",
+    ]
+    if "priorities" in result:
+        lines += priority_text.run_lines(result["priorities"]) + [""]
+    lines += [
         "Provinces",
     ]
     provinces = pd.DataFrame(att["provinces"])
@@ -111,6 +117,8 @@ def store_summary(result: dict) -> str:
             for column in ("mean", "std", "q05", "q50", "q95"):
                 table[column] = table[column].map(lambda v: _num(v, "{:.4g}"))
             lines += [f"  {section}", "    " + table.to_string(index=False).replace("\n", "\n    ")]
+        if "priorities" in entry:
+            lines += priority_text.store_lines(entry["priorities"])
     for name, metrics in result.get("comparison", {}).items():
         lines += ["", f"== {name} minus {metrics['versus']}, run by run (common random numbers)"]
         for key, stats in metrics.items():
@@ -120,4 +128,6 @@ def store_summary(result: dict) -> str:
                 f"  {key:<22} mean {_num(stats['mean'], '{:+.4g}')} +/- {_num(stats['se'], '{:.2g}')} "
                 f"[{_num(stats['q05'], '{:+.4g}')}, {_num(stats['q95'], '{:+.4g}')}] (n = {stats['n']})"
             )
+    for name, differences in result.get("priority_comparison", {}).items():
+        lines += [""] + priority_text.comparison_lines(name, differences)
     return "\n".join(lines) + "\n"
