@@ -25,34 +25,13 @@ from __future__ import annotations
 import numpy as np
 
 from sim.economy.cell_economy import Economy
-from sim.errors import InputError
-from sim.scenario.export_development import ExportDevelopment
+from sim.scenario.export_development import ExportDevelopment, lever_sectors
 from sim.shocks import active_steps, cell_mask
 
 
 def covered_cells(economy: Economy, lever: ExportDevelopment, source: str, index: int) -> np.ndarray:
-    """Flat cell mask of a lever; its sectors default to those tagged ``complex_export``.
-
-    Raises:
-        InputError: When ``sectors`` is left out and no sector of the economy is tagged.
-    """
-    sectors = lever.sectors
-    if sectors is None:
-        tagged = economy.tag("complex_export")
-        if not tagged.any():
-            raise InputError(
-                source,
-                f"policy.export_development[{index}].sectors",
-                "sector codes, since no sector of the economy is tagged complex_export in sectors.csv",
-            )
-        sectors = [code for code, flag in zip(economy.sector_codes, tagged, strict=True) if flag]
-    return cell_mask(economy, sectors, lever.provinces)
-
-
-def check_levers(levers: list[ExportDevelopment], economy: Economy, source: str) -> None:
-    """Every lever covers some sector (see :func:`covered_cells`); called by ``Scenario.check_against``."""
-    for index, lever in enumerate(levers):
-        covered_cells(economy, lever, source, index)
+    """Flat cell mask of a lever (its sectors default to those tagged ``complex_export``)."""
+    return cell_mask(economy, lever_sectors(lever, economy, source, index), lever.provinces)
 
 
 def months_acted(month: np.ndarray, start: int, end: int | None) -> np.ndarray:

@@ -19,9 +19,15 @@ What the lever does is in :mod:`sim.engine.export_development`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field, model_validator
 
+from sim.errors import InputError
 from sim.strict import Window
+
+if TYPE_CHECKING:
+    from sim.economy.cell_economy import Economy
 
 
 class ExportDevelopment(Window):
@@ -55,3 +61,27 @@ class ExportDevelopment(Window):
         if self.demand_growth == 0.0 and self.guarantee == 0.0 and self.learning_rate == 0.0:
             raise ValueError("set at least one of demand_growth, guarantee, learning_rate above 0")
         return self
+
+
+def lever_sectors(lever: ExportDevelopment, economy: Economy, source: str, index: int) -> list[str]:
+    """The sectors a lever covers: its ``sectors``, or those tagged ``complex_export``.
+
+    Raises:
+        InputError: When ``sectors`` is left out and no sector of the economy is tagged.
+    """
+    if lever.sectors is not None:
+        return list(lever.sectors)
+    tagged = [code for code, flag in zip(economy.sector_codes, economy.tag("complex_export"), strict=True) if flag]
+    if not tagged:
+        raise InputError(
+            source,
+            f"policy.export_development[{index}].sectors",
+            "sector codes, since no sector of the economy is tagged complex_export in sectors.csv",
+        )
+    return tagged
+
+
+def check_levers(levers: list[ExportDevelopment], economy: Economy, source: str) -> None:
+    """Every lever covers some sector (:func:`lever_sectors`); called by ``Scenario.check_against``."""
+    for index, lever in enumerate(levers):
+        lever_sectors(lever, economy, source, index)

@@ -37,6 +37,7 @@ from pydantic import Field, ValidationError, model_validator
 from sim.economy.cell_economy import Economy, resolve_data_dir
 from sim.economy.tables import Column, check_codes, header, read_table
 from sim.errors import InputError
+from sim.scenario.export_development import check_levers
 from sim.scenario.parameters import ModelParameters
 from sim.scenario.policy import (
     POLICY_TABLES,
@@ -153,8 +154,6 @@ class Scenario(Strict):
                     if code not in codes:
                         what = key.rstrip("s")
                         raise InputError(source, f"{name}.{key}", f"a {what} code of the economy, got '{code}'")
-        from sim.engine.export_development import check_levers  # (the engine imports this module)
-
         check_levers(self.policy.export_development, economy, source)
         if self.targets_path is not None:
             table = read_table(self.targets_path, TARGET_COLUMNS_SPEC, keys=["province", "sector"])
