@@ -6,7 +6,7 @@ inputs of every kind (substitutable critical and soft, binding, a missing link),
 latent demand. The scenarios are scenario files (TOML) that switch on every shock kind (demand,
 capacity, import, fx, seasonal energy), every random shock (productivity noise, correlated
 shocks, outages, the uncertainty regime) and every lever (priority rationing, recovery support,
-market guarantees, missing-link projects, guided investment); every firm and pair quantity must
+market guarantees, missing-link projects, guided investment, export development); every firm and pair quantity must
 agree to 1e-9 every step, and each run must show the features it switches on at work.
 """
 
@@ -98,6 +98,15 @@ productivity_rho = 0.8
 [policy]
 rationing = "{rationing}"
 priority_order = ["sensitive", "needs", "other"]
+[[policy.export_development]]      # A's export cut floored at 0.9 in months 3-8; access and learning
+sectors = ["A", "C"]
+provinces = ["P1"]
+start = 3
+end = 8
+demand_growth = 0.8
+ceiling = 1.3
+guarantee = 0.9
+learning_rate = 0.2
 """
 
 IMPORTS_ENERGY_AND_BUILDING = """
@@ -319,6 +328,12 @@ def _run_side_by_side(sc: sim.Scenario) -> dict[str, object]:
             shocked += world.final_export * schedule.demand_export[step][cell]
             top_up = float((s.final_demand - shocked).max())
             seen["guarantee_top_up"] = max(seen["guarantee_top_up"], top_up)
+            exported = world.final_export * schedule.demand_export[step][cell]
+            export_demand = s.final_demand - world.final_domestic * schedule.demand_domestic[step][cell]
+            lift = np.divide(export_demand, exported, out=np.ones(cell.size), where=exported > 0)
+            seen["export_lift"] = max(seen.get("export_lift", 1.0), float(lift.max()))
+            learned = float((s.productivity / np.exp(s.log_productivity)).max())
+            seen["learning"] = max(seen.get("learning", 1.0), learned)
         seen["installed"] = engine.state.installed / world.installed0
         seen["productivity_spread"] = float(np.ptp(engine.state.productivity))
     finally:
@@ -336,6 +351,8 @@ def test_reference_matches_engine(folder, tmp_path, rationing, step_months):
     # The run exercised rationing and both demand- and capacity-bound firms (not a steady state).
     assert seen["min_fill"] < 0.95
     assert {LIMIT_DEMAND, LIMIT_READINESS} <= seen["limits"]
+    assert seen["export_lift"] > 1.2  # export development: the guarantee over A's export cut, market access
+    assert seen["learning"] > 1.05  # and learning by exporting
 
 
 @pytest.mark.parametrize("rationing", ["proportional", "priority"])

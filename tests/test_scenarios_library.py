@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 import sim
 from analysis.cli import app
+from sim.scenario import POLICY_TABLES
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.toml"))
@@ -25,6 +26,7 @@ LIBRARY = {
     "missing_links_closed",
     "guided_investment",
     "market_guarantees",
+    "complex_exports",
 }
 SHORT = 14  # months: covers the first summer (months 3-6 are June-September) and the first shock months
 
@@ -50,7 +52,7 @@ def shortened(scenario: sim.Scenario, horizon: int) -> sim.Scenario:
         return kept
 
     data["shock"] = clip(data["shock"])
-    for table in ("recovery_support", "market_guarantee", "missing_link_projects", "investment_guidance"):
+    for table in POLICY_TABLES:
         data["policy"][table] = clip(data["policy"][table])
     return sim.scenario_from_dict({**data, "horizon_months": horizon}, source=scenario.path)
 

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
             typer.Option("--no-pair", help="Do not rerun the shock-free pair (no endogeneity split)."),
         ] = False,
     ) -> None:
-        """Attainment, endogeneity, stability and inclusiveness of a run or of a batch of runs.
+        """Attainment, endogeneity, stability, inclusiveness and the five priorities of a run or batch.
 
         A run folder gets DIR/metrics.json and DIR/summary.txt; a store (manifest kind "batch")
         gets STORE/metrics_summary.json and STORE/metrics_summary.txt with distributions over runs.

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.metrics import priorities
 from analysis.metrics.core import evaluate
 from analysis.metrics.pairing import paired_trajectories, seed_from_record
 from sim.engine.record import CELL_COLUMNS
@@ -69,7 +70,8 @@ def analyze_run(run_dir: str | Path, *, pair: bool = True) -> dict:
             split and the recovery reference; without it those are NaN or use the running peak.
 
     Returns:
-        ``{"run", "metrics", "attainment", "endogeneity", "stability", "inclusiveness"}``:
+        ``{"run", "metrics", "attainment", "endogeneity", "stability", "inclusiveness",
+        "priorities"}``:
         ``metrics`` is the flat dictionary of :func:`analysis.metrics.run_metrics`; each section
         holds its metrics and its tables as lists of records.
     """
@@ -80,6 +82,7 @@ def analyze_run(run_dir: str | Path, *, pair: bool = True) -> dict:
     table = targets_for(scenario)
     seed = manifest.get("seed", 0)
     paired = paired_trajectories(scenario, seed_from_record(seed)) if pair else None
+    tags = priority_tags(scenario)
     flat, detail = evaluate(
         trajectories,
         targets=table.target_frame(),
@@ -87,8 +90,18 @@ def analyze_run(run_dir: str | Path, *, pair: bool = True) -> dict:
         population=population,
         paired=paired,
         mining=mining,
+        tags=tags,
     )
-    return structure(flat, detail, scenario, seed, table.source, names)
+    result = structure(flat, detail, scenario, seed, table.source, names)
+    result["priorities"] = priorities.section(flat, tags)
+    return result
+
+
+def priority_tags(scenario: Scenario) -> priorities.PriorityTags:
+    """The priority tags and imported coefficients of the scenario's economy."""
+    from sim.engine.run import world_for
+
+    return priorities.PriorityTags.from_economy(world_for(scenario).economy)
 
 
 def _section(flat: dict[str, float], keys: tuple[str, ...]) -> dict[str, float]:

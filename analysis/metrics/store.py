@@ -12,8 +12,8 @@ or above the compounded target path (``path_reached_*``), each with its Wilson 9
 every run is judged too: growth ``V_12k / V_12(k-1) - 1`` against the run's national target, and
 the path ``V_12k / V_0 - 1`` against ``(1 + t)^k - 1``.
 When the store holds several scenarios, each is also compared with the first, run by run (the
-runs share seeds, so differences are paired), on the headline metrics; a deterministic scenario
-run once is compared with every run of the other.
+runs share seeds, so differences are paired), on the headline metrics and on the measures of
+the five priorities; a deterministic scenario run once is compared with every run of the other.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import pandas as pd
 from analysis.metrics.attainment import MONTHS_PER_YEAR
 from analysis.metrics.binomial import reach_probability
 from analysis.metrics.core import SECTIONS
+from analysis.metrics.priorities import MEASURES, PRIORITIES
 from sim.errors import InputError
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -152,7 +153,10 @@ def analyze_store(store: str | Path) -> dict:
 
     Returns:
         ``{"store", "scenarios": {name: {"runs", "failed", "probability", "attainment",
-        "endogeneity", "stability", "inclusiveness"}}, "comparison"}``.
+        "endogeneity", "stability", "inclusiveness", "priorities"}}, "comparison",
+        "priority_comparison"}``: ``priorities`` holds the measures of each of the five priorities
+        (:data:`analysis.metrics.priorities.PRIORITIES`), ``priority_comparison`` their paired
+        differences against the first scenario.
     """
     store = Path(store)
     table = read_store_metrics(store)
@@ -190,13 +194,22 @@ def analyze_store(store: str | Path) -> dict:
             entry["by_year"] = year_distributions(mine, rows.set_index("run")["target_national"])
         for section, keys in SECTIONS.items():
             entry[section] = {key: describe(rows[key]) for key in keys if key in rows.columns}
+        entry["priorities"] = {
+            p.key: {m: describe(rows[m]) for m in p.measures if m in rows.columns} for p in PRIORITIES
+        }
         out["scenarios"][str(name)] = entry
     out["comparison"] = compare(good, names, deterministic)
+    out["priority_comparison"] = compare(good, names, deterministic, MEASURES)
     return out
 
 
-def compare(table: pd.DataFrame, names: list, deterministic: set[str] | frozenset = frozenset()) -> dict:
-    """Paired differences of headline metrics, each scenario minus the first, matched on ``run``.
+def compare(
+    table: pd.DataFrame,
+    names: list,
+    deterministic: set[str] | frozenset = frozenset(),
+    keys: tuple[str, ...] = HEADLINE,
+) -> dict:
+    """Paired differences of ``keys`` (headline metrics), each scenario minus the first, matched on ``run``.
 
     A scenario in ``deterministic`` (run once: every run would be identical) is compared with
     every run of the other.
@@ -217,7 +230,7 @@ def compare(table: pd.DataFrame, names: list, deterministic: set[str] | frozense
                 if len(runs) > 1
                 else float("nan"),
             }
-            for key in HEADLINE
+            for key in keys
             if key in table.columns
         }
         result[str(name)]["versus"] = str(names[0])

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from analysis.metrics import priority_text
 from analysis.metrics.binomial import interval_text
 from analysis.metrics.formats import metric
 
@@ -105,6 +106,10 @@ def run_summary(result: dict) -> str:
         f"{_pct(incl['jobs_lagging_share'], False)}; value chains with a binding bottleneck "
         f"{_pct(incl['bottleneck_share'], False)} {incl['bottleneck_sectors'] or ''}",
         "",
+    ]
+    if "priorities" in result:
+        lines += priority_text.run_lines(result["priorities"]) + [""]
+    lines += [
         f"Provinces ({att['headline']['period']})",
     ]
     provinces = pd.DataFrame(att["provinces"])
@@ -211,6 +216,8 @@ def store_summary(result: dict) -> str:
     ]
     for name, entry in result["scenarios"].items():
         lines += _scenario_lines(name, entry)
+        if "priorities" in entry:
+            lines += priority_text.store_lines(entry["priorities"])
     for name, metrics in result.get("comparison", {}).items():
         lines += ["", f"== {name} minus {metrics['versus']}, run by run (common random numbers)"]
         for key, stats in metrics.items():
@@ -225,6 +232,8 @@ def store_summary(result: dict) -> str:
                 f"{metric(key, stats['se']).lstrip('+')}) [5%: {_difference(key, stats['q05'])}, "
                 f"95%: {_difference(key, stats['q95'])}] (n = {stats['n']})"
             )
+    for name, differences in result.get("priority_comparison", {}).items():
+        lines += [""] + priority_text.comparison_lines(name, differences)
     if store.get("detail", "summary") != "province-sector":
         lines += [
             "",

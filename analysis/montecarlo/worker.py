@@ -98,6 +98,7 @@ def targets_of(scenario: Scenario) -> pd.DataFrame | None:
 def _metric_context(scenario: Scenario) -> dict:
     """Per-scenario inputs of ``run_metrics``, from the (cached) world of the scenario."""
     import sim
+    from analysis.metrics.priorities import PriorityTags
 
     economy = sim.world_for(scenario).economy
     provinces = economy.provinces
@@ -106,6 +107,7 @@ def _metric_context(scenario: Scenario) -> dict:
         "population": pd.Series(provinces["population"].to_numpy(float), index=codes, name="population"),
         "regions": pd.Series(provinces["region"].astype(str).to_numpy(), index=codes, name="region"),
         "mining": [str(c) for c in economy.sectors.loc[economy.sectors["kind"] == "mining", "code"]],
+        "tags": PriorityTags.from_economy(economy),
     }
 
 
@@ -133,8 +135,9 @@ def per_run_metrics(
     except ImportError:
         return {}
     context = _metric_context(scenario)
-    if "mining" not in inspect.signature(run_metrics).parameters:
-        context.pop("mining")
+    for key in ("mining", "tags"):
+        if key not in inspect.signature(run_metrics).parameters:
+            context.pop(key)
     if isinstance(targets, str):
         targets = targets_of(scenario)
     return dict(run_metrics(trajectories, targets=targets, paired=paired, **context))

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.report import compare, figures, maps, narrative
+from analysis.report import compare, figures, maps, narrative, scorecard
 from analysis.report import page as page_html
 from analysis.report.figure import Figure
 from analysis.report.source import Source, load_source, store_scenarios
@@ -31,6 +31,8 @@ class Report:
         figures: Every figure drawn, in the order of the page.
         html: The page.
         differences: Paired differences of the headline metrics (comparison only).
+        missing: Figures that could not be drawn.
+        scorecard: The priorities scorecard (:func:`analysis.report.scorecard.scorecard`).
     """
 
     sources: list[Source]
@@ -38,6 +40,7 @@ class Report:
     html: str
     differences: object = None
     missing: list[str] = field(default_factory=list)
+    scorecard: object = None
 
     def figure(self, name: str) -> Figure:
         """The figure called ``name``."""
@@ -121,7 +124,7 @@ def make_report(
     if len(sources) == 2:
         figs += [compare.difference_fan(*sources), compare.difference_map(*sources, labels)]
         differences = compare.metric_differences(*sources)
-    report = Report(sources, figs, "", differences, missing)
+    report = Report(sources, figs, "", differences, missing, scorecard.scorecard(sources))
     report.html = assemble(report)
     return report
 
@@ -135,6 +138,8 @@ def assemble(report: Report) -> str:
     body = ['<section id="summary"><h2>Summary</h2>']
     body.append(page_html.columns([narrative.describe_source(s) + narrative.headline(s) for s in sources]))
     body.append("</section>")
+    if report.scorecard is not None:
+        body.append(scorecard.scorecard_html(report.scorecard, [s.label for s in sources]))
     by_name = {f.name: f for f in report.figures}
     for name in FIGURE_ORDER:
         if name in by_name:

@@ -23,6 +23,8 @@ by their size weights, which sum to one in a cell):
   capacity ``amount * x0_cell`` and latent demand of the same size: guided investment goes where
   planners have found a market (people's needs, import substitutes, exports) for it, which is the
   policy's premise; new capacity without demand would stand idle.
+- ``export_development``: market access, an export credit guarantee and learning by exporting
+  for complex-export sectors (:mod:`sim.engine.export_development`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.economy.world import World
+from sim.engine.export_development import compile_export_development
 from sim.scenario import Scenario
 from sim.shocks import active_steps, cell_mask
 
@@ -46,6 +49,9 @@ class PolicySchedule:
         new_capacity: Installed capacity arriving in each step, per month, (T + 1, C).
         new_latent: Latent demand arriving in each step, per month, (T + 1, C).
         import_cover: Share of the nation's imports of each good made at home, (T + 1, J).
+        export_access: Multiplier of export demand from market access, (T + 1, C).
+        export_floor: Least export-demand shock multiplier under a credit guarantee, (T + 1, C).
+        learning: Productivity multiplier from learning by exporting, (T + 1, C).
     """
 
     recovery: np.ndarray | None = None
@@ -53,6 +59,9 @@ class PolicySchedule:
     new_capacity: np.ndarray | None = None
     new_latent: np.ndarray | None = None
     import_cover: np.ndarray | None = None
+    export_access: np.ndarray | None = None
+    export_floor: np.ndarray | None = None
+    learning: np.ndarray | None = None
 
 
 def arrival_step(month: np.ndarray, start: int, gestation_months: float) -> int | None:
@@ -102,6 +111,12 @@ def compile_policy(scenario: Scenario, world: World, month: np.ndarray) -> Polic
             out.new_latent[step] += added
     if policy.missing_link_projects:
         _projects(scenario, world, month, cell_x0, out)
+    if policy.export_development:
+        source = scenario.path or scenario.name
+        access, floor, learning = compile_export_development(policy.export_development, economy, month, source)
+        out.export_access = None if (access == 1.0).all() else access
+        out.export_floor = None if (floor == 0.0).all() else floor
+        out.learning = None if (learning == 1.0).all() else learning
     return out
 
 

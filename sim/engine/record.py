@@ -37,6 +37,8 @@ CELL_COLUMNS = (
     "final_demand",
     "unmet_demand",
     "latent_demand_served",
+    "exports",
+    "unmet_final_demand",
     "input_stock",
     *[f"output_bound_by_{name}" for name in LIMIT_NAMES],
     "potential_output",
@@ -150,6 +152,8 @@ class Recorder:
             ("final_demand", state.final_demand),
             ("unmet_demand", state.unmet),
             ("latent_demand_served", state.latent_served),
+            ("exports", state.exports),
+            ("unmet_final_demand", state.unmet_final),
             ("potential_output", state.potential),
             # Means over the cell's firms weighted by size (weights sum to one in a cell).
             ("energy_availability", state.energy if weight is None else state.energy * weight),

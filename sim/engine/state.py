@@ -42,6 +42,9 @@ class State:
         delivered: Output delivered this step (to orders, final and latent demand), per month.
         unmet: Orders and final demand not delivered, per month.
         latent_served: Latent demand won back this step, per month.
+        exports: Export demand delivered this step, per month (rewritten in place).
+        unmet_final: Final demand (households, exports) not delivered this step, per month
+            (rewritten in place).
         finished_stock: Finished goods held (quantity).
         installed: Installed capacity, per month.
         operable: Operable capacity (lines ready to run), per month.
@@ -83,6 +86,8 @@ class State:
     delivered: np.ndarray
     unmet: np.ndarray
     latent_served: np.ndarray
+    exports: np.ndarray
+    unmet_final: np.ndarray
     finished_stock: np.ndarray
     installed: np.ndarray
     operable: np.ndarray
@@ -143,6 +148,8 @@ class State:
             delivered=x0.copy(),
             unmet=np.zeros(n),
             latent_served=np.zeros(n),
+            exports=world.final_export.copy(),
+            unmet_final=np.zeros(n),
             finished_stock=np.zeros(n),
             installed=world.installed0.copy(),
             operable=x0.copy(),

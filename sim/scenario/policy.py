@@ -6,9 +6,18 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from sim.scenario.export_development import ExportDevelopment
 from sim.strict import Strict, Window
 
 PRIORITY_CLASSES = ("needs", "sensitive", "other")
+POLICY_TABLES = (
+    "recovery_support",
+    "market_guarantee",
+    "missing_link_projects",
+    "investment_guidance",
+    "export_development",
+)
+"""The list-valued levers of ``[policy]`` (each table checked against the horizon and the economy)."""
 
 
 class RecoverySupport(Window):
@@ -85,6 +94,7 @@ class PolicySpec(Strict):
         market_guarantee: Purchase commitments.
         missing_link_projects: New domestic capacity substituting imports.
         investment_guidance: Directed new capacity.
+        export_development: Export development of complex products (:mod:`sim.scenario.export_development`).
     """
 
     rationing: Literal["proportional", "priority"] = "proportional"
@@ -94,6 +104,7 @@ class PolicySpec(Strict):
     market_guarantee: list[MarketGuarantee] = []
     missing_link_projects: list[MissingLinkProject] = []
     investment_guidance: list[InvestmentGuidance] = []
+    export_development: list[ExportDevelopment] = []
 
     @model_validator(mode="after")
     def _order_is_permutation(self) -> PolicySpec:

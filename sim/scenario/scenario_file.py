@@ -37,8 +37,10 @@ from pydantic import Field, ValidationError, model_validator
 from sim.economy.cell_economy import Economy, resolve_data_dir
 from sim.economy.tables import Column, check_codes, header, read_table
 from sim.errors import InputError
+from sim.scenario.export_development import check_levers
 from sim.scenario.parameters import ModelParameters
 from sim.scenario.policy import (
+    POLICY_TABLES,
     ImportSpec,
     PolicySpec,
 )
@@ -104,7 +106,7 @@ class Scenario(Strict):
                         f"a month within the horizon (1..{self.horizon_months}), got {month}",
                     )
         policy = self.policy
-        for table in ("recovery_support", "market_guarantee", "missing_link_projects", "investment_guidance"):
+        for table in POLICY_TABLES:
             for i, item in enumerate(getattr(policy, table)):
                 for key in ("start", "end"):
                     month = getattr(item, key, None)
@@ -143,7 +145,7 @@ class Scenario(Strict):
         known = {"sectors": set(economy.sector_codes), "provinces": set(economy.province_codes)}
         known["sector"], known["province"] = known["sectors"], known["provinces"]
         tables = [(f"shock[{i}]", shock) for i, shock in enumerate(self.shock)]
-        for table in ("recovery_support", "market_guarantee", "missing_link_projects", "investment_guidance"):
+        for table in POLICY_TABLES:
             tables += [(f"policy.{table}[{i}]", item) for i, item in enumerate(getattr(self.policy, table))]
         for name, item in tables:
             for key, codes in known.items():
@@ -152,6 +154,7 @@ class Scenario(Strict):
                     if code not in codes:
                         what = key.rstrip("s")
                         raise InputError(source, f"{name}.{key}", f"a {what} code of the economy, got '{code}'")
+        check_levers(self.policy.export_development, economy, source)
         if self.targets_path is not None:
             table = read_table(self.targets_path, TARGET_COLUMNS_SPEC, keys=["province", "sector"])
             check_codes(self.targets_path, table, "province", economy.province_codes, "province")

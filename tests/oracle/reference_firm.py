@@ -100,7 +100,8 @@ class ReferenceFirm(mesa.Agent):
         self.final_domestic, self.final_export = self.final_domestic0, self.final_export0
         self.latent = self.latent0
         self.new_latent = 0.0
-        self.unmet = self.latent_served = self.finished_stock = 0.0
+        self.unmet = self.latent_served = self.finished_stock = self.unmet_final = 0.0
+        self.exports = self.final_export0
         self.installed = float(world.installed0[index])
         self.potential = min(x0 + self.latent0, self.installed)
         self.operable = x0
@@ -133,6 +134,10 @@ class ReferenceFirm(mesa.Agent):
         p = m.policy
         self.recovery_factor = None if p.recovery is None else float(p.recovery[t][c])
         self.guarantee = None if p.guarantee is None else float(p.guarantee[t][c])
+        if p.export_floor is not None:  # export credit guarantee: the export shock floored
+            self.mu_export = max(self.mu_export, float(p.export_floor[t][c]))
+        if p.export_access is not None:  # market access won by export development
+            self.mu_export = self.mu_export * float(p.export_access[t][c])
         self.draw_productivity()
         self.draw_outage()
         self.substitute_imports()
@@ -146,6 +151,10 @@ class ReferenceFirm(mesa.Agent):
         if r.sigma > 0 or r.common_sigma > 0:
             self.productivity = math.exp(self.log_idiosyncratic + m.common[self.group])
             self.log_productivity = math.log(self.productivity)
+        if m.policy.learning is not None:  # learning by exporting, on this step's noise
+            noisy = r.sigma > 0 or r.common_sigma > 0
+            noise = math.exp(self.log_idiosyncratic + m.common[self.group]) if noisy else 1.0
+            self.productivity = noise * float(m.policy.learning[m.t][self.cell])
 
     def draw_outage(self) -> None:
         """An outage starts with probability ``1 - exp(-lambda dt)`` and removes ``loss`` of capacity."""
@@ -255,9 +264,13 @@ class ReferenceFirm(mesa.Agent):
         """A supplier's fill rate(s) over its orders and final demand; latent demand last."""
         if self.model.rationing == "priority":
             served = self.ration_by_priority()
+            domestic_fill, export_fill = self.fills[self.priority], self.fills[2]
         else:
             self.fill = min(1.0, self.output / self.demand) if self.demand > 0 else 1.0
             served = self.fill * self.demand
+            domestic_fill = export_fill = self.fill
+        self.exports = export_fill * self.final_export
+        self.unmet_final = (1.0 - domestic_fill) * self.final_domestic + (1.0 - export_fill) * self.final_export
         self.unmet = max(0.0, self.demand - served)
         self.latent_served = max(0.0, self.output - served)
         self.delivered = served + self.latent_served
@@ -386,6 +399,8 @@ class ReferenceFirm(mesa.Agent):
         row[COLUMN["final_demand"]] += self.final_demand
         row[COLUMN["unmet_demand"]] += self.unmet
         row[COLUMN["latent_demand_served"]] += self.latent_served
+        row[COLUMN["exports"]] += self.exports
+        row[COLUMN["unmet_final_demand"]] += self.unmet_final
         row[COLUMN["input_stock"]] += sum(line.stock for line in self.lines)
         row[COLUMN["output_bound_by_demand"] + self.limit] += out
         row[COLUMN["potential_output"]] += self.potential

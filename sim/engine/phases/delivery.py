@@ -20,16 +20,24 @@ def delivery(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
     ``R_p = O_p (M^T f)_p``, its order times its suppliers' fill rates. Priority rationing
     serves classes in ``priority_order`` (:mod:`sim.engine.phases.priority`). Latent demand takes
     what remains. Accounting: ``delivered = produced - change in G``.
+
+    Final demand is served at its class's fill: exports ``F_exp f_exp`` and unmet final demand
+    ``(1 - F_dom) f_dom + (1 - F_exp) f_exp`` (both ``F`` the proportional fill when rationing
+    is proportional; under priority ``F_dom`` is the fill of the product's class, ``F_exp``
+    the last class's, where exports are served).
     """
     dt, output, total = plan.rates.dt, state.output, state.demand
     if plan.rationing == "priority":
-        received_share, served = priority_fill(state, plan, wanted)
+        received_share, served, fills = priority_fill(state, plan, wanted)
         received_share *= state.orders
         state.received = received_share
+        domestic_fill, export_fill = fills.reshape(-1)[plan.product_slot], fills[2]
     else:
         fill = capped_ratio(output, total)
         state.received = plan.lines.receipts(state.orders, fill, out=state.received)  # rewritten in place
         served = fill * total
+        domestic_fill = export_fill = fill
+    _final_served(state, wanted, domestic_fill, export_fill)
     state.unmet = np.maximum(0.0, total - served)
     state.latent_served = np.maximum(0.0, output - served)
     previous_stock = state.finished_stock
@@ -42,3 +50,14 @@ def delivery(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
         firm = int(np.flatnonzero(identity > TOLERANCE * scale)[0])
         raise AccountingError("delivery", firm, "delivered != produced - change in finished stock")
     check("delivery", "finished_stock", state.finished_stock, scale)
+
+
+def _final_served(state: State, wanted: DemandFlows, domestic_fill: np.ndarray, export_fill: np.ndarray) -> None:
+    """Exports delivered ``F_exp f_exp`` and unmet final demand ``f - F_dom f_dom - F_exp f_exp``.
+
+    Written in place into the state's own arrays (no new arrays a step).
+    """
+    np.multiply(export_fill, wanted.final_export, out=state.exports)
+    unmet = np.multiply(domestic_fill, wanted.final_domestic, out=state.unmet_final)
+    unmet += state.exports
+    np.maximum(np.subtract(state.final_demand, unmet, out=unmet), 0.0, out=unmet)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.export_development import export_multiplier
 from sim.engine.flows import Conditions, DemandFlows
 from sim.engine.plan import RunPlan
 from sim.engine.state import State
@@ -16,7 +17,8 @@ def demand(state: State, plan: RunPlan, now: Conditions) -> DemandFlows:
     order over its suppliers and ``mu`` are the demand multipliers of the shocks. Planned output
     ``q_k = D_k + l_k * mu_dom - G_k / dt`` adds latent demand ``l`` (the economy's, plus the
     markets of plants built by policy) and draws down finished goods ``G``. A market guarantee
-    of share ``g`` tops domestic final demand up by ``max(0, g x0 - D)``.
+    of share ``g`` tops domestic final demand up by ``max(0, g x0 - D)``. Export development
+    makes export demand ``f_exp A max(mu_exp, floor)`` (:mod:`sim.engine.export_development`).
     """
     t, cell, world, schedule = state.step, plan.world.firms.cell, plan.world, plan.schedule
     intermediate = plan.lines.sum_to_suppliers(state.orders)
@@ -30,6 +32,10 @@ def demand(state: State, plan: RunPlan, now: Conditions) -> DemandFlows:
         latent *= mu
     if "demand_export" in schedule.shocked:
         final_export = world.final_export * schedule.demand_export[t][cell]
+    access, floor = plan.policy.export_access, plan.policy.export_floor
+    if access is not None or floor is not None:
+        mu = schedule.demand_export[t][cell] if "demand_export" in schedule.shocked else 1.0
+        final_export = world.final_export * export_multiplier(mu, access, floor, t, cell)
     if now.guarantee is not None:
         demand_now = intermediate + final_domestic + final_export
         final_domestic = final_domestic + np.maximum(0.0, now.guarantee * world.output0 - demand_now)

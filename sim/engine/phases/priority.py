@@ -23,8 +23,8 @@ PRIORITY_FLOOR = 0.5
 """Under priority rationing, the share of its proportional fill every customer gets first."""
 
 
-def priority_fill(state: State, plan: RunPlan, wanted: DemandFlows) -> tuple[np.ndarray, np.ndarray]:
-    """Serve demand class by class in priority order; return (pair fill, served per firm).
+def priority_fill(state: State, plan: RunPlan, wanted: DemandFlows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Serve demand class by class in priority order; return (pair fill, served, fills by class).
 
     A buyer's order has two parts: what it needs for its current orders and final demand, a share
     ``c_b = min(1, D_b / x^d_b)`` of its desired output, and what it needs to win back latent
@@ -61,4 +61,4 @@ def priority_fill(state: State, plan: RunPlan, wanted: DemandFlows) -> tuple[np.
     latent_fill *= current
     share += latent_fill
     served = (fills * by_class).sum(axis=0)
-    return share, served
+    return share, served, fills

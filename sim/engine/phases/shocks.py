@@ -19,7 +19,8 @@ def shocks(state: State, plan: RunPlan) -> Conditions:
       TFP noise, e.g. Carvalho and Gabaix 2013) and correlated shocks (:mod:`sim.engine.stochastic`);
     - the substituted share of import shortfalls, the import bounds and the domestic
       coefficients ``a' = a + (1 - alpha) phi m`` (:mod:`sim.engine.imports`);
-    - recovery support and market guarantees in force (:mod:`sim.engine.policy`).
+    - recovery support and market guarantees in force (:mod:`sim.engine.policy`);
+    - learning by exporting: productivity times ``L_t`` of the cell (:mod:`sim.engine.export_development`).
     """
     t, cell, schedule = state.step, plan.world.firms.cell, plan.schedule
     # A field no shock touches is one everywhere: the firms keep the constant (read-only) ones.
@@ -34,8 +35,10 @@ def shocks(state: State, plan: RunPlan) -> Conditions:
         state.log_productivity = np.log(productivity)
     if outage is not None:
         state.capacity_factor = state.capacity_factor * outage
-    import_hard, import_soft = _imports(state, plan, alpha)
     policy = plan.policy
+    if policy.learning is not None:  # learning by exporting on this step's noise (never compounded)
+        state.productivity = policy.learning[t][cell] * (1.0 if productivity is None else productivity)
+    import_hard, import_soft = _imports(state, plan, alpha)
     return Conditions(
         recovery_boost=None if policy.recovery is None else policy.recovery[t][cell],
         guarantee=None if policy.guarantee is None else policy.guarantee[t][cell],
