@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -70,7 +71,10 @@ def run(
     """Run one scenario; write its outputs to --out or print a growth table."""
     import sim
     from analysis.summary import growth_table
+    from sim.paths import check_output_dir
 
+    if out is not None:
+        check_output_dir(out)  # before the run: an existing file named by --out is refused at once
     results = sim.run(scenario, seed, record_firms=firms, progress=sys.stderr.isatty())
     if out is None:
         typer.echo(growth_table(results.trajectories, results.scenario))
@@ -100,9 +104,41 @@ def economy_export(
     """Write the economy's tables as CSV and its network as GraphML."""
     from sim.economy.export import write_world
     from sim.engine.run import world_for
+    from sim.paths import check_output_dir
 
+    check_output_dir(out)
     write_world(world_for(_scenario_or_default(scenario)), out)
     typer.echo(f"wrote {out}")
+
+
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:
+    """Warnings on the command line: one line, ``warning: MESSAGE``."""
+    return f"warning: {' '.join(str(message).split())}\n"
+
+
+@app.callback()
+def _options(
+    limit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--limit",
+            help="Raise (or lower) a size limit, NAME=VALUE; repeatable. Names: file_mb, rows, columns, "
+            "firms, cells, grid, links, history, pipeline, runs, workers (see docs/scenarios.md).",
+        ),
+    ] = None,
+) -> None:
+    """growthsim: will a targeted growth plan for industry and mining hold up under shocks?"""
+    from sim.errors import InputError
+    from sim.limits import set_limit
+
+    warnings.formatwarning = _one_line_warning
+
+    for setting in limit or []:
+        try:
+            set_limit(setting)
+        except InputError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
 
 
 def _register_commands() -> None:
@@ -117,9 +153,35 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _click_exceptions():
+    """The exceptions module of the click that typer uses (typer >= 0.20 vendors its own)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # older typer: the click package
+        from click import exceptions
+    return exceptions
+
+
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point: every failure ends in one line on stderr (usage errors too), exit 2 or 3."""
+    cx = _click_exceptions()
+    try:
+        code = app(standalone_mode=False)
+    except cx.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            typer.echo(exc.ctx.get_help())
+        else:
+            command = exc.ctx.command_path if exc.ctx is not None else "growthsim"
+            message = " ".join(exc.format_message().split())
+            typer.echo(f"error: {command}: {message} (see: {command} --help)", err=True)
+        code = exc.exit_code
+    except cx.ClickException as exc:
+        typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+        code = exc.exit_code
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -33,12 +33,23 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 import sim
 from analysis.montecarlo.executors import make_executor
 from analysis.montecarlo.worker import metrics_available, one_thread, per_run_metrics, targets_of
 from sim.errors import GrowthsimError, InputError
+from sim.limits import check_limit
+from sim.paths import check_file
 from sim.scenario import Scenario
 
 METHODS = ("morris", "sobol")
@@ -48,12 +59,12 @@ CHUNK = 8
 
 
 class ParameterSpec(BaseModel):
-    """One ``[[parameter]]`` of a sensitivity file."""
+    """One ``[[parameter]]`` of a sensitivity file: strict types (no coercion), finite bounds."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    name: str = Field(min_length=1)
-    bounds: tuple[float, float]
+    name: StrictStr = Field(min_length=1)
+    bounds: tuple[StrictFloat, StrictFloat]
 
     @field_validator("bounds")
     @classmethod
@@ -66,9 +77,9 @@ class ParameterSpec(BaseModel):
 class SensitivityFile(BaseModel):
     """A sensitivity parameter file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    outputs: list[str] | None = None
+    outputs: list[StrictStr] | None = None
     parameter: list[ParameterSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -86,8 +97,7 @@ def load_parameter_file(path: str | Path) -> SensitivityFile:
         InputError: Naming the file, the key and what was expected.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "file", "an existing parameter file")
+    check_file(path, "file", "an existing parameter file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return SensitivityFile.model_validate(data)
@@ -282,6 +292,9 @@ def sensitivity(
         raise InputError("sensitivity", "samples", f"a power of 2 for Sobol (Saltelli's design), got {samples}")
     if replicates < 1 or samples < 1:
         raise InputError("sensitivity", "samples", "at least 1 sample and 1 replicate")
+    k = len(spec.parameter)
+    runs = samples * (k + 1 if method == "morris" else k + 2) * replicates  # the design's points x seeds
+    check_limit("sensitivity", "--samples", "runs", runs, "runs (points of the design x replicates)")
     if not metrics_available():
         raise GrowthsimError("sensitivity needs analysis.metrics (per-run metrics), which is not installed")
     sim.world_for(scenario)

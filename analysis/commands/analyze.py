@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
         A run folder gets DIR/metrics.json and DIR/summary.txt; a store (manifest kind "batch")
         gets STORE/metrics_summary.json and STORE/metrics_summary.txt with distributions over runs.
         """
+        from analysis.analyzable import check_run_analyzable, explained
         from analysis.metrics import analyze_run, analyze_store, is_store
         from analysis.metrics.run_dir import plain
         from analysis.metrics.text import run_summary, store_summary
@@ -39,17 +40,18 @@ def register(app: typer.Typer) -> None:
 
         if not folder.is_dir():
             raise InputError(folder, "folder", "a run folder (growthsim run --out) or a batch store")
-        if is_store(folder):
-            result, names = analyze_store(folder), STORE_FILES
-            text = store_summary(result)
-        else:
-            result, names = analyze_run(folder, pair=not no_pair), RUN_FILES
-            text = run_summary(result)
-        write_texts_atomic(
-            {
+        with explained(folder):
+            if is_store(folder):
+                result, names = analyze_store(folder), STORE_FILES
+                text = store_summary(result)
+            else:
+                check_run_analyzable(folder)
+                result, names = analyze_run(folder, pair=not no_pair), RUN_FILES
+                text = run_summary(result)
+            files = {
                 folder / names[0]: json.dumps(plain(result), indent=2, allow_nan=False) + "\n",
                 folder / names[1]: text,
             }
-        )
+        write_texts_atomic(files)
         typer.echo(text, nl=False)
         typer.echo(f"wrote {folder / names[0]} and {folder / names[1]}")

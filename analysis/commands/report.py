@@ -36,11 +36,18 @@ def register(app: typer.Typer) -> None:
 
         Writes OUT and the figures as PNG files in OUT_STEM_files/ beside it.
         """
+        from analysis.analyzable import check_run_analyzable, explained
         from analysis.report import make_report, write_report
         from sim.errors import InputError
 
         if not out.parent.is_dir():
             raise InputError(out, "out", "a file in an existing folder")
-        result = make_report(folder, scenario=scenario, compare_with=compare, labels=labels, pair=not no_pair)
+        if out.is_dir():
+            raise InputError(out, "out", "an HTML file to write, got a folder")
+        with explained(folder):
+            for run in (folder, compare):
+                if run is not None and Path(run).is_dir():
+                    check_run_analyzable(run)
+            result = make_report(folder, scenario=scenario, compare_with=compare, labels=labels, pair=not no_pair)
         path = write_report(result, out)
         typer.echo(f"wrote {path} and {len(result.figures)} figures in {path.with_name(path.stem + '_files')}")

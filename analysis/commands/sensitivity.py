@@ -52,7 +52,10 @@ def sensitivity(
     import pandas as pd
 
     from analysis.sensitivity import sensitivity as analyse
+    from sim.paths import check_output_dir
 
+    if out is not None:
+        check_output_dir(out)  # before the runs: a file in the way is refused at once
     names = [s.strip() for s in outputs.split(",") if s.strip()] if outputs else None
     result = analyse(
         scenario,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import platform
 import time
 from collections.abc import Callable, Sequence
@@ -32,6 +33,8 @@ from analysis.montecarlo.worker import DETAILS, Chunk, metrics_available, run_ch
 from sim.engine.run import git_commit, package_version
 from sim.engine.stochastic import draws_random_numbers
 from sim.errors import InputError
+from sim.limits import check_limit
+from sim.paths import check_output_dir
 from sim.scenario import Scenario
 
 FORMAT = 2
@@ -281,98 +284,111 @@ def run_batch(
         raise InputError("batch", "seed", f"an integer in 0..2**63-1, got {seed}")
     if detail not in DETAILS:
         raise InputError("batch", "detail", f"one of {', '.join(DETAILS)}, got {detail!r}")
+    if workers is not None:
+        check_limit("batch", "--workers", "workers", workers, "local worker processes")
     resolved = _resolve(scenarios)
+    check_limit("batch", "--runs", "runs", len(resolved) * runs * (2 if paired else 1), "runs (scenarios x runs)")
     records = _scenario_records(resolved)
+    check_output_dir(out)
     store = BatchStore(out)
-    old = store.read_manifest()
-    if resume and old is not None:
-        _check_resumable(store, old, records, seed, runs, detail, paired)
-        store.clean()
-        stored = store.stored_runs()
-    elif not store.is_empty():
-        raise InputError(out, "out", "a new or empty folder (or --resume to continue the batch stored there)")
-    else:
-        stored = set()
-    seeds = spawn_seeds(seed, runs)
-    deterministic = [key for key, scenario in resolved.items() if model is None and not draws_random_numbers(scenario)]
-    runs_of = {key: 1 if key in deterministic and not repeat_identical else runs for key in resolved}
-    total = sum(runs_of.values())
-    stored = {(key, run) for key, run in stored if run < runs_of.get(key, runs)}
-    n_workers = default_workers() if workers is None else workers
-    pending = total - len(stored)
-    size = chunk_size or chunk_size_for(pending, n_workers if scheduler is None else 8, detail)
-    if paired and not metrics_available():
-        raise InputError("batch", "paired", "analysis.metrics installed (it defines the shock-free pair)")
-    chunks = plan_chunks(resolved, seeds, stored, size, detail, model, paired, runs_of)
-    executor = make_executor(n_workers, scheduler) if chunks else None
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    manifest = {
-        "kind": "batch",
-        "format": FORMAT,
-        "created": old["created"] if (resume and old) else now,
-        "updated": now,
-        "scenarios": records,
-        "seeds": {
-            "master": seed,
-            "runs": runs,
-            "method": "numpy.random.SeedSequence(master).spawn(runs); run i uses child i in every scenario",
-            "common_random_numbers": True,
-            "children": [s.record() for s in seeds],
-        },
-        "versions": _versions(),
-        "settings": {
-            "runs": runs,
-            "seed": seed,
-            "detail": detail,
-            "paired": paired,
-            "deterministic": deterministic,
-            "repeat_identical": repeat_identical,
-            "runs_by_scenario": runs_of,
-            "workers": n_workers if scheduler is None else None,
-            "scheduler": scheduler,
-            "chunk_size": size,
-            "executor": executor.describe() if executor else None,
-            "metrics": "analysis.metrics.run_metrics" if metrics_available() else "unavailable",
-            "model": "sim.run" if model is None else f"{model.__module__}.{model.__qualname__}",
-        },
-        "status": {"state": "running", "runs_total": total},
-    }
-    store.write_manifest(manifest)
-    done = failed = 0
+    created = not os.path.lexists(out)
     try:
-        with tqdm(total=pending, unit="run", desc="batch", disable=not progress, smoothing=0.05) as bar:
-            if executor is not None:
-                for result in executor.map_unordered(run_chunk, chunks):
-                    store.write_part(result)
-                    done += len(result.done)
-                    failed += len(result.failed)
-                    bar.update(len(result.done) + len(result.failed))
-                    bar.set_postfix(failed=failed, refresh=False)
-    except BaseException:
-        manifest["status"] = {"state": "interrupted", "runs_total": total}
-        store.write_manifest(manifest)
+        with store.writing():  # one writer at a time: a second batch on this store is refused here
+            old = store.read_manifest()
+            if resume and old is not None:
+                _check_resumable(store, old, records, seed, runs, detail, paired)
+                store.clean()
+                stored = store.stored_runs()
+            elif not store.is_empty():
+                raise InputError(out, "out", "a new or empty folder (or --resume to continue the batch stored there)")
+            else:
+                stored = set()
+            seeds = spawn_seeds(seed, runs)
+            deterministic = [
+                key for key, scenario in resolved.items() if model is None and not draws_random_numbers(scenario)
+            ]
+            runs_of = {key: 1 if key in deterministic and not repeat_identical else runs for key in resolved}
+            total = sum(runs_of.values())
+            stored = {(key, run) for key, run in stored if run < runs_of.get(key, runs)}
+            n_workers = default_workers() if workers is None else workers
+            pending = total - len(stored)
+            size = chunk_size or chunk_size_for(pending, n_workers if scheduler is None else 8, detail)
+            if paired and not metrics_available():
+                raise InputError("batch", "paired", "analysis.metrics installed (it defines the shock-free pair)")
+            chunks = plan_chunks(resolved, seeds, stored, size, detail, model, paired, runs_of)
+            executor = make_executor(n_workers, scheduler) if chunks else None
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            manifest = {
+                "kind": "batch",
+                "format": FORMAT,
+                "created": old["created"] if (resume and old) else now,
+                "updated": now,
+                "scenarios": records,
+                "seeds": {
+                    "master": seed,
+                    "runs": runs,
+                    "method": "numpy.random.SeedSequence(master).spawn(runs); run i uses child i in every scenario",
+                    "common_random_numbers": True,
+                    "children": [s.record() for s in seeds],
+                },
+                "versions": _versions(),
+                "settings": {
+                    "runs": runs,
+                    "seed": seed,
+                    "detail": detail,
+                    "paired": paired,
+                    "deterministic": deterministic,
+                    "repeat_identical": repeat_identical,
+                    "runs_by_scenario": runs_of,
+                    "workers": n_workers if scheduler is None else None,
+                    "scheduler": scheduler,
+                    "chunk_size": size,
+                    "executor": executor.describe() if executor else None,
+                    "metrics": "analysis.metrics.run_metrics" if metrics_available() else "unavailable",
+                    "model": "sim.run" if model is None else f"{model.__module__}.{model.__qualname__}",
+                },
+                "status": {"state": "running", "runs_total": total},
+            }
+            store.write_manifest(manifest)
+            done = failed = 0
+            try:
+                with tqdm(total=pending, unit="run", desc="batch", disable=not progress, smoothing=0.05) as bar:
+                    if executor is not None:
+                        for result in executor.map_unordered(run_chunk, chunks):
+                            store.write_part(result)
+                            done += len(result.done)
+                            failed += len(result.failed)
+                            bar.update(len(result.done) + len(result.failed))
+                            bar.set_postfix(failed=failed, refresh=False)
+            except BaseException:
+                manifest["status"] = {"state": "interrupted", "runs_total": total}
+                store.write_manifest(manifest)
+                raise
+            finally:
+                if executor is not None:
+                    executor.close()
+            stored_failures = len(store.read("failures", columns=["scenario", "run"], sort=False))
+            stored_total = len({(key, run) for key, run in store.stored_runs() if run < runs_of.get(key, runs)})
+            manifest["updated"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            manifest["status"] = {
+                "state": "complete" if stored_total == total else "incomplete",
+                "runs_total": total,
+                "runs_stored": stored_total,
+                "runs_failed": stored_failures,
+            }
+            store.write_manifest(manifest)
+            summary = BatchSummary(
+                store=Path(out),
+                total=total,
+                skipped=total - pending,
+                done=done,
+                failed=failed,
+                seconds=time.perf_counter() - started,
+                deterministic=deterministic,
+                runs=runs_of,
+            )
+            return Batch(out, summary)
+    except InputError:
+        if created:
+            store.remove_if_bare()
         raise
-    finally:
-        if executor is not None:
-            executor.close()
-    stored_failures = len(store.read("failures", columns=["scenario", "run"], sort=False))
-    stored_total = len({(key, run) for key, run in store.stored_runs() if run < runs_of.get(key, runs)})
-    manifest["updated"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    manifest["status"] = {
-        "state": "complete" if stored_total == total else "incomplete",
-        "runs_total": total,
-        "runs_stored": stored_total,
-        "runs_failed": stored_failures,
-    }
-    store.write_manifest(manifest)
-    summary = BatchSummary(
-        store=Path(out),
-        total=total,
-        skipped=total - pending,
-        done=done,
-        failed=failed,
-        seconds=time.perf_counter() - started,
-        deterministic=deterministic,
-        runs=runs_of,
-    )
-    return Batch(out, summary)

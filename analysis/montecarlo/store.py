@@ -12,6 +12,11 @@ Layout of ``STORE/``::
     cells/part-*.parquet     with ``--detail province-sector``: the runs' trajectories (scenario,
                              run, month, province, sector, values)
 
+One writer at a time: a batch holds ``STORE/.lock`` (an OS file lock, released when the process
+ends, even on kill -9) while it writes; a second ``growthsim batch`` on the same store is refused.
+As a second defence the readers keep one row per run (the first part in name order) and say how
+many duplicate rows they dropped (:class:`DuplicateRunsWarning`).
+
 A part holds the runs of one chunk. Each file is written to a temporary name and moved into place
 with ``os.replace`` (atomic on POSIX), in the order series, cells, failures, metrics, so a part is
 *committed* once its last file is in place: its ``metrics`` file if any run of the chunk succeeded
@@ -24,11 +29,16 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
+from filelock import FileLock, Timeout
 
 from analysis.montecarlo.worker import KEY_COLUMNS, ChunkResult
+from sim.errors import InputError
 
 TABLES = ("series", "cells", "failures", "metrics")
 SORT_KEYS = {
@@ -38,6 +48,11 @@ SORT_KEYS = {
     "metrics": ["scenario", "run"],
 }
 MANIFEST = "manifest.json"
+LOCK = ".lock"
+
+
+class DuplicateRunsWarning(UserWarning):
+    """A store held a run more than once (two writers at once); the readers kept the first copy."""
 
 
 def _atomic_bytes(path: Path, write) -> None:
@@ -69,10 +84,20 @@ class BatchStore:
         return self.root / MANIFEST
 
     def read_manifest(self) -> dict | None:
-        """The manifest, or ``None`` if the store has none."""
+        """The manifest, or ``None`` if the store has none.
+
+        Raises:
+            InputError: If ``manifest.json`` is not a JSON object.
+        """
         if not self.manifest_path.is_file():
             return None
-        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(self.manifest_path, "file", f"a JSON manifest ({exc})") from None
+        if not isinstance(manifest, dict):
+            raise InputError(self.manifest_path, "file", "a JSON object")
+        return manifest
 
     def write_manifest(self, manifest: dict) -> None:
         """Write ``manifest.json`` atomically."""
@@ -81,8 +106,40 @@ class BatchStore:
         _atomic_bytes(self.manifest_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     def is_empty(self) -> bool:
-        """True when the folder is missing or holds nothing."""
-        return not self.root.exists() or not any(self.root.iterdir())
+        """True when the folder is missing or holds nothing (but the writer's lock file)."""
+        return not self.root.exists() or not any(p.name != LOCK for p in self.root.iterdir())
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store's writer lock (``STORE/.lock``) for the duration of a batch.
+
+        The lock is an OS lock on an open file (``fcntl.flock`` through ``filelock``): it is
+        released when the process ends, however it ends, so a killed batch never blocks a resume.
+
+        Raises:
+            InputError: If another process holds the lock (it is writing this store now).
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.root / LOCK), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise InputError(
+                self.root,
+                "lock",
+                "a store no other batch is writing, but another growthsim batch holds its lock now "
+                "(wait for it to finish, then --resume)",
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def remove_if_bare(self) -> None:
+        """Remove the folder if it holds nothing but the lock file (a batch refused at the start)."""
+        if self.root.is_dir() and self.is_empty():
+            (self.root / LOCK).unlink(missing_ok=True)
+            self.root.rmdir()
 
     # -- parts ------------------------------------------------------------------------------
     def _files(self, table: str) -> dict[str, Path]:
@@ -159,6 +216,17 @@ class BatchStore:
         if not frames:
             return pd.DataFrame(columns=columns or KEY_COLUMNS)
         frame = pd.concat(frames, ignore_index=True)
+        keys = SORT_KEYS[table]
+        if set(keys) <= set(frame.columns):
+            duplicated = frame.duplicated(keys, keep="first")
+            if duplicated.any():
+                frame = frame[~duplicated].reset_index(drop=True)
+                warnings.warn(
+                    f"{self.root}: {table} held {int(duplicated.sum()):,} duplicate rows of "
+                    f"({', '.join(keys)}) (two batches wrote the same runs); kept the first of each",
+                    DuplicateRunsWarning,
+                    stacklevel=2,
+                )
         if sort:
             keys = [k for k in SORT_KEYS[table] if k in frame.columns]
             frame = frame.sort_values(keys, kind="stable", ignore_index=True)

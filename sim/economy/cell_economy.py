@@ -20,15 +20,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.economy.checks import (
+    check_demand_per_sector,
+    check_dimensions,
+    check_firm_total,
+    consecutive_months,
+)
 from sim.economy.tables import Column, check_codes, header, read_table
 from sim.errors import InputError
+from sim.paths import check_dir, exists_or_none
 
 PRIORITY_TAGS = ("needs", "sensitive", "missing_link", "complex_export")
 
 PROVINCE_COLUMNS = [
     Column("code", "code"),
     Column("name", "text"),
-    Column("population", "number"),
+    Column("population", "number", positive=True),
     Column("name_fa", "text", default="-"),
     Column("lat", "number", default=0.0, low=-90, high=90),
     Column("lon", "number", default=0.0, low=-180, high=180),
@@ -64,8 +71,8 @@ FIRM_COLUMNS = [Column("province", "code"), Column("sector", "code"), Column("fi
 HISTORY_COLUMNS = [
     Column("province", "code"),
     Column("sector", "code"),
-    Column("month", "text"),
-    Column("output_index", "number"),
+    Column("month", "month"),
+    Column("output_index", "number", positive=True),
 ]
 
 
@@ -166,14 +173,14 @@ def load_economy(folder: str | Path = "default") -> Economy:
         InputError: Naming the file, row or column and what was expected.
     """
     root = resolve_data_dir(str(folder)) if str(folder) == "default" else Path(folder)
-    if not root.is_dir():
-        raise InputError(root, "[economy] data", "an existing data folder")
+    check_dir(root, "[economy] data", "an existing data folder")
     provinces = read_table(root / "provinces.csv", PROVINCE_COLUMNS, keys=["code"])
     sectors = read_table(root / "sectors.csv", SECTOR_COLUMNS, keys=["code"])
     if provinces.empty:
         raise InputError(root / "provinces.csv", "rows", "at least one province")
     if sectors.empty:
         raise InputError(root / "sectors.csv", "rows", "at least one sector")
+    check_dimensions(root, len(provinces), len(sectors))
     p_codes, s_codes = provinces["code"].tolist(), sectors["code"].tolist()
     p_index = {c: i for i, c in enumerate(p_codes)}
     s_index = {c: i for i, c in enumerate(s_codes)}
@@ -186,18 +193,20 @@ def load_economy(folder: str | Path = "default") -> Economy:
         root / "final_demand.csv", DEMAND_COLUMNS, "demand", p_codes, s_codes, p_index, s_index, 0.0
     )
     firm_path = root / "firms.csv"
-    if firm_path.exists():
-        firm_counts = _cell_table(firm_path, FIRM_COLUMNS, "firms", p_codes, s_codes, p_index, s_index, 0).astype(
-            np.int64
-        )
+    if exists_or_none(firm_path, "file"):
+        firm_grid = _cell_table(firm_path, FIRM_COLUMNS, "firms", p_codes, s_codes, p_index, s_index, 0)
+        check_firm_total(firm_path, firm_grid)
+        firm_counts = firm_grid.astype(np.int64)
     else:
         firm_counts = np.ones(shape, dtype=np.int64)
+        check_firm_total(firm_path, firm_counts)
     _check_firms(root, firm_counts, final_demand, p_codes, s_codes)
+    check_demand_per_sector(root, final_demand, firm_counts, a, s_codes)
 
     installed, peak = np.ones(shape), np.ones(shape)
     cap_path = root / "capacity.csv"
     cap_table = None
-    if cap_path.exists():
+    if exists_or_none(cap_path, "file"):
         cap_table = read_table(cap_path, CAPACITY_COLUMNS, keys=["province", "sector"])
         check_codes(cap_path, cap_table, "province", p_codes, "province")
         check_codes(cap_path, cap_table, "sector", s_codes, "sector")
@@ -208,8 +217,11 @@ def load_economy(folder: str | Path = "default") -> Economy:
         installed[rows] = cap_table["installed_ratio"].to_numpy()
         peak[rows] = cap_table["peak_ratio"].to_numpy()
 
-    history, months = _read_history(root / "output_history.csv", p_codes, s_codes, p_index, s_index)
+    hist_path = root / "output_history.csv"
+    history, months = _read_history(hist_path, p_codes, s_codes, p_index, s_index)
+    peak_source, peak_key, where = cap_path, "peak_ratio", ""
     if history is not None:
+        peak_source, peak_key, where = hist_path, "maximum output_index", " in capacity.csv"
         derived = history.max(axis=2)
         has_peak_column = cap_table is not None and "peak_ratio" in header(cap_path)
         if has_peak_column:
@@ -227,14 +239,18 @@ def load_economy(folder: str | Path = "default") -> Economy:
     if bad.any():
         p, s = np.argwhere(bad)[0]
         raise InputError(
-            cap_path,
-            f"peak_ratio of {p_codes[p]}/{s_codes[s]}",
-            f"at most installed_ratio ({installed[p, s]:g}), got {peak[p, s]:g}",
+            peak_source,
+            f"{peak_key} of {p_codes[p]}/{s_codes[s]}",
+            f"at most installed_ratio{where} ({installed[p, s]:g}), got {peak[p, s]:g}",
         )
     bad = (peak < 1.0 - 1e-12) & (firm_counts > 0)
     if bad.any():
         p, s = np.argwhere(bad)[0]
-        raise InputError(cap_path, f"peak_ratio of {p_codes[p]}/{s_codes[s]}", f"at least 1, got {peak[p, s]:g}")
+        raise InputError(
+            peak_source,
+            f"{peak_key} of {p_codes[p]}/{s_codes[s]}",
+            f"at least 1 (the 10-year peak is at least current output), got {peak[p, s]:g}",
+        )
     return Economy(
         provinces=provinces,
         sectors=sectors,
@@ -337,12 +353,12 @@ def _read_history(
     p_index: dict[str, int],
     s_index: dict[str, int],
 ) -> tuple[np.ndarray | None, list[str]]:
-    if not path.exists():
+    if not exists_or_none(path, "file"):
         return None, []
     table = read_table(path, HISTORY_COLUMNS, keys=["province", "sector", "month"])
     check_codes(path, table, "province", p_codes, "province")
     check_codes(path, table, "sector", s_codes, "sector")
-    months = sorted(table["month"].unique())
+    months = consecutive_months(path, table["month"], len(p_codes) * len(s_codes))
     m_index = {m: i for i, m in enumerate(months)}
     history = np.ones((len(p_codes), len(s_codes), len(months)))
     history[

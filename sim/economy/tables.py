@@ -7,6 +7,10 @@ knows column types.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,9 +18,16 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
+from sim.limits import check_limit, current_limits
+from sim.paths import check_file
 
 TRUE_WORDS = {"true", "1", "yes", "y", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "f"}
+MAX_MAGNITUDE = 1e15
+"""Largest absolute value of any number in a table: far above any economy's figures in any unit,
+far enough below the largest float that sums and Leontief multipliers cannot overflow."""
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""Years a ``month`` column (``YYYY-MM``) may name."""
 
 
 @dataclass(frozen=True)
@@ -25,10 +36,11 @@ class Column:
 
     Attributes:
         name: Column name in the header.
-        kind: One of ``"code"``, ``"text"``, ``"number"``, ``"integer"``, ``"bool"``.
+        kind: One of ``"code"``, ``"text"``, ``"number"``, ``"integer"``, ``"bool"``,
+            ``"month"`` (``YYYY-MM``, a year in 1900..2200 and a month in 01..12).
         default: Value used when an optional column is absent (``None``: the column is required).
-        low: Smallest allowed value for numbers (inclusive).
-        high: Largest allowed value for numbers (inclusive), ``None`` for no bound.
+        low: Smallest allowed value for numbers (inclusive, or exclusive with ``positive``).
+        high: Largest allowed value for numbers (inclusive); ``None``: ``MAX_MAGNITUDE``.
         choices: Allowed values for text columns, ``None`` for any.
     """
 
@@ -38,6 +50,7 @@ class Column:
     low: float = 0.0
     high: float | None = None
     choices: tuple[str, ...] | None = None
+    positive: bool = False
 
     @property
     def required(self) -> bool:
@@ -45,7 +58,10 @@ class Column:
 
 
 def read_table(path: Path, columns: list[Column], keys: list[str] | None = None) -> pd.DataFrame:
-    """Read one CSV file and check its columns, types, ranges and key uniqueness.
+    """Read one CSV file and check its size, header, columns, types, ranges and key uniqueness.
+
+    The file's size and header are checked before it is parsed; parsing stops after the ``rows``
+    limit. Time and memory are linear in the file's size.
 
     Args:
         path: The CSV file.
@@ -54,33 +70,55 @@ def read_table(path: Path, columns: list[Column], keys: list[str] | None = None)
 
     Returns:
         The table with typed columns (codes and text as ``str``, numbers as ``float``,
-        integers as ``int``, booleans as ``bool``).
+        integers as ``int``, booleans as ``bool``, months as ``str``).
 
     Raises:
-        InputError: On a missing file or column, a bad value, or a duplicate key.
+        InputError: On a missing, unreadable or too large file, a bad header, a missing column,
+            a bad value, or a duplicate key.
     """
-    if not path.is_file():
-        raise InputError(path, "file", "file is missing")
+    path = Path(path)
+    check_file(path, "file", "an existing CSV file")
+    names = header(path)
+    check_limit(path, "header", "columns", len(names), "columns")
+    _check_header(path, names)
+    limits = current_limits()
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(path, "file", f"a readable CSV file ({str(exc).splitlines()[0]})") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skipinitialspace=True,
+                index_col=False,
+                encoding="utf-8-sig",
+                nrows=limits.rows + 1,
+            )
+    except pd.errors.ParserWarning:
+        raise InputError(path, "rows", f"as many fields in every row as the header has ({len(names)})") from None
+    except (ValueError, csv.Error, UnicodeDecodeError) as exc:  # ParserError and EmptyDataError are ValueErrors
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if fields:
+            expected, line, saw = (int(g) for g in fields.groups())
+            raise InputError(path, f"row {line - 1}", f"as many fields as the header ({expected}), got {saw}") from None
+        raise InputError(path, "file", f"a readable UTF-8 CSV file ({_first_line(exc)})") from None
+    check_limit(path, "rows", "rows", len(raw), "data rows")
     raw.columns = [c.strip() for c in raw.columns]
-    out = pd.DataFrame(index=raw.index)
+    raw = raw.fillna("")
+    typed: dict[str, pd.Series] = {}
     for col in columns:
         if col.name not in raw.columns:
             if col.required:
                 raise InputError(path, f"column '{col.name}'", "column is missing")
-            out[col.name] = pd.Series([col.default] * len(raw), index=raw.index, dtype=object)
-            out[col.name] = _convert(path, col, out[col.name].astype(str))
+            typed[col.name] = _convert(path, col, pd.Series(str(col.default), index=raw.index, dtype=object))
             continue
         values = raw[col.name].str.strip()
         if not col.required:
             values = values.mask(values == "", str(col.default))
-        out[col.name] = _convert(path, col, values)
-    for extra in raw.columns:
-        if extra not in out.columns:
-            out[extra] = raw[extra]
+        typed[col.name] = _convert(path, col, values)
+    extras = [c for c in raw.columns if c not in typed]
+    out = pd.concat([pd.DataFrame(typed, index=raw.index), raw[extras]], axis=1)  # one copy, however many extras
     if keys:
         dup = out.duplicated(subset=keys, keep="first")
         if dup.any():
@@ -90,9 +128,27 @@ def read_table(path: Path, columns: list[Column], keys: list[str] | None = None)
     return out
 
 
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
+
+
+def _check_header(path: Path, names: list[str]) -> None:
+    """Column names must be non-empty and unique (pandas would rename a repeated one silently)."""
+    if not names or names == [""]:
+        raise InputError(path, "header", "a header row naming the columns, got an empty first line")
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        if name == "":
+            raise InputError(path, f"header column {i + 1}", "a column name, got an empty one")
+        if name in seen:
+            raise InputError(path, f"header column {i + 1}", f"unique column names, '{name}' repeats")
+        seen.add(name)
+
+
 def _convert(path: Path, col: Column, values: pd.Series) -> pd.Series:
     """Convert one text column to its type, raising on the first bad row."""
-    if col.kind in ("code", "text"):
+    if col.kind in ("code", "text", "month"):
         bad = values == ""
         if bad.any():
             _fail(path, col, bad, values, "a non-empty value")
@@ -100,6 +156,8 @@ def _convert(path: Path, col: Column, values: pd.Series) -> pd.Series:
             bad = ~values.isin(col.choices)
             if bad.any():
                 _fail(path, col, bad, values, f"one of {', '.join(col.choices)}")
+        if col.kind == "month":
+            _check_months(path, col, values)
         return values.astype(str)
     if col.kind == "bool":
         lower = values.str.lower()
@@ -108,21 +166,45 @@ def _convert(path: Path, col: Column, values: pd.Series) -> pd.Series:
             _fail(path, col, bad, values, "true or false")
         return lower.isin(TRUE_WORDS)
     numbers = pd.to_numeric(values, errors="coerce")
-    bad = numbers.isna() | ~np.isfinite(numbers.to_numpy(dtype=float, na_value=np.nan))
+    bad = numbers.isna()
     if bad.any():
         _fail(path, col, bad, values, "a number")
+    bad = ~np.isfinite(numbers.to_numpy(dtype=float))
+    if bad.any():
+        _fail(path, col, pd.Series(bad, index=values.index), values, "a finite number")
     if col.kind == "integer":
         bad = numbers != np.round(numbers)
         if bad.any():
             _fail(path, col, bad, values, "a whole number")
-    bad = numbers < col.low
-    if bad.any():
-        _fail(path, col, bad, values, f"a number >= {col.low:g}")
-    if col.high is not None:
-        bad = numbers > col.high
+    if col.positive:
+        bad = numbers <= col.low
         if bad.any():
-            _fail(path, col, bad, values, f"a number <= {col.high:g}")
-    return numbers.astype(int) if col.kind == "integer" else numbers.astype(float)
+            _fail(path, col, bad, values, f"a number > {col.low:g}")
+    else:
+        bad = numbers < col.low
+        if bad.any():
+            _fail(path, col, bad, values, f"a number >= {col.low:g}")
+    high = MAX_MAGNITUDE if col.high is None else col.high
+    bad = numbers > high
+    if bad.any():
+        _fail(path, col, bad, values, f"a number <= {high:g}")
+    return numbers.astype(np.int64) if col.kind == "integer" else numbers.astype(float)
+
+
+def _check_months(path: Path, col: Column, values: pd.Series) -> None:
+    """``YYYY-MM`` with whole numbers: a year in FIRST_YEAR..LAST_YEAR and a month in 1..12."""
+    parts = values.str.extract(r"^(\d{4})-(\d{2})$")
+    year = pd.to_numeric(parts[0], errors="coerce")
+    month = pd.to_numeric(parts[1], errors="coerce")
+    bad = year.isna() | month.isna() | (year < FIRST_YEAR) | (year > LAST_YEAR) | (month < 1) | (month > 12)
+    if bad.any():
+        _fail(path, col, bad, values, f"a month YYYY-MM (year {FIRST_YEAR}..{LAST_YEAR}, month 01..12)")
+
+
+def month_number(labels: pd.Series | list[str]) -> np.ndarray:
+    """Months since year 0 of checked ``YYYY-MM`` labels: ``12 * year + month - 1``."""
+    text = pd.Series(list(labels), dtype=str)
+    return (text.str.slice(0, 4).astype(int) * 12 + text.str.slice(5, 7).astype(int) - 1).to_numpy()
 
 
 def _fail(path: Path, col: Column, bad: pd.Series, values: pd.Series, expected: str) -> None:
@@ -134,10 +216,26 @@ def _fail(path: Path, col: Column, bad: pd.Series, values: pd.Series, expected: 
     )
 
 
+HEADER_BYTES = 1 << 20
+"""Most bytes of a first line read as a header (a header longer than this is refused)."""
+
+
 def header(path: Path) -> list[str]:
-    """The column names in a CSV file's first line, stripped."""
-    with path.open(encoding="utf-8") as handle:
-        return [c.strip() for c in handle.readline().strip().split(",")]
+    """The column names in a CSV file's first line, stripped (reads at most ``HEADER_BYTES``).
+
+    Raises:
+        InputError: If the first line is not UTF-8 or longer than ``HEADER_BYTES``.
+    """
+    with Path(path).open("rb") as handle:
+        first = handle.readline(HEADER_BYTES + 1)
+    if len(first) > HEADER_BYTES:
+        raise InputError(path, "header", f"a header line of at most {HEADER_BYTES:,} bytes")
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(path, "header", "a UTF-8 header line") from None
+    rows = list(csv.reader(io.StringIO(text.strip("\r\n"))))
+    return [c.strip() for c in rows[0]] if rows else []
 
 
 def check_codes(path: Path, table: pd.DataFrame, column: str, known: list[str], what: str) -> None:

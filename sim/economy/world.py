@@ -20,12 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from sim.economy.cell_economy import Economy
 from sim.economy.firms import Firms, build_firms
 from sim.economy.network import NetworkParams, SupplyNetwork, build_network
 from sim.errors import AccountingError
+from sim.strict import STRICT_CONFIG
 
 PRIORITY_CLASS_NAMES = ("needs", "sensitive", "other")
 
@@ -45,12 +46,12 @@ class WorldParameters(BaseModel):
         distance_scale_km: Distance decay of supplier choice, ``exp(-d / d0)``.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT_CONFIG
 
     latent_demand_share: float = Field(1.0, ge=0.0, le=1.0)
-    size_sigma: float = Field(1.2, ge=0.0)
-    extra_suppliers_mean: float = Field(0.8, ge=0.0)
-    max_suppliers: int = Field(3, ge=1)
+    size_sigma: float = Field(1.2, ge=0.0, le=10.0)
+    extra_suppliers_mean: float = Field(0.8, ge=0.0, le=100.0)
+    max_suppliers: int = Field(3, ge=1, le=100)
     distance_scale_km: float = Field(400.0, gt=0.0)
 
     @classmethod

@@ -21,8 +21,10 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.economy.cell_economy import load_economy
+from sim.economy.checks import check_network_size, check_pipeline_size, check_supplier_reach
 from sim.economy.world import World, WorldParameters, build_world
 from sim.engine.model import GrowthModel
+from sim.paths import check_dir, check_output_dir
 from sim.scenario import Scenario, load_scenario
 
 
@@ -37,7 +39,10 @@ def package_version() -> str:
 
 @lru_cache(maxsize=8)
 def _cached_world(data_dir: str, seed: int, params: WorldParameters) -> World:
-    return build_world(load_economy(data_dir), params, seed=seed)
+    economy = load_economy(data_dir)
+    check_network_size(data_dir, economy.a, economy.firm_counts, params.max_suppliers)
+    check_supplier_reach(data_dir, economy, params.distance_scale_km)
+    return build_world(economy, params, seed=seed)
 
 
 def world_for(scenario: Scenario) -> World:
@@ -48,8 +53,13 @@ def world_for(scenario: Scenario) -> World:
     is read-only during a run, so runs of one process share it.
     """
     params = WorldParameters.of(scenario.parameters)
-    world = _cached_world(str(scenario.data_dir.resolve()), scenario.economy.seed, params)
+    data_dir = scenario.data_dir
+    check_dir(data_dir, "[economy] data", "an existing data folder")  # a symlink loop, a file, nothing
+    world = _cached_world(os.path.realpath(data_dir), scenario.economy.seed, params)
     scenario.check_against(world.economy)
+    dynamics = scenario.parameters
+    gestation_steps = max(1, dynamics.steps(dynamics.gestation_months))
+    check_pipeline_size(scenario.path or scenario.name, gestation_steps, world.n_firms)
     return world
 
 
@@ -84,6 +94,7 @@ class Results:
         interrupted write leaves nothing half-written.
         """
         out = Path(out)
+        check_output_dir(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
         try:

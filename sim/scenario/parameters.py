@@ -6,9 +6,13 @@ Rates are per month; the engine converts them to the step length ``step_months``
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from sim.economy.world import WorldParameters
+from sim.strict import MAX_MONTHS, STRICT_CONFIG, Months
+
+MIN_STEP_MONTHS = 1.0 / 31.0
+"""Shortest step: a day (``1 / 30.4375`` months) is allowed, anything shorter is refused."""
 
 
 class ModelParameters(WorldParameters):
@@ -40,18 +44,18 @@ class ModelParameters(WorldParameters):
         distance_scale_km: Distance decay of supplier choice, ``exp(-d / d0)``.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT_CONFIG
 
-    step_months: float = Field(1.0, gt=0.0, le=1.0)
-    inventory_restore_months: float = Field(3.0, ge=1.0)
+    step_months: float = Field(1.0, ge=MIN_STEP_MONTHS, le=1.0)
+    inventory_restore_months: float = Field(3.0, ge=1.0, le=MAX_MONTHS)
     recovery_speed: float = Field(0.025, ge=0.0, le=1.0)
     erosion_threshold: float = Field(0.6, ge=0.0, le=1.0)
-    erosion_after_months: float = Field(12.0, ge=0.0)
+    erosion_after_months: Months = 12.0
     erosion_rate: float = Field(0.02, ge=0.0, le=1.0)
     depreciation: float = Field(0.004, ge=0.0, le=1.0)
     maintenance_utilisation: float = Field(0.2, ge=0.0, le=1.0)
     investment_response: float = Field(0.05, ge=0.0, le=1.0)
-    gestation_months: float = Field(12.0, ge=0.0)
+    gestation_months: Months = 12.0
     uncertainty_brake: float = Field(0.5, ge=0.0, le=1.0)
     expectation_smoothing: float = Field(0.25, gt=0.0, le=1.0)
     hiring_speed: float = Field(0.25, ge=0.0, le=1.0)

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from sim.scenario.export_development import ExportDevelopment
-from sim.strict import Strict, Window
+from sim.strict import MAX_LIST, MAX_MONTHS, Codes, Months, Strict, Window
 
 PRIORITY_CLASSES = ("needs", "sensitive", "other")
 POLICY_TABLES = (
@@ -59,7 +59,7 @@ class MissingLinkProject(Strict):
     province: str
     capacity: float = Field(gt=0.0, le=10.0)
     start: int = Field(1, ge=1)
-    gestation_months: float = Field(0.0, ge=0.0)
+    gestation_months: Months = 0.0
 
 
 class InvestmentGuidance(Strict):
@@ -73,11 +73,11 @@ class InvestmentGuidance(Strict):
         gestation_months: Months from start to operation.
     """
 
-    sectors: list[str] | None = None
-    provinces: list[str] | None = None
+    sectors: Codes | None = None
+    provinces: Codes | None = None
     amount: float = Field(gt=0.0, le=10.0)
     start: int = Field(1, ge=1)
-    gestation_months: float = Field(12.0, ge=0.0)
+    gestation_months: Months = 12.0
 
 
 class PolicySpec(Strict):
@@ -99,12 +99,12 @@ class PolicySpec(Strict):
 
     rationing: Literal["proportional", "priority"] = "proportional"
     priority_order: list[Literal["needs", "sensitive", "other"]] = list(PRIORITY_CLASSES)
-    targets: str = "ministry"
-    recovery_support: list[RecoverySupport] = []
-    market_guarantee: list[MarketGuarantee] = []
-    missing_link_projects: list[MissingLinkProject] = []
-    investment_guidance: list[InvestmentGuidance] = []
-    export_development: list[ExportDevelopment] = []
+    targets: str = Field("ministry", min_length=1, max_length=4096)
+    recovery_support: list[RecoverySupport] = Field([], max_length=MAX_LIST)
+    market_guarantee: list[MarketGuarantee] = Field([], max_length=MAX_LIST)
+    missing_link_projects: list[MissingLinkProject] = Field([], max_length=MAX_LIST)
+    investment_guidance: list[InvestmentGuidance] = Field([], max_length=MAX_LIST)
+    export_development: list[ExportDevelopment] = Field([], max_length=MAX_LIST)
 
     @model_validator(mode="after")
     def _order_is_permutation(self) -> PolicySpec:
@@ -124,4 +124,4 @@ class ImportSpec(Strict):
     """
 
     substitution_share: float = Field(0.5, ge=0.0, le=1.0)
-    substitution_months: float = Field(6.0, gt=0.0)
+    substitution_months: float = Field(6.0, gt=0.0, le=MAX_MONTHS)

@@ -37,6 +37,7 @@ from pydantic import Field, ValidationError, model_validator
 from sim.economy.cell_economy import Economy, resolve_data_dir
 from sim.economy.tables import Column, check_codes, header, read_table
 from sim.errors import InputError
+from sim.paths import check_file
 from sim.scenario.export_development import check_levers
 from sim.scenario.parameters import ModelParameters
 from sim.scenario.policy import (
@@ -46,7 +47,7 @@ from sim.scenario.policy import (
 )
 from sim.scenario.stochastic import StochasticSpec
 from sim.shocks import SHOCK_KINDS, Shock
-from sim.strict import KeyedError, Strict
+from sim.strict import MAX_LIST, KeyedError, Strict
 
 
 class EconomySpec(Strict):
@@ -58,8 +59,8 @@ class EconomySpec(Strict):
             stays the same across the runs of a Monte Carlo batch, whose seeds drive the shocks.
     """
 
-    data: str = "default"
-    seed: int = Field(0, ge=0)
+    data: str = Field("default", min_length=1, max_length=4096)
+    seed: int = Field(0, ge=0, le=2**63 - 1)
 
 
 TARGET_COLUMNS = ("province", "sector", "target")
@@ -83,11 +84,11 @@ class Scenario(Strict):
         path: The file the scenario came from (``None`` when built in code).
     """
 
-    name: str = "scenario"
-    description: str = ""
+    name: str = Field("scenario", min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+    description: str = Field("", max_length=100_000)
     horizon_months: int = Field(60, ge=1, le=600)
     economy: EconomySpec = EconomySpec()
-    shock: list[Shock] = []
+    shock: list[Shock] = Field([], max_length=MAX_LIST)
     stochastic: StochasticSpec = StochasticSpec()
     policy: PolicySpec = PolicySpec()
     imports: ImportSpec = ImportSpec()
@@ -176,8 +177,11 @@ TARGET_COLUMNS_SPEC = [
 
 def _check_targets_file(path: Path) -> None:
     """A user target file must exist and hold the columns ``province, sector, target``."""
-    if not path.is_file():
-        raise KeyedError("policy.targets", f"'ministry' or an existing CSV file, got '{path}'")
+    try:
+        check_file(path, "policy.targets", "a CSV file")
+    except InputError as exc:
+        expected = f"'ministry' or an existing CSV file, got '{path}': {exc.expected}"
+        raise KeyedError("policy.targets", expected) from None
     missing = [c for c in TARGET_COLUMNS if c not in header(path)]
     if missing:
         raise KeyedError(
@@ -198,12 +202,13 @@ def load_scenario(path: str | Path) -> Scenario:
         InputError: One line naming the file, the key and what was expected.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "file", "an existing scenario file")
+    check_file(path, "file", "an existing scenario file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(path, "TOML", f"valid TOML ({exc})") from None
+        raise InputError(path, "TOML", f"valid TOML ({' '.join(str(exc).split())})") from None
+    except RecursionError:
+        raise InputError(path, "TOML", "TOML nested less deeply (arrays or tables inside each other)") from None
     return scenario_from_dict(data, source=path)
 
 
@@ -217,6 +222,19 @@ def scenario_from_dict(data: dict, source: str | Path = "<scenario>") -> Scenari
         return Scenario.model_validate({**data, "path": str(source)})
     except ValidationError as exc:
         raise _as_input_error(exc, source) from None
+
+
+PLAIN_TYPE_WORDS = {
+    "int_type": "an integer (no quotes, no decimal point, not true/false)",
+    "float_type": "a number (no quotes, not true/false)",
+    "finite_number": "a finite number (not inf or nan)",
+    "bool_type": "true or false (no quotes)",
+    "string_type": "text in quotes",
+    "list_type": "a list [...]",
+    "model_type": "a table",
+    "dict_type": "a table",
+}
+"""What a strict type expects, in the words of a scenario file (pydantic's error type -> words)."""
 
 
 def _as_input_error(exc: ValidationError, source: str | Path) -> InputError:
@@ -234,9 +252,20 @@ def _as_input_error(exc: ValidationError, source: str | Path) -> InputError:
         message = "a 'kind' key"
     elif error["type"] == "value_error":
         message = message.removeprefix("Value error, ")
+    elif error["type"] in PLAIN_TYPE_WORDS:
+        message = f"{PLAIN_TYPE_WORDS[error['type']]}, got {_short_repr(error.get('input'))}"
+    elif error["type"] == "string_pattern_mismatch":
+        message = f"one line of text without control characters, got {_short_repr(error.get('input'))}"
     elif "input" in error and error["type"] not in ("missing",):
-        message = f"{message}, got {error['input']!r}"
+        message = f"{message}, got {_short_repr(error['input'])}"
     return InputError(source, key, message)
+
+
+def _short_repr(value: object, limit: int = 80) -> str:
+    """``repr`` of a bad value, cut to ``limit`` characters so the error stays one short line."""
+    text = repr(value) if not isinstance(value, dict | list) else f"a {type(value).__name__} {value!r}"
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def _format_loc(loc: tuple) -> str:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from sim.strict import Strict
+from sim.strict import MAX_MONTHS, Strict
 
 
 class StochasticSpec(Strict):
@@ -37,12 +37,12 @@ class StochasticSpec(Strict):
     productivity_sigma: float = Field(0.0, ge=0.0, le=1.0)
     productivity_rho: float = Field(0.9, ge=0.0, lt=1.0)
     outage_rate: float = Field(0.0, ge=0.0, le=10.0)
-    outage_months: float = Field(1.0, gt=0.0)
+    outage_months: float = Field(1.0, gt=0.0, le=MAX_MONTHS)
     outage_loss: float = Field(1.0, ge=0.0, le=1.0)
     regime_enter: float = Field(0.0, ge=0.0, le=1.0)
     regime_exit: float = Field(0.25, ge=0.0, le=1.0)
     regime_start_high: bool = False
-    regime_volatility: float = Field(2.0, ge=1.0)
+    regime_volatility: float = Field(2.0, ge=1.0, le=10.0)
     correlated_sigma: float = Field(0.0, ge=0.0, le=1.0)
     correlated_rho: float = Field(0.5, ge=0.0, lt=1.0)
     correlated_by: Literal["province", "sector"] = "province"

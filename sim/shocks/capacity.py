@@ -14,6 +14,7 @@ from pydantic import Field
 
 from sim.economy.cell_economy import Economy
 from sim.shocks.schedule import ShockBase, ShockKind, ShockSchedule, active_steps
+from sim.strict import Months
 
 
 class CapacityShock(ShockBase):
@@ -22,12 +23,12 @@ class CapacityShock(ShockBase):
     Attributes:
         loss: Fraction of installed capacity lost, in [0, 1].
         recovery_months: Months over which the lost capacity comes back (linearly) after
-            ``end``; 0 means at once.
+            ``end``; 0 means at once (at most 1200).
     """
 
     kind: Literal["capacity"]
     loss: float = Field(ge=0.0, le=1.0)
-    recovery_months: float = Field(0.0, ge=0.0)
+    recovery_months: Months = 0.0
 
 
 def compile_capacity(

@@ -15,17 +15,20 @@ from pydantic import Field
 from sim.economy.cell_economy import Economy
 from sim.shocks.schedule import ShockBase, ShockKind, ShockSchedule, active_steps
 
+MAX_DEMAND_CHANGE = 100.0
+"""Largest relative demand change (demand x101): beyond it a run overflows rather than informs."""
+
 
 class DemandShock(ShockBase):
     """A relative change of final demand: ``f = f0 * (1 + change)`` while active.
 
     Attributes:
-        change: Relative change, > -1 (e.g. 0.10 for +10%).
+        change: Relative change, in (-1, 100] (e.g. 0.10 for +10%).
         channel: ``"domestic"``, ``"export"`` or ``"all"`` final demand.
     """
 
     kind: Literal["demand"]
-    change: float = Field(gt=-1.0)
+    change: float = Field(gt=-1.0, le=MAX_DEMAND_CHANGE)
     channel: Literal["domestic", "export", "all"] = "all"
 
 

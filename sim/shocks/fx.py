@@ -14,6 +14,10 @@ from pydantic import Field
 
 from sim.economy.cell_economy import Economy
 from sim.shocks.schedule import ShockBase, ShockKind, ShockSchedule, active_steps
+from sim.strict import MAX_LIST
+
+MAX_FX_INDEX = 1000.0
+"""Largest exchange-rate index (and working capital multiple) an fx shock may give."""
 
 
 class FxShock(ShockBase):
@@ -27,7 +31,8 @@ class FxShock(ShockBase):
 
     Attributes:
         path: Exchange rate (foreign currency in rials) relative to before the shock, one value
-            a month from ``start``; the last value holds until ``end`` (or the horizon). Each > 0.
+            a month from ``start``; the last value holds until ``end`` (or the horizon). Each in
+            (0, 1000], at most 1000 values.
         pass_through: Share of the depreciation passed into the rial price of imported inputs,
             in [0, 1].
         working_capital: Working capital available for imports, as a multiple of the normal
@@ -35,9 +40,9 @@ class FxShock(ShockBase):
     """
 
     kind: Literal["fx"]
-    path: list[Annotated[float, Field(gt=0.0)]] = Field(min_length=1)
+    path: list[Annotated[float, Field(gt=0.0, le=MAX_FX_INDEX)]] = Field(min_length=1, max_length=MAX_LIST)
     pass_through: float = Field(1.0, ge=0.0, le=1.0)
-    working_capital: float = Field(1.0, ge=0.0)
+    working_capital: float = Field(1.0, ge=0.0, le=MAX_FX_INDEX)
 
 
 def fx_import_share(shock: FxShock, month: np.ndarray) -> np.ndarray:
