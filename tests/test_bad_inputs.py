@@ -230,7 +230,7 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_store(tmp_path):
         assert_refused(result, "another growthsim batch holds its lock")
         with pytest.raises(InputError, match="holds its lock"):
             run_batch([scenario], 2, out, workers=1, resume=True)
-    batch = run_batch([scenario], 2, out, workers=1, resume=True)  # the lock is free again
+    batch = run_batch([scenario], 2, out, workers=1, resume=True, repeat_identical=True)  # the lock is free
     assert batch.manifest["status"]["runs_stored"] == 2
 
 
@@ -244,7 +244,7 @@ def test_a_refused_batch_leaves_no_folder_behind(tmp_path):
 def test_load_batch_drops_duplicate_runs_and_says_so(tmp_path):
     scenario = make_base(tmp_path)
     out = tmp_path / "store"
-    run_batch([scenario], 3, out, workers=1, chunk_size=3)
+    run_batch([scenario], 3, out, workers=1, chunk_size=3, repeat_identical=True)
     for table in ("metrics", "series"):
         (part,) = sorted((out / table).glob("part-*.parquet"))
         shutil.copy(part, part.with_name("part-999-00000000-00000002.parquet"))
