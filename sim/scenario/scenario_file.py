@@ -225,16 +225,16 @@ def scenario_from_dict(data: dict, source: str | Path = "<scenario>") -> Scenari
 
 
 PLAIN_TYPE_WORDS = {
-    "int_type": "an integer (no quotes, no decimal point, not true/false)",
-    "float_type": "a number (no quotes, not true/false)",
-    "finite_number": "a finite number (not inf or nan)",
-    "bool_type": "true or false (no quotes)",
+    "int_type": "no quotes, no decimal point, not true/false",
+    "float_type": "no quotes, not true/false",
+    "finite_number": "not inf or nan",
+    "bool_type": "true or false, no quotes",
     "string_type": "text in quotes",
     "list_type": "a list [...]",
     "model_type": "a table",
     "dict_type": "a table",
 }
-"""What a strict type expects, in the words of a scenario file (pydantic's error type -> words)."""
+"""What a strict type expects, in the words of a scenario file (added to pydantic's message)."""
 
 
 def _as_input_error(exc: ValidationError, source: str | Path) -> InputError:
@@ -253,7 +253,7 @@ def _as_input_error(exc: ValidationError, source: str | Path) -> InputError:
     elif error["type"] == "value_error":
         message = message.removeprefix("Value error, ")
     elif error["type"] in PLAIN_TYPE_WORDS:
-        message = f"{PLAIN_TYPE_WORDS[error['type']]}, got {_short_repr(error.get('input'))}"
+        message = f"{message} ({PLAIN_TYPE_WORDS[error['type']]}), got {_short_repr(error.get('input'))}"
     elif error["type"] == "string_pattern_mismatch":
         message = f"one line of text without control characters, got {_short_repr(error.get('input'))}"
     elif "input" in error and error["type"] not in ("missing",):
