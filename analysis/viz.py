@@ -18,14 +18,14 @@ takes keyword arguments only: the scenario file, the seed, and one value per lev
 - ``rationing``: ``[policy] rationing``, proportional or by priority class.
 
 A lever at its neutral value (0 for a shock) leaves the scenario as written. Adding a lever is one
-line in :data:`LEVERS` (e.g. ``shock_lever("import_cut", "Imports cut", 0.0, 0.9, 0.05,
-kind="imports", key="cut")`` once the scenario has such a shock).
+line in :data:`LEVERS`, as ``import_availability`` is.
 
-The data collector records, at month 0 and after every step, national output, value added, idle
-capacity (10-year peak minus output, summed over firms) and employment, with named reporter
-functions (a lambda would make the model unpicklable). Two province panels show the change of
-output since month 0 and the share of each province's initial idle capacity recovered, as a
-tile-grid map (:mod:`analysis.tilegrid`) when the provinces are Iran's 31.
+The charts read the data collector every :class:`sim.GrowthModel` has (national output, value
+added, idle capacity, employment at month 0 and after every step): four panels, each with its own
+axis and unit, over calendar months (month 0 is the initial state, so the first frame shows it).
+Two province panels show the change of output since month 0 and the share of each province's
+initial idle capacity recovered, as a tile-grid map (:mod:`analysis.tilegrid`) when the provinces
+are Iran's 31. A panel lists the levers' values of the model on screen.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import mesa
 import numpy as np
 import pandas as pd
 
 import sim
+from sim.economy.calendar import month_labels
 from sim.scenario import Scenario, load_scenario, scenario_from_dict
 
 SCENARIO_ENV = "GROWTHSIM_VIZ_SCENARIO"
@@ -136,6 +136,9 @@ LEVERS: tuple[Lever, ...] = (
     parameter_lever("recovery_speed", "Recovery speed", 0.0, 0.2, 0.005),
     shock_lever("demand_change", "Demand change", -0.5, 0.5, 0.05, kind="demand", key="change"),
     shock_lever("capacity_loss", "Capacity lost, months 1-12", 0.0, 0.9, 0.05, kind="capacity", key="loss", end=12),
+    shock_lever(
+        "import_availability", "Imported inputs available", 0.0, 1.0, 0.05, kind="import", key="availability", neutral=1.0
+    ),
     policy_lever("rationing", "Rationing", ("proportional", "priority")),
 )
 
@@ -157,42 +160,17 @@ def scenario_with_levers(scenario: Scenario, values: dict) -> Scenario:
     return scenario_from_dict(data, source=scenario.path or "<viz>")
 
 
-def national_output(model: VizModel) -> float:
-    """Gross output of all firms, per month."""
-    return float(model.state.output.sum())
-
-
-def value_added(model: VizModel) -> float:
-    """Value added of all firms, per month."""
-    return float((model.state.output * model.world.value_added_share).sum())
-
-
-def idle_capacity(model: VizModel) -> float:
-    """Idle capacity: 10-year peak minus output, summed over firms, per month."""
-    return float(np.maximum(0.0, model.state.peak - model.state.output).sum())
-
-
-def employment(model: VizModel) -> float:
-    """Workers employed."""
-    return float(model.state.employment.sum())
-
-
-def month(model: VizModel) -> float:
-    """Months simulated."""
-    return float(model.month)
-
-
-REPORTERS = {
-    "Output": national_output,
-    "Value added": value_added,
-    "Idle capacity": idle_capacity,
-    "Employment": employment,
-    "Month": month,
-}
+# The national panels: data-collector column, title, unit, scale of the unit.
+NATIONAL_PANELS = (
+    ("output", "Gross output", "billion rials a month", 1.0),
+    ("value_added", "Value added", "billion rials a month", 1.0),
+    ("idle_capacity", "Idle capacity (10-year peak minus output)", "billion rials a month", 1.0),
+    ("employment", "Employment", "thousand workers", 1e-3),
+)
 
 
 class VizModel(sim.GrowthModel):
-    """A :class:`sim.GrowthModel` built from keyword arguments, with a Mesa data collector.
+    """A :class:`sim.GrowthModel` built from keyword arguments (its data collector feeds the charts).
 
     Args:
         scenario_file: The scenario (TOML); default ``scenarios/baseline.toml``.
@@ -210,15 +188,10 @@ class VizModel(sim.GrowthModel):
         self._province_index = self.world.firms.province
         self.output0_by_province = self.by_province(self.state.output)
         self.idle0_by_province = self.by_province(np.maximum(0.0, self.state.peak - self.state.output))
-        self.datacollector = mesa.DataCollector(model_reporters=REPORTERS)
-        self.datacollector.collect(self)
 
-    def step(self) -> None:
-        """One step of the model, then a row of the data collector (none once the horizon is reached)."""
-        before = self.state.step
-        super().step()
-        if self.state.step > before:
-            self.datacollector.collect(self)
+    def calendar(self, months) -> list[str]:
+        """Calendar labels (``Mar 2021``) of simulated months."""
+        return month_labels(months, self.world.economy.history_months, self.scenario.first_calendar_month)
 
     def by_province(self, values: np.ndarray) -> pd.Series:
         """A firm array summed by province, indexed by province code."""
@@ -256,6 +229,41 @@ def _figure(height: float = 3.6):
     return Figure(figsize=(6.0, height), layout="constrained")
 
 
+def national_charts(model: VizModel):
+    """Four panels, one axis each: output, value added, idle capacity, employment over calendar months."""
+    import solara
+
+    frame = model.datacollector.get_model_vars_dataframe()
+    months = frame["month"].to_numpy()
+    fig = _figure(height=5.2)
+    axes = fig.subplots(2, 2, sharex=True).ravel()
+    for ax, (column, title, unit, scale) in zip(axes, NATIONAL_PANELS, strict=True):
+        ax.plot(months, frame[column].to_numpy() * scale, marker="o", markersize=3, color="tab:blue")
+        ax.set_title(title, fontsize=9)
+        ax.set_ylabel(unit, fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    horizon = max(model.n_steps * model.plan.rates.dt, 1.0)
+    ticks = np.unique(np.linspace(0, horizon, 5).round())
+    for ax in axes[2:]:
+        ax.set_xlim(-0.5, horizon + 0.5)
+        ax.set_xticks(ticks, model.calendar(ticks), rotation=30, fontsize=7)
+        ax.set_xlabel("month (0 = initial state)", fontsize=8)
+    fig.suptitle(f"{model.scenario.name}: {model.calendar([model.month])[0]} (month {model.month:g})", fontsize=10)
+    return solara.FigureMatplotlib(fig, format="png")
+
+
+def lever_values(model: VizModel):
+    """The values this model was built with (the sliders show theirs only while dragged)."""
+    import solara
+
+    lines = [f"- **Seed**: {model.seed}"]
+    for lever in LEVERS:
+        value = model.levers.get(lever.name, lever.read(model.scenario))
+        lines.append(f"- **{lever.label}**: {value:g}" if isinstance(value, float) else f"- **{lever.label}**: {value}")
+    return solara.Markdown("**This run's levers** (move a slider, then *Reset*)\n\n" + "\n".join(lines))
+
+
 def province_output_chart(model: VizModel):
     """Bars: change of each province's output since month 0, in percent."""
     import solara
@@ -268,7 +276,7 @@ def province_output_chart(model: VizModel):
     ax = fig.add_subplot()
     ax.barh(change.index, change.to_numpy(), color=np.where(change.to_numpy() >= 0, "tab:green", "tab:red"))
     ax.axvline(0.0, color="black", lw=0.8)
-    ax.set_xlabel(f"output change since month 0, % (month {model.month:g})")
+    ax.set_xlabel(f"output change since month 0, % ({model.calendar([model.month])[0]}, month {model.month:g})")
     ax.tick_params(axis="y", labelsize=6)
     return solara.FigureMatplotlib(fig, format="png")
 
@@ -291,19 +299,16 @@ def idle_recovered_map(model: VizModel):
         vmax=1.0,
         labels="en",
         value_format="{:.0%}",
-        title=f"Idle capacity recovered since month 0 (month {model.month:g})",
+        title=f"Idle capacity recovered since month 0 ({model.calendar([model.month])[0]})",
     )
     return solara.FigureMatplotlib(fig, format="png")
 
 
 def components() -> list:
     """The page's panels: national series (from the data collector) and the province panels."""
-    from mesa.visualization import make_plot_component
-
     return [
-        make_plot_component(["Output", "Value added"]),
-        make_plot_component("Idle capacity"),
-        make_plot_component("Employment"),
+        (national_charts, 0),
+        (lever_values, 0),
         (idle_recovered_map, 0),
         (province_output_chart, 0),
     ]
@@ -338,6 +343,7 @@ def _make_page():
     @solara.component
     def Page():
         model = solara.use_memo(model_from_environment, [])
+        solara.Title(f"growthsim: {model.scenario.name}")  # the browser tab's title
         return page(model)
 
     return Page

@@ -7,30 +7,56 @@ See ``docs/design.md``.
 
 The public API: :func:`run` (the model as a pure function), :func:`load_scenario`,
 :func:`load_economy`, :class:`GrowthModel` and :class:`Results`.
+
+The names are imported on first use (PEP 562), so ``import sim.errors`` (what the command line
+needs to start) does not load numpy, pandas and Mesa.
 """
 
-from sim.economy.cell_economy import Economy, load_economy
-from sim.economy.mrio import economy_from_pymrio
-from sim.economy.world import World, build_world
-from sim.engine.model import GrowthModel
-from sim.engine.run import Results, run, world_for
-from sim.errors import AccountingError, GrowthsimError, InputError
-from sim.scenario import Scenario, load_scenario, scenario_from_dict
+from __future__ import annotations
 
-__all__ = [
-    "AccountingError",
-    "Economy",
-    "GrowthModel",
-    "GrowthsimError",
-    "InputError",
-    "Results",
-    "Scenario",
-    "World",
-    "build_world",
-    "economy_from_pymrio",
-    "load_economy",
-    "load_scenario",
-    "run",
-    "scenario_from_dict",
-    "world_for",
-]
+import importlib
+from typing import TYPE_CHECKING
+
+# Public name -> the module that defines it.
+_EXPORTS = {
+    "AccountingError": "sim.errors",
+    "GrowthsimError": "sim.errors",
+    "InputError": "sim.errors",
+    "Economy": "sim.economy.cell_economy",
+    "load_economy": "sim.economy.cell_economy",
+    "economy_from_pymrio": "sim.economy.mrio",
+    "World": "sim.economy.world",
+    "build_world": "sim.economy.world",
+    "GrowthModel": "sim.engine.model",
+    "Results": "sim.engine.run",
+    "run": "sim.engine.run",
+    "world_for": "sim.engine.run",
+    "Scenario": "sim.scenario",
+    "load_scenario": "sim.scenario",
+    "scenario_from_dict": "sim.scenario",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from sim.economy.cell_economy import Economy, load_economy
+    from sim.economy.mrio import economy_from_pymrio
+    from sim.economy.world import World, build_world
+    from sim.engine.model import GrowthModel
+    from sim.engine.run import Results
+    from sim.engine.run import run, world_for
+    from sim.errors import AccountingError, GrowthsimError, InputError
+    from sim.scenario import Scenario, load_scenario, scenario_from_dict
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

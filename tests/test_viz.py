@@ -49,14 +49,10 @@ def test_data_collector_matches_the_pure_run(scenario_file):
     frame = collected(model)
     assert len(frame) == 4  # month 0 and after each step
     results = sim.run(sim.load_scenario(scenario_file), seed=3)
-    for column, name in (("Output", "output"), ("Value added", "value_added"), ("Employment", "employment")):
-        np.testing.assert_allclose(frame[column].to_numpy(), results.national(name).iloc[:4].to_numpy(), rtol=1e-12)
-    np.testing.assert_allclose(
-        frame["Idle capacity"].to_numpy(), results.national("idle_capacity").iloc[:4], rtol=1e-12
-    )
-    assert frame["Idle capacity"].iloc[-1] < frame["Idle capacity"].iloc[0]  # idle capacity is being recovered
+    for name in ("output", "value_added", "employment", "idle_capacity"):
+        np.testing.assert_allclose(frame[name].to_numpy(), results.national(name).iloc[:4].to_numpy(), rtol=1e-12)
+    assert frame["idle_capacity"].iloc[-1] < frame["idle_capacity"].iloc[0]  # idle capacity is being recovered
     # Named reporters, no lambdas: the model pickles (a lambda would not).
-    assert all(f.__name__ != "<lambda>" for f in viz.REPORTERS.values())
     clone = pickle.loads(pickle.dumps(model))
     assert clone.state.step == 3 and len(collected(clone)) == 4
 
@@ -157,6 +153,36 @@ def test_cli_errors_are_one_line(tmp_path, monkeypatch):
     assert result.output.strip().splitlines() == [
         "error: growthsim viz: viz extra: no_such_module_growthsim (pip install 'growthsim[viz]')"
     ]
+    # The asset package has no module of its own: a missing one is named too (the page would stay white).
+    monkeypatch.setattr(command, "REQUIRED", command.REQUIRED[:-1])
+    monkeypatch.setattr(command, "ASSETS", ("no-such-assets-growthsim",))
+    result = runner.invoke(app, ["viz", str(bad)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "error: growthsim viz: viz extra: no-such-assets-growthsim (pip install 'growthsim[viz]')"
+    ]
+
+
+def test_the_extra_is_complete_here():
+    from analysis.commands import viz as command
+
+    assert command.missing_extra() == []  # the dev extra installs all of viz, assets included
+
+
+def test_national_panels_at_month_zero(scenario_file):
+    pytest.importorskip("solara", reason="the viz extra (solara) is not installed")
+    model = viz.VizModel(scenario_file=scenario_file, demand_change=-0.2)
+    figure = viz.national_charts(model).args[0]
+    axes = figure.get_axes()
+    assert [ax.get_title() for ax in axes] == [title for _, title, _, _ in viz.NATIONAL_PANELS]
+    assert [ax.get_ylabel() for ax in axes] == [unit for _, _, unit, _ in viz.NATIONAL_PANELS]
+    # The first frame already shows month 0: one point on every panel.
+    assert all(len(ax.lines[0].get_xdata()) == 1 and ax.lines[0].get_xdata()[0] == 0 for ax in axes)
+    # Calendar months on the month axis: no dated history here, so month 1 is April of year 1.
+    labels = [t.get_text() for t in axes[-1].get_xticklabels()]
+    assert labels[0] == "Mar y0" and all(" y" in label for label in labels)
+    text = viz.lever_values(model).args[0]
+    assert "**Demand change**: -0.2" in text and "**Rationing**: proportional" in text and "**Seed**: 0" in text
 
 
 def test_cli_serves_the_page_module(scenario_file, monkeypatch):

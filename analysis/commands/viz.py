@@ -18,16 +18,23 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_SCENARIO = PROJECT_ROOT / "scenarios" / "baseline.toml"
 REQUIRED = ("solara", "ipyvuetify", "altair", "matplotlib")
 """Modules of the ``viz`` extra."""
+ASSETS = ("solara-assets",)
+"""Distributions of the ``viz`` extra that have no module to import: without ``solara-assets`` the
+page's scripts come from a CDN, and the page stays white offline."""
 
 
 def missing_extra() -> list[str]:
-    """Modules of the ``viz`` extra that cannot be imported, and an ipyvuetify too new for Mesa 3.3."""
-    missing = [name for name in REQUIRED if importlib.util.find_spec(name) is None]
-    if "ipyvuetify" not in missing:
-        from importlib.metadata import version
+    """Parts of the ``viz`` extra that are missing, and an ipyvuetify too new for Mesa 3.3."""
+    from importlib.metadata import PackageNotFoundError, version
 
-        if int(version("ipyvuetify").split(".")[0]) >= 3:
-            missing.append("ipyvuetify<3")
+    missing = [name for name in REQUIRED if importlib.util.find_spec(name) is None]
+    for name in ASSETS:
+        try:
+            version(name)
+        except PackageNotFoundError:
+            missing.append(name)
+    if "ipyvuetify" not in missing and int(version("ipyvuetify").split(".")[0]) >= 3:
+        missing.append("ipyvuetify<3")
     return missing
 
 

@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from sim.economy.cell_economy import load_economy
 from sim.economy.checks import check_network_size, check_pipeline_size, check_supplier_reach
 from sim.economy.world import World, WorldParameters, build_world
+from sim.engine import cube
 from sim.engine.model import GrowthModel
 from sim.paths import check_dir, check_output_dir
 from sim.scenario import Scenario, load_scenario
@@ -86,6 +87,27 @@ class Results:
     def national(self, column: str = "value_added") -> pd.Series:
         """A column summed over provinces and sectors, by month."""
         return self.trajectories.groupby("month")[column].sum()
+
+    def by_province(self, column: str = "value_added") -> pd.DataFrame:
+        """A column summed over sectors: one row per month, one column per province code.
+
+        Shares and means (``limited_by_*``, ``*_availability``, ``productivity``) are not sums:
+        take them from :meth:`to_xarray` instead.
+        """
+        return cube.summed(self.trajectories, column, "province")
+
+    def by_sector(self, column: str = "value_added") -> pd.DataFrame:
+        """A column summed over provinces: one row per month, one column per sector code."""
+        return cube.summed(self.trajectories, column, "sector")
+
+    def to_xarray(self):
+        """The trajectories as an ``xarray.Dataset`` with dimensions month x province x sector.
+
+        One data variable per column of the trajectories, each with its unit in ``attrs``;
+        coordinates carry province and sector names, regions and calendar months. See
+        :func:`sim.engine.cube.to_dataset`.
+        """
+        return cube.to_dataset(self.trajectories, self.scenario, world_for(self.scenario).economy)
 
     def write(self, out: str | Path) -> Path:
         """Write ``trajectories.parquet``, ``firms.parquet`` (if any) and ``manifest.json``.
@@ -180,7 +202,7 @@ def run(
         progress = sys.stderr.isatty() and model.n_steps * world.n_firms > 5_000_000
     try:
         with tqdm(total=model.n_steps, desc=scenario.name, unit="month", disable=not progress, leave=False) as bar:
-            while model.running:
+            while not model.finished:
                 model.step()
                 bar.update(1)
     finally:
