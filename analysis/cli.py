@@ -67,19 +67,22 @@ def run(
     seed: Annotated[int, typer.Option(help="Seed of the run's random generator.", min=0)] = 0,
     out: Annotated[Path | None, typer.Option(help="Folder for trajectories.parquet and manifest.json.")] = None,
     firms: Annotated[bool, typer.Option("--firms", help="Also write firm-level rows (firms.parquet).")] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace an earlier run in --out (its stale files are removed).")
+    ] = False,
 ) -> None:
     """Run one scenario; write its outputs to --out or print a growth table."""
     import sim
     from analysis.summary import growth_table
-    from sim.paths import check_output_dir
+    from sim.engine.run import check_run_folder
 
     if out is not None:
-        check_output_dir(out)  # before the run: an existing file named by --out is refused at once
+        check_run_folder(out, overwrite)  # before the run: a file in the way, or an earlier run without --overwrite
     results = sim.run(scenario, seed, record_firms=firms, progress=sys.stderr.isatty())
     if out is None:
         typer.echo(growth_table(results.trajectories, results.scenario))
     else:
-        results.write(out)
+        results.write(out, overwrite=overwrite)
         typer.echo(
             f"wrote {out}/trajectories.parquet ({len(results.trajectories):,} rows) in {results.wall_time:.2f} s"
         )

@@ -33,6 +33,7 @@ USER_ERRNOS = {
 # Optional dependencies and the extra of pyproject.toml that brings each.
 EXTRA_OF_MODULE = {
     "matplotlib": "report",
+    "jinja2": "report",
     "dask": "cluster",
     "distributed": "cluster",
     "SALib": "sensitivity",

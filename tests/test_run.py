@@ -166,3 +166,28 @@ def test_priority_does_not_serve_latent_demand_first(tmp_path):
     np.testing.assert_allclose(model.state.received, [expected_n, expected_o], rtol=1e-12)
     assert model.state.received[1] > 2.0 * f * order_o  # O gets well above the floor it would keep
     model.release()
+
+
+def test_run_out_refuses_an_earlier_run_unless_overwrite(tmp_path):
+    sc = tmp_path / "short.toml"
+    sc.write_text('name = "short"\nhorizon_months = 2\n[economy]\ndata = "default"\n')
+    out = tmp_path / "run"
+    runner = CliRunner()
+    assert runner.invoke(app, ["run", str(sc), "--seed", "1", "--out", str(out), "--firms"]).exit_code == 0
+    before = (out / "manifest.json").read_text()
+    refused = runner.invoke(app, ["run", str(sc), "--seed", "2", "--out", str(out)])
+    assert refused.exit_code == 2
+    assert refused.output.strip().splitlines() == [
+        f"error: {out}: --out: a new folder: it holds an earlier run; pass --overwrite to replace it"
+    ]
+    assert (out / "manifest.json").read_text() == before  # untouched
+    # --overwrite replaces the run and removes the earlier run's firm rows, which this run does not write.
+    done = runner.invoke(app, ["run", str(sc), "--seed", "2", "--out", str(out), "--overwrite"])
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "trajectories.parquet"]
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2
+    # A file where the folder should be: one line, exit 2.
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    result = runner.invoke(app, ["run", str(sc), "--out", str(afile)])
+    assert result.exit_code == 2 and result.output.strip() == f"error: {afile}: --out: a folder, not a file"

@@ -25,8 +25,13 @@ from sim.economy.checks import check_network_size, check_pipeline_size, check_su
 from sim.economy.world import World, WorldParameters, build_world
 from sim.engine import cube
 from sim.engine.model import GrowthModel
+from sim.errors import InputError
 from sim.paths import check_dir, check_output_dir
 from sim.scenario import Scenario, load_scenario
+
+
+# The files of a run folder (``Results.write``): a folder holding any of them holds a run.
+RUN_FILES = ("trajectories.parquet", "firms.parquet", "manifest.json")
 
 
 @lru_cache(maxsize=1)
@@ -109,14 +114,20 @@ class Results:
         """
         return cube.to_dataset(self.trajectories, self.scenario, world_for(self.scenario).economy)
 
-    def write(self, out: str | Path) -> Path:
+    def write(self, out: str | Path, *, overwrite: bool = False) -> Path:
         """Write ``trajectories.parquet``, ``firms.parquet`` (if any) and ``manifest.json``.
 
         Files are written to a temporary folder beside ``out`` and moved in place, so an
-        interrupted write leaves nothing half-written.
+        interrupted write leaves nothing half-written. A folder that already holds a run's files
+        (:data:`RUN_FILES`) is refused unless ``overwrite``; then the earlier run's files that this
+        run does not write (a ``firms.parquet`` of a run with firm rows) are removed, so the folder
+        never mixes two runs.
+
+        Raises:
+            InputError: If ``out`` holds an earlier run and ``overwrite`` is false, or is a file.
         """
         out = Path(out)
-        check_output_dir(out)
+        earlier = check_run_folder(out, overwrite)
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
         try:
@@ -125,11 +136,28 @@ class Results:
                 self.firms.to_parquet(tmp / "firms.parquet", index=False)
             (tmp / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str), encoding="utf-8")
             out.mkdir(exist_ok=True)
+            written = {item.name for item in tmp.iterdir()}
+            for name in earlier:
+                if name not in written:
+                    (out / name).unlink()
             for item in tmp.iterdir():
                 os.replace(item, out / item.name)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return out
+
+
+def check_run_folder(out: Path, overwrite: bool) -> list[str]:
+    """The run files already in ``out`` (see :meth:`Results.write`).
+
+    Raises:
+        InputError: If ``out`` is a file, or holds an earlier run and ``overwrite`` is false.
+    """
+    check_output_dir(out)
+    earlier = [name for name in RUN_FILES if (out / name).exists()]
+    if earlier and not overwrite:
+        raise InputError(out, "--out", "a new folder: it holds an earlier run; pass --overwrite to replace it")
+    return earlier
 
 
 def seed_record(seed: int | np.random.SeedSequence) -> object:
