@@ -137,7 +137,7 @@ LEVERS: tuple[Lever, ...] = (
     shock_lever("demand_change", "Demand change", -0.5, 0.5, 0.05, kind="demand", key="change"),
     shock_lever("capacity_loss", "Capacity lost, months 1-12", 0.0, 0.9, 0.05, kind="capacity", key="loss", end=12),
     shock_lever(
-        "import_availability", "Imported inputs available", 0.0, 1.0, 0.05, kind="import", key="availability", neutral=1.0
+        "import_availability", "Imports available", 0.0, 1.0, 0.05, kind="import", key="availability", neutral=1.0
     ),
     policy_lever("rationing", "Rationing", ("proportional", "priority")),
 )

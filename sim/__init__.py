@@ -15,7 +15,6 @@ needs to start) does not load numpy, pandas and Mesa.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 # Public name -> the module that defines it.
 _EXPORTS = {
@@ -37,16 +36,6 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from sim.economy.cell_economy import Economy, load_economy
-    from sim.economy.mrio import economy_from_pymrio
-    from sim.economy.world import World, build_world
-    from sim.engine.model import GrowthModel
-    from sim.engine.run import Results
-    from sim.engine.run import run, world_for
-    from sim.errors import AccountingError, GrowthsimError, InputError
-    from sim.scenario import Scenario, load_scenario, scenario_from_dict
 
 
 def __getattr__(name: str):

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("numpy", "pandas", "mesa", "scipy", "networkx", "pyarrow", "matplotlib", "xarray", "dask", "solara", "sim.engine")
+HEAVY = ("numpy", "pandas", "mesa", "scipy", "networkx", "pyarrow", "matplotlib", "xarray", "dask", "solara")
+HEAVY += ("sim.engine",)
 
 PROBE = """
 import json, sys

@@ -8,7 +8,6 @@ through a temporary folder moved into place, so an interrupted write leaves the 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 import shutil
 import tempfile
@@ -135,9 +134,8 @@ def assemble(report: Report) -> str:
     names = " vs ".join(s.label for s in sources)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     meta = f"growthsim report, {stamp}. Definitions of every measure: docs/metrics.md."
-    body = ['<section id="summary"><h2>Summary</h2>']
-    body.append(page_html.columns([narrative.describe_source(s) + narrative.headline(s) for s in sources]))
-    body.append("</section>")
+    summary = [narrative.describe_source(s) + narrative.headline(s) for s in sources]
+    body: list[str] = []
     if report.scorecard is not None:
         body.append(scorecard.scorecard_html(report.scorecard, [s.label for s in sources]))
     by_name = {f.name: f for f in report.figures}
@@ -153,16 +151,19 @@ def assemble(report: Report) -> str:
             )
     if len(sources) == 2:
         base, other = sources
-        body.append(f'<section id="comparison"><h2>{html.escape(other.label)} against {html.escape(base.label)}</h2>')
-        body.append(page_html.difference_table(report.differences, base.label, other.label))
-        body.append("</section>")
+        body.append(
+            page_html.text_section(
+                f"{other.label} against {base.label}",
+                "comparison",
+                [page_html.difference_table(report.differences, base.label, other.label)],
+            )
+        )
         body.append(page_html.figure_section(by_name["difference_value_added"], sources))
         growth_map = by_name["difference_map_growth"]
         body.append(page_html.figure_section(growth_map, sources, page_html.province_differences(growth_map, base)))
-    body.append('<section id="provinces"><h2>Provinces</h2>')
-    body.extend(page_html.province_table(s) for s in sources)
-    body.append("</section>")
-    return page_html.document(f"growthsim report: {names}", meta, "\n".join(body))
+    tables = "".join(page_html.province_table(s) for s in sources)
+    body.append(page_html.text_section("Provinces", "provinces", [tables]))
+    return page_html.document(f"growthsim report: {names}", meta, summary, body)
 
 
 def files_dir(out: Path) -> Path:

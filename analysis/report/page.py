@@ -1,55 +1,28 @@
 """The HTML page: one self-contained file, figures embedded as base64 PNG, no external CSS or JS.
 
-The page is a fixed template (:data:`PAGE`) filled with sections; each section is a heading, a
-few sentences per source (:mod:`analysis.report.narrative`), the figure and a caption saying how
-to read it. Text and tables with Persian province names are marked ``lang="fa" dir="rtl"``.
+The page is rendered by Jinja2 from ``analysis/report/templates/``: ``page.html.j2`` (head, style,
+summary, the sections in order) and ``macros.html.j2`` (a figure's section, a table, columns, a
+collapsible block). The functions here prepare the values and call the macros; each section is a
+heading, a few sentences per source (:mod:`analysis.report.narrative`), the figure and a caption
+saying how to read it. Autoescaping is on: text is escaped by the template, and the HTML fragments
+of the narrative are passed as :class:`markupsafe.Markup`. Text and tables with Persian province
+names are marked ``lang="fa" dir="rtl"``.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from analysis.report import narrative
 from analysis.report import quantities as q
 from analysis.report.figure import Figure
 from analysis.report.source import Source
-
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1200px; margin: 1.5em auto; padding: 0 1em;
-       color: #222; line-height: 1.45; }}
-h1 {{ font-size: 1.6em; margin-bottom: 0.2em; }}
-h2 {{ font-size: 1.25em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.8em; }}
-.meta {{ color: #666; font-size: 0.9em; }}
-.cols {{ display: flex; gap: 2em; }}
-.cols > div {{ flex: 1; }}
-figure {{ margin: 1em 0; }}
-figure img {{ max-width: 100%; height: auto; border: 1px solid #eee; }}
-figcaption {{ color: #555; font-size: 0.88em; }}
-table {{ border-collapse: collapse; font-size: 0.85em; margin: 0.8em 0; }}
-th, td {{ border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }}
-th {{ background: #f4f4f4; }}
-td.text, th.text {{ text-align: left; }}
-[lang="fa"] {{ font-family: "Vazirmatn", "DejaVu Sans", sans-serif; }}
-.note {{ background: #fff6dd; border-left: 4px solid #e0b000; padding: 0.4em 0.8em; }}
-</style>
-</head>
-<body>
-<h1>{heading}</h1>
-<p class="meta">{meta}</p>
-{body}
-</body>
-</html>
-"""
 
 CAPTIONS = {
     "fan_charts": "Value added as an index (month 0 = 100). Shaded: the middle 50% and 90% of the runs; line: the "
@@ -95,41 +68,66 @@ TEXT = {
 }
 
 
-def image(figure: Figure) -> str:
-    """An ``<img>`` with the PNG inline as a data URI."""
-    data = base64.b64encode(figure.png).decode("ascii")
-    alt = html.escape(figure.title)
-    return f'<img id="img-{figure.name}" alt="{alt}" src="data:image/png;base64,{data}">'
+@lru_cache(maxsize=1)
+def environment():
+    """The Jinja2 environment of the report's templates (autoescaping on)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("analysis.report", "templates"),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def macro(name: str):
+    """A macro of ``macros.html.j2``."""
+    return getattr(environment().get_template("macros.html.j2").module, name)
+
+
+def _html(parts) -> list[Markup]:
+    return [Markup(part) for part in parts]
 
 
 def columns(parts: list[str]) -> str:
     """Paragraphs of one source each, side by side when there are two."""
-    if len(parts) == 1:
-        return parts[0]
-    return '<div class="cols">' + "".join(f"<div>{p}</div>" for p in parts) + "</div>"
+    return str(macro("columns")(_html(parts)))
 
 
 def figure_section(figure: Figure, sources: list[Source], extra: str = "") -> str:
     """Heading, text per source, notes, the figure and its caption."""
     text = TEXT.get(figure.name)
-    body = columns([text(s) for s in sources]) if text else ""
-    notes = "".join(f'<p class="note">{html.escape(n)}.</p>' for n in figure.notes)
-    caption = html.escape(CAPTIONS.get(figure.name, ""))
-    return (
-        f'<section id="{figure.name}"><h2>{html.escape(figure.title)}</h2>{body}{notes}{extra}'
-        f"<figure>{image(figure)}<figcaption>{caption} "
-        f"(Also as <code>{html.escape(figure.name)}.png</code>.)</figcaption></figure></section>"
+    return str(
+        macro("figure_section")(
+            figure.name,
+            figure.title,
+            _html(text(s) for s in sources) if text else [],
+            list(figure.notes),
+            Markup(extra),
+            base64.b64encode(figure.png).decode("ascii"),
+            CAPTIONS.get(figure.name, ""),
+        )
     )
 
 
-def missing_section(title: str, anchor: str, paragraphs: list[str]) -> str:
-    """A section whose figure could not be drawn, saying why."""
-    return f'<section id="{anchor}"><h2>{html.escape(title)}</h2>{columns(paragraphs)}</section>'
+def text_section(title: str, anchor: str, paragraphs: list[str]) -> str:
+    """A section of text and tables (HTML) without a figure."""
+    return str(macro("text_section")(anchor, title, _html(paragraphs)))
+
+
+missing_section = text_section  # a figure that could not be drawn: its section says why
+
+
+def details(summary: str, inner: str) -> str:
+    """A collapsible block: ``summary`` (text) and ``inner`` (HTML)."""
+    return str(macro("details")(summary, Markup(inner)))
 
 
 def table_html(frame: pd.DataFrame, formats: dict[str, str], text_columns: tuple[str, ...] = ()) -> str:
     """A small table; ``formats`` maps columns to format strings; Persian columns are RTL."""
-    head = "".join(f'<th class="{"text" if c in text_columns else ""}">{html.escape(str(c))}</th>' for c in frame)
+    header = [(str(c), "text" if c in text_columns else "") for c in frame.columns]
     rows = []
     for _, row in frame.iterrows():
         cells = []
@@ -141,12 +139,10 @@ def table_html(frame: pd.DataFrame, formats: dict[str, str], text_columns: tuple
                 text = "n/a"
             else:
                 text = str(value)
-            attrs = ' class="text"' if column in text_columns else ""
-            if column == "نام":
-                attrs = ' class="text" lang="fa" dir="rtl"'
-            cells.append(f"<td{attrs}>{html.escape(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            persian = column == "نام"
+            cells.append((text, "text" if column in text_columns or persian else "", "fa" if persian else ""))
+        rows.append(cells)
+    return str(macro("table")(header, rows))
 
 
 def province_table(source: Source) -> str:
@@ -163,7 +159,7 @@ def province_table(source: Source) -> str:
     )
     formats = {"target": "{:.1%}", "P(reach target)": "{:.0%}", "idle recovered": "{:.0%}"}
     table = table_html(frame, formats, text_columns=("code", "province", "نام"))
-    return f"<details><summary>Provinces of {html.escape(source.label)}</summary>{table}</details>"
+    return details(f"Provinces of {source.label}", table)
 
 
 def cell_table(source: Source) -> str:
@@ -214,9 +210,10 @@ def province_differences(figure: Figure, base: Source) -> str:
     formats = {c: "{:+.2f}" for c in ("growth difference, median", "5%", "95%")}
     formats.update({"P(reach target) difference": "{:+.0%}", "std. error": "{:.0%}"})
     table = table_html(frame, formats, text_columns=("province", "نام"))
-    return (
-        "<details><summary>By province: differences of first-year growth (percentage points; median and 5-95% of "
-        "the paired runs) and of the probability of reaching the target</summary>" + table + "</details>"
+    return details(
+        "By province: differences of first-year growth (percentage points; median and 5-95% of the paired runs) "
+        "and of the probability of reaching the target",
+        table,
     )
 
 
@@ -240,6 +237,9 @@ def difference_table(diff: pd.DataFrame, base: str, other: str) -> str:
     )
 
 
-def document(title: str, meta: str, body: str) -> str:
-    """The whole document."""
-    return PAGE.format(title=html.escape(title), heading=html.escape(title), meta=meta, body=body)
+def document(title: str, meta: str, summary: list[str], sections: list[str]) -> str:
+    """The whole document: ``page.html.j2`` with the summary (HTML per source) and the sections (HTML)."""
+    template = environment().get_template("page.html.j2")
+    return template.render(
+        title=title, meta=meta, summary=_html(summary), sections=_html(sections), columns=macro("columns")
+    )

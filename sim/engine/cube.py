@@ -63,8 +63,6 @@ def to_dataset(trajectories: pd.DataFrame, scenario, economy):
         scenario: The run's scenario (for the calendar).
         economy: The run's economy (names, regions, the history's last month).
     """
-    import xarray as xr
-
     frame = trajectories.copy()
     frame["province"] = frame["province"].astype(str)
     frame["sector"] = frame["sector"].astype(str)

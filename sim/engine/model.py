@@ -15,8 +15,8 @@ import mesa
 import numpy as np
 
 from sim.economy.world import World
-from sim.engine import reporters
 from sim.engine import plan as run_plan
+from sim.engine import reporters
 from sim.engine.record import Recorder
 from sim.engine.state import LIMIT_NAMES, State
 from sim.engine.step import advance

@@ -29,7 +29,6 @@ from sim.errors import InputError
 from sim.paths import check_dir, check_output_dir
 from sim.scenario import Scenario, load_scenario
 
-
 # The files of a run folder (``Results.write``): a folder holding any of them holds a run.
 RUN_FILES = ("trajectories.parquet", "firms.parquet", "manifest.json")
 
