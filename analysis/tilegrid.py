@@ -174,7 +174,9 @@ def draw_tile_map(
         labels: ``"en"``, ``"fa"`` or ``"code"`` (see :func:`tile_labels`).
         title: Title of the axes.
         value_format: If given (e.g. ``"{:.0%}"``), the value is written under the label.
-        colorbar_label: Label of the colour bar.
+        colorbar_label: Label of the colour bar. Values outside ``[vmin, vmax]`` take the end
+            colours; the colour bar then has an arrow at that end and its label says where the
+            colours stop and the most extreme value.
 
     Returns:
         The colour bar.
@@ -227,9 +229,23 @@ def draw_tile_map(
     if title:
         ax.set_title(title)
     mappable = mpl.cm.ScalarMappable(norm=norm, cmap=colormap)
-    bar = ax.figure.colorbar(mappable, ax=ax, shrink=0.7, label=colorbar_label)
+    below, above = bool((finite < low).any()), bool((finite > high).any())
+    extend = {(True, True): "both", (True, False): "min", (False, True): "max"}.get((below, above), "neither")
+    label = colorbar_label or ""
+    if below or above:  # say where the colours stop: the tiles' numbers keep the true values
+        clipped = []
+        if below:
+            clipped.append(f"below {_fmt(low, value_format)} (lowest {_fmt(float(finite.min()), value_format)})")
+        if above:
+            clipped.append(f"above {_fmt(high, value_format)} (highest {_fmt(float(finite.max()), value_format)})")
+        label = f"{label}\ncolours clipped {' and '.join(clipped)}".strip()
+    bar = ax.figure.colorbar(mappable, ax=ax, shrink=0.7, label=label, extend=extend)
     _fit_text(ax, texts, n_rows, n_cols)
     return bar
+
+
+def _fmt(value: float, value_format: str | None) -> str:
+    return value_format.format(value) if value_format else f"{value:g}"
 
 
 def _fit_text(ax, texts: list, n_rows: int, n_cols: int) -> None:

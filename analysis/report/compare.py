@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.report import quantities as q
-from analysis.report.figure import COLOURS, Figure, new_figure, to_png
+from analysis.report.figure import COLOURS, Figure, calendar_axis, new_figure, to_png
 from analysis.report.figures import GROUP_TITLES, draw_fan
 from analysis.report.maps import _province_panel
 from analysis.report.source import Source
@@ -157,10 +157,10 @@ def difference_fan(base: Source, other: Source) -> Figure:
         data[group] = table
         ax.axhline(0.0, color="black", lw=0.8)
         ax.set_title(GROUP_TITLES[group], fontsize=10)
-        ax.set_xlabel("month")
+        calendar_axis(ax, base, float(table.index.max()))
         ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="lower left")
     axes[0].set_ylabel(f"{other.label} minus {base.label}\n(index points, month 0 = 100)")
-    axes[0].legend(fontsize=7, loc="lower left")
     return Figure("difference_value_added", "Difference in value added", to_png(fig), data, sorted(set(notes)))
 
 

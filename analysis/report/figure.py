@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 DPI = 100
@@ -65,3 +67,36 @@ def province_labels(provinces: pd.DataFrame, labels: str) -> dict[str, str]:
         tile_labels("fa")  # checks that matplotlib shapes Persian
         return {code: str(name) for code, name in provinces["name_fa"].items()}
     return {code: SHORT_EN.get(code, str(name)) for code, name in provinces["name"].items()}
+
+
+@lru_cache(maxsize=8)
+def _history_months(data_dir: str) -> tuple[str, ...]:
+    from sim.economy.cell_economy import load_economy
+
+    return tuple(load_economy(data_dir).history_months)
+
+
+def calendar_labels(source, months) -> list[str]:
+    """Calendar labels (``Mar 2021``) of simulated months of a source's scenario."""
+    from sim.economy.calendar import month_labels
+
+    scenario = source.scenario
+    history = list(_history_months(str(scenario.data_dir.resolve())))
+    return month_labels(months, history, scenario.first_calendar_month)
+
+
+def calendar_axis(ax, source, last_month: float) -> None:
+    """Ticks once a year (month 0, 12, 24, ...) labelled with calendar months; the axis says so."""
+    step = 12 if last_month > 24 else (6 if last_month > 6 else 1)
+    ticks = np.arange(0, last_month + 1e-9, step)
+    ax.set_xticks(ticks, calendar_labels(source, ticks), fontsize=8, rotation=30)
+    ax.set_xlabel("month (0 = initial state)")
+
+
+def province_order(provinces: pd.DataFrame) -> list[str]:
+    """Province codes by region (alphabetical), then by population, largest first, within a region."""
+    frame = provinces.copy()
+    region = frame["region"].astype(str) if "region" in frame else pd.Series("", index=frame.index)
+    population = frame["population"].astype(float) if "population" in frame else pd.Series(0.0, index=frame.index)
+    order = pd.DataFrame({"region": region, "population": -population}).sort_values(["region", "population"])
+    return list(order.index)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.report import quantities as q
-from analysis.report.figure import COLOURS, Figure, new_figure, province_labels, to_png
+from analysis.report.figure import COLOURS, Figure, calendar_axis, new_figure, province_labels, to_png
 from analysis.report.source import Source
 
 GROUP_TITLES = {"national": "Nation", "industry": "Industry (manufacturing)", "mining": "Mining"}
@@ -47,15 +47,15 @@ def fan_charts(sources: list[Source]) -> Figure:
             draw_fan(ax, table, COLOURS[s])
             name = GROUP_TITLES[group]
             ax.set_title(name if single else f"{name}: {source.label}", fontsize=10)
-            ax.set_xlabel("month")
+            calendar_axis(ax, source, float(table.index.max()))
             ax.grid(alpha=0.3)
+            ax.legend(fontsize=7, loc="best")
         row_axes[0].set_ylabel("value added (month 0 = 100)")
         if not single:
             low = min(a.get_ylim()[0] for a in row_axes)
             high = max(a.get_ylim()[1] for a in row_axes)
             for a in row_axes:
                 a.set_ylim(low, high)
-    axes.flat[0].legend(fontsize=8, loc="upper left")
     return Figure("fan_charts", "Value added against the target path", to_png(fig), data)
 
 
@@ -120,8 +120,9 @@ def volatility(sources: list[Source]) -> Figure:
     axes[1].set_title("Largest fall from a peak, by run", fontsize=10)
     _histogram(axes[2], recovery, "months more than 1% below the reference path")
     axes[2].set_title("Longest recovery time, by run", fontsize=10)
-    if len(sources) > 1:
-        axes[0].legend(fontsize=8)
+    for ax in axes:
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7, title="runs of", title_fontsize=7)
     data = {"annual_growth": growth, "max_drawdown": drawdown, "recovery_months": recovery}
     notes = []
     if all(v.size == 0 for v in growth.values()):
@@ -131,19 +132,21 @@ def volatility(sources: list[Source]) -> Figure:
 
 def _convergence_panel(ax, points, source: Source, colour: str, labels: str) -> None:
     """Scatter of value added per head at month 0 (log) against annual growth, with the OLS line."""
-    x, y = points["va_per_head_start"].to_numpy(float), 100.0 * points["growth"].to_numpy(float)
-    ax.scatter(x, y, s=20, color=colour, zorder=3)
+    # billion rials per person -> million rials per person
+    x, y = 1e3 * points["va_per_head_start"].to_numpy(float), 100.0 * points["growth"].to_numpy(float)
+    ax.scatter(x, y, s=20, color=colour, zorder=3, label="a province")
     ok = np.isfinite(x) & np.isfinite(y) & (x > 0)
     if ok.sum() >= 2:
         slope, intercept = np.polyfit(np.log(x[ok]), y[ok], 1)
         grid = np.linspace(np.log(x[ok].min()), np.log(x[ok].max()), 20)
-        ax.plot(np.exp(grid), intercept + slope * grid, color=colour, lw=1, ls=":")
+        ax.plot(np.exp(grid), intercept + slope * grid, color=colour, lw=1, ls=":", label="least-squares line")
     names = province_labels(source.provinces, labels)
     for code, xi, yi in zip(points.index, x, y, strict=True):
         if np.isfinite(xi) and np.isfinite(yi):
             ax.annotate(names.get(code, code), (xi, yi), fontsize=6.5, xytext=(3, 2), textcoords="offset points")
     ax.set_xscale("log")
-    ax.set_xlabel("value added per head at month 0 (a month, log scale)")
+    ax.set_xlabel("value added per head at month 0 (million rials a month, log scale)")
+    ax.legend(fontsize=7, loc="best")
     ax.set_ylabel("annual growth of value added, %\n(median run)")
     ax.set_title(f"Convergence: {source.label}", fontsize=10)
     ax.grid(alpha=0.3)
@@ -168,7 +171,7 @@ def inclusiveness(sources: list[Source], labels: str = "en") -> Figure:
         _convergence_panel(fig.add_subplot(grid[1, span]), points, source, COLOURS[s], labels)
     for ax, name in zip(axes, ("Theil T", "Gini"), strict=True):
         ax.set_title(f"{name} of value added per head across provinces", fontsize=10)
-        ax.set_xlabel("month")
+        calendar_axis(ax, sources[0], max(float(t.index.max()) for t in data[name.split()[0].lower()].values()))
         ax.grid(alpha=0.3)
         handles, names = ax.get_legend_handles_labels()
         keep = [i for i, n in enumerate(names) if n in data["theil"] or i < 2]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.report import quantities as q
-from analysis.report.figure import Figure, new_figure, province_labels, to_png
+from analysis.report.figure import Figure, new_figure, province_labels, province_order, to_png
 from analysis.report.source import HELD_BACK, Source
 from analysis.tilegrid import TILES, draw_tile_map
 
@@ -54,8 +54,10 @@ def _province_panel(
 
 
 def _maps(name: str, title: str, sources: list[Source], compute, labels: str, **style) -> Figure:
-    fig = new_figure(7.2 * len(sources), 5.0)
-    axes = np.atleast_1d(fig.subplots(1, len(sources)))
+    # One map a row, 10 inches wide: at the page's width (up to 1200 px) a tile's label is about
+    # 10 px high (two maps side by side would halve it).
+    fig = new_figure(10.0, 7.0 * len(sources))
+    axes = np.atleast_1d(fig.subplots(len(sources), 1))
     data = {}
     for source, ax in zip(sources, axes, strict=True):
         values = compute(source)
@@ -104,18 +106,28 @@ def attainment_heatmap(sources: list[Source], labels: str = "en") -> Figure | No
     if any(m is None for m in matrices.values()):
         return None
     n_rows, n_cols = next(iter(matrices.values())).shape
-    fig = new_figure(max(4.0, 1.6 + 0.2 * n_cols) * len(sources) + 1.2, max(3.0, 1.2 + 0.23 * n_rows))
+    fig = new_figure(max(4.0, 1.6 + 0.2 * n_cols) * len(sources) + 2.2, max(3.0, 2.8 + 0.23 * n_rows))
     axes = np.atleast_1d(fig.subplots(1, len(sources), sharey=True))
     cmap = mpl.colormaps["RdYlGn"].with_extremes(bad="#e6e6e6", under="#67001f", over="#00441b")
     norm = mpl.colors.TwoSlopeNorm(vmin=0.0, vcenter=1.0, vmax=2.0)
     image = None
     for source, ax in zip(sources, axes, strict=True):
-        matrix = matrices[source.label]
+        order = [c for c in province_order(source.provinces) if c in matrices[source.label].index]
+        matrix = matrices[source.label].loc[order]
         names = province_labels(source.provinces, labels)
+        regions = source.provinces["region"].to_dict() if "region" in source.provinces else {}
+        sectors = source.sectors["name"].to_dict()
         image = ax.imshow(np.ma.masked_invalid(matrix.to_numpy(float)), cmap=cmap, norm=norm, aspect="auto")
-        ax.set_xticks(range(matrix.shape[1]), list(matrix.columns), fontsize=7, rotation=90)
-        ax.set_yticks(range(matrix.shape[0]), [names.get(c, c) for c in matrix.index], fontsize=7)
+        ax.set_xticks(
+            range(matrix.shape[1]),
+            [_short(f"{c} {sectors.get(c, '')}", 28) for c in matrix.columns],
+            fontsize=7,
+            rotation=90,
+        )
+        ylabels = [f"{names.get(c, c)} ({regions[c]})" if c in regions else names.get(c, c) for c in matrix.index]
+        ax.set_yticks(range(matrix.shape[0]), ylabels, fontsize=7)
         ax.set_xlabel("ISIC division")
+        ax.set_ylabel("province (region), by region then population")
         ax.set_title(source.label, fontsize=10)
     fig.colorbar(image, ax=list(axes), shrink=0.6, extend="both", label="growth / target (median run); grey: no target")
     return Figure("heatmap_attainment", "Attainment by province and sector", to_png(fig), matrices)

@@ -26,6 +26,28 @@ def num(value: float, text: str, key: str, source: str = "") -> str:
     )
 
 
+# A single run is not a batch: phrases about runs, and their single-run wording.
+SINGLE_RUN_WORDING = (
+    (" in any run", ""),
+    (" in every run", ""),
+    ("nationally the median run recovers", "nationally the run recovers"),
+    ("in the median run ", ""),
+    (" (median run)", ""),
+    (" (mean over runs)", ""),
+    ("; mean over runs)", ")"),
+    ("of the gross movement of value added (mean over runs)", "of the gross movement of value added"),
+)
+
+
+def worded_for(source: Source, text: str) -> str:
+    """``text`` as written for a batch, or reworded for a single run (no medians or shares of runs)."""
+    if source.kind != "run":
+        return text
+    for batch, single in SINGLE_RUN_WORDING:
+        text = text.replace(batch, single)
+    return text
+
+
 def pct(value: float, digits: int = 1, sign: bool = False) -> str:
     """A fraction as a percentage (``0.082`` -> ``8.2%``); ``n/a`` for NaN."""
     if value is None or not np.isfinite(value):
@@ -82,6 +104,15 @@ def headline(source: Source) -> str:
         prob = reach_probability(source.metrics[f"reached_{group}"])
         target = float(source.metrics[f"target_{group}"].astype(float).median())
         growth = _median(source, f"growth_{group}")
+        if source.kind == "run":  # one run: the target was reached or not, no probability
+            verdict = "was reached" if prob["k"] else "was not reached"
+            parts.append(
+                f"<li>{name.capitalize()}: value added grew "
+                f"{num(growth, pct(growth), f'growth_{group}', label)} {period}, against an annual target of "
+                f"{num(target, pct(target), f'target_{group}', label)}: the target "
+                f"{num(prob['p'], verdict, f'reached_{group}', label)}.</li>"
+            )
+            continue
         parts.append(
             f"<li>{name.capitalize()}: value added grew "
             f"{num(growth, pct(growth), f'growth_{group}', label)} {period} in the median run, against an annual "
@@ -92,7 +123,13 @@ def headline(source: Source) -> str:
             + ".</li>"
         )
     path = reach_probability(source.metrics.get("path_reached_national", pd.Series(dtype=float)))
-    if path["n"]:
+    if path["n"] and source.kind == "run":
+        where = "on or above" if path["k"] else "below"
+        parts.append(
+            f"<li>Over the whole {source.months:g} months, national value added ended {where} the compounded "
+            "target path.</li>"
+        )
+    elif path["n"]:
         parts.append(
             f"<li>Over the whole {source.months:g} months, national value added ended on or above the compounded "
             f"target path in {path['k']} of {path['n']} runs" + _uncertainty(path, q.deterministic(source)) + ".</li>"
@@ -114,13 +151,19 @@ def fan_text(source: Source) -> str:
     table = q.fan(source, "national")
     end = table.iloc[-1]
     median = float(end["q0.5"])
+    quoted = num(median, f"{median:.1f}", "fan_national_median_end", source.label)
+    if source.kind == "run":
+        where = f"{quoted} (month 0 = 100)"
+    else:
+        where = (
+            f"{quoted} (month 0 = 100) in the median run (90% of runs between {end['q0.05']:.1f} and "
+            f"{end['q0.95']:.1f})"
+        )
     return (
-        f"<p>{html.escape(source.label)}: after {source.months:g} months national value added stands at "
-        f"{num(median, f'{median:.1f}', 'fan_national_median_end', source.label)} in the median run "
-        f"(90% of runs between {end['q0.05']:.1f} and {end['q0.95']:.1f}), against "
-        f"{end['target']:.1f} on the compounded target path (dashed). A run reaches the annual target of its first "
-        "year when it stands on or above the dashed line at month 12, and keeps to the target path when it ends on "
-        "or above it.</p>"
+        f"<p>{html.escape(source.label)}: after {source.months:g} months national value added stands at {where}, "
+        f"against {end['target']:.1f} on the compounded target path (dashed). A run reaches the annual target of "
+        "its first year when it stands on or above the dashed line at month 12, and keeps to the target path when "
+        "it ends on or above it.</p>"
     )
 
 
@@ -217,7 +260,12 @@ def volatility_text(source: Source) -> str:
         f"{num(vol, pct(vol, 2), 'volatility_annual', source.label)}, the largest fall from a peak is "
         f"{num(drawdown, pct(drawdown), 'max_drawdown', source.label)} and the longest spell more than 1% below "
         f"the reference path lasts {num(months, f'{months:g} months', 'recovery_months', source.label)}; "
-        f"{num(open_end, pct(open_end, 0), 'unrecovered', source.label)} of runs are still below it at the end.</p>"
+        + (
+            f"{num(open_end, pct(open_end, 0), 'unrecovered', source.label)} of runs are still below it at the end.</p>"
+            if source.kind == "batch"
+            else f"at the end the run {num(open_end, 'is' if open_end else 'is not', 'unrecovered', source.label)} "
+            "below it.</p>"
+        )
     )
 
 

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from analysis.report import narrative
 from analysis.report import quantities as q
-from analysis.report.figure import Figure
+from analysis.report.figure import Figure, province_order
 from analysis.report.source import Source
 
 CAPTIONS = {
@@ -55,6 +55,32 @@ CAPTIONS = {
     "difference_map_growth": "Difference of each province's first-year growth of value added, compared minus base, "
     "in percentage points: the median of the run-by-run differences (runs sharing a seed).",
 }
+
+# Captions of a report on single runs: the batch wording's phrases and their replacements.
+SINGLE_RUN_CAPTIONS = (
+    ("Shaded: the middle 50% and 90% of the runs; line: the median run", "Line: the run"),
+    ("the share of runs in which the province's value added grows", "100% if the province's value added grew"),
+    (", in the median run", ""),
+    (" in the median run", ""),
+    ("shares of the gross movement, mean over runs, whiskers 5-95%", "shares of the gross movement"),
+    (", pooled over runs", ""),
+    ("each run's", "the run's"),
+    (
+        "for runs that share a seed (common random numbers): median, middle 50% and 90% of the paired differences",
+        "for the two runs (same seed)",
+    ),
+    ("the median of the run-by-run differences (runs sharing a seed)", "the difference between the two runs"),
+)
+
+
+def caption_for(name: str, sources: list[Source]) -> str:
+    """The caption of a figure, worded for a batch or for single runs."""
+    caption = CAPTIONS.get(name, "")
+    if all(s.kind == "run" for s in sources):
+        for batch, single in SINGLE_RUN_CAPTIONS:
+            caption = caption.replace(batch, single)
+    return caption
+
 
 TEXT = {
     "fan_charts": narrative.fan_text,
@@ -103,11 +129,11 @@ def figure_section(figure: Figure, sources: list[Source], extra: str = "") -> st
         macro("figure_section")(
             figure.name,
             figure.title,
-            _html(text(s) for s in sources) if text else [],
+            _html(narrative.worded_for(s, text(s)) for s in sources) if text else [],
             list(figure.notes),
             Markup(extra),
             base64.b64encode(figure.png).decode("ascii"),
-            CAPTIONS.get(figure.name, ""),
+            caption_for(figure.name, sources),
         )
     )
 
@@ -146,19 +172,26 @@ def table_html(frame: pd.DataFrame, formats: dict[str, str], text_columns: tuple
 
 
 def province_table(source: Source) -> str:
-    """Per province: names (English and Persian), target, probability, idle capacity recovered."""
+    """Per province, by region then population: names, target, probability, idle capacity recovered."""
+    order = province_order(source.provinces)
+    provinces = source.provinces.loc[order]
+    reached = "P(reach target)" if source.kind == "batch" else "target reached"
     frame = pd.DataFrame(
         {
-            "code": source.provinces.index,
-            "province": source.provinces["name"].to_numpy(),
-            "نام": source.provinces["name_fa"].to_numpy(),
-            "target": q.province_targets(source).reindex(source.provinces.index).to_numpy(),
-            "P(reach target)": q.province_probability(source).reindex(source.provinces.index).to_numpy(),
-            "idle recovered": q.idle_recovered(source).reindex(source.provinces.index).to_numpy(),
+            "code": order,
+            "province": provinces["name"].to_numpy(),
+            "نام": provinces["name_fa"].to_numpy(),
+            "region": provinces["region"].to_numpy() if "region" in provinces else "",
+            "population": provinces["population"].to_numpy(float),
+            "target, a year": q.province_targets(source).reindex(order).to_numpy(),
+            reached: q.province_probability(source).reindex(order).to_numpy(),
+            "idle recovered": q.idle_recovered(source).reindex(order).to_numpy(),
         }
     )
-    formats = {"target": "{:.1%}", "P(reach target)": "{:.0%}", "idle recovered": "{:.0%}"}
-    table = table_html(frame, formats, text_columns=("code", "province", "نام"))
+    if source.kind != "batch":
+        frame[reached] = ["yes" if v == 1 else "no" if v == 0 else "n/a" for v in frame[reached]]
+    formats = {"target, a year": "{:.1%}", reached: "{:.0%}", "idle recovered": "{:.0%}", "population": "{:,.0f}"}
+    table = table_html(frame, formats, text_columns=("code", "province", "نام", "region"))
     return details(f"Provinces of {source.label}", table)
 
 
@@ -179,8 +212,11 @@ def cell_table(source: Source) -> str:
             "constraint it lost most to": cells["main"].to_numpy(),
         }
     )
+    frame = frame.rename(
+        columns={"output lost to inputs and imports": "output lost to inputs and imports, billion rials"}
+    )
     formats = {
-        "output lost to inputs and imports": "{:,.0f}",
+        "output lost to inputs and imports, billion rials": "{:,.0f}",
         "share of its potential output": "{:.1%}",
         "share of its output made bound by inputs or imports": "{:.0%}",
     }
@@ -188,8 +224,13 @@ def cell_table(source: Source) -> str:
     return (
         f"<p>{html.escape(source.label)}: the cells that lost the most output to inputs and imports: potential "
         "output (the least of planned output and installed capacity, firm by firm) minus output, of the firms "
-        "those constraints bound, summed over months 1..T in the economy's units (mean over runs):</p>" + table
+        f"those constraints bound, summed over months 1..T in billion rials at base prices ({_over_runs(source)}):"
+        "</p>" + table
     )
+
+
+def _over_runs(source: Source) -> str:
+    return "mean over runs" if source.kind == "batch" else "the single run"
 
 
 def province_differences(figure: Figure, base: Source) -> str:
@@ -217,24 +258,51 @@ def province_differences(figure: Figure, base: Source) -> str:
     )
 
 
+# Headline metrics of the comparison table: name, unit of the difference, scale from the metric's own unit.
+METRIC_NAMES = {
+    "growth_national": ("value-added growth a year: nation", "percentage points", 100.0),
+    "growth_industry": ("value-added growth a year: industry", "percentage points", 100.0),
+    "growth_mining": ("value-added growth a year: mining", "percentage points", 100.0),
+    "reached_national": ("runs reaching the national target", "percentage points", 100.0),
+    "endogenous_share": ("endogenous share of the change in value added", "share (0-1)", 1.0),
+    "volatility_annual": ("volatility of year-on-year growth", "percentage points", 100.0),
+    "max_drawdown": ("largest fall from a peak", "percentage points", 100.0),
+    "recovery_months": ("longest spell below the reference path", "months", 1.0),
+    "output_lost": ("value added lost against the reference path", "percentage points", 100.0),
+    "theil": ("Theil T of value added per head", "index points", 1.0),
+    "gini": ("Gini of value added per head", "index points", 1.0),
+    "bottleneck_share": ("value chains with a binding bottleneck", "percentage points", 100.0),
+}
+
+
 def difference_table(diff: pd.DataFrame, base: str, other: str) -> str:
-    """Paired differences of the headline metrics."""
-    frame = diff.reset_index(names="metric")
+    """Paired differences of the headline metrics, by name and in the unit of each difference."""
+    frame = diff.reset_index(names="key")
     paired = bool(frame["paired"].all()) if len(frame) else False
-    frame = frame.drop(columns="paired").rename(
-        columns={"q0.05": "5%", "q0.5": "median", "q0.95": "95%", "positive": "share of runs > 0", "se": "std. error"}
+    scale = np.array([METRIC_NAMES.get(k, (k, "", 1.0))[2] for k in frame["key"]])
+    values = frame[["mean", "se", "q0.05", "q0.5", "q0.95"]].astype(float).mul(scale, axis=0)
+    table = pd.DataFrame(
+        {
+            "metric": [METRIC_NAMES.get(k, (k, "", 1.0))[0] for k in frame["key"]],
+            "unit": [METRIC_NAMES.get(k, (k, "", 1.0))[1] for k in frame["key"]],
+            "mean": values["mean"].to_numpy(),
+            "std. error": values["se"].to_numpy(),
+            "5%": values["q0.05"].to_numpy(),
+            "median": values["q0.5"].to_numpy(),
+            "95%": values["q0.95"].to_numpy(),
+            "share of runs > 0": frame["positive"].astype(float).to_numpy(),
+            "n": frame["n"].astype(float).to_numpy(),
+        }
     )
-    formats = {c: "{:+.4f}" for c in ("mean", "std. error", "5%", "median", "95%")}
+    formats = {c: "{:+.2f}" for c in ("mean", "std. error", "5%", "median", "95%")}
     formats.update({"share of runs > 0": "{:.0%}", "n": "{:.0f}"})
     how = (
         "run by run over the runs that share a seed (common random numbers)"
         if paired
         else "as differences of means over independent runs (the sources share no seeds)"
     )
-    return (
-        f"<p>{html.escape(other)} minus {html.escape(base)}, {how}. Growth and shares are fractions "
-        "(0.01 = one percentage point); recovery in months.</p>" + table_html(frame, formats, ("metric",))
-    )
+    intro = f"<p>{html.escape(other)} minus {html.escape(base)}, {how}, each in the unit given.</p>"
+    return intro + table_html(table, formats, ("metric", "unit"))
 
 
 def document(title: str, meta: str, summary: list[str], sections: list[str]) -> str:

@@ -1,0 +1,96 @@
+"""How the report reads: Jinja2 page, wording of a single run, names and units, province order,
+calendar months, legends on every panel, colour bars that say where they clip."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from report_helpers import files
+
+import sim
+from analysis.report.build import make_report
+from analysis.report.figure import province_order
+from analysis.report.page import METRIC_NAMES
+
+
+@pytest.fixture(scope="module")
+def single_runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("presentation")
+    paths = files(root)
+    sim.run(paths["base"], seed=5).write(root / "run_base")
+    sim.run(paths["stress"], seed=5).write(root / "run_stress")
+    return make_report(root / "run_base", compare_with=root / "run_stress", pair=False)
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_a_single_run_is_not_described_as_a_batch(single_runs):
+    text = text_of(single_runs.html)
+    for batch_phrase in ("median run", "of runs between", "mean over runs", "a probability of", "of runs are"):
+        assert batch_phrase not in text, batch_phrase
+    assert "the target was reached" in text or "the target was not reached" in text
+    assert "(month 0 = 100)" in text
+
+
+def test_the_comparison_table_has_names_and_units(single_runs):
+    table = single_runs.html.split('id="comparison"')[1].split("</table>")[0]
+    assert "value-added growth a year: nation</td>" in table and "percentage points</td>" in table
+    assert "growth_national" not in table and "max_drawdown" not in table
+    # The difference is in percentage points: 100 x the difference of the growth fractions.
+    growth = single_runs.differences.loc["growth_national", "mean"]
+    assert f"{100 * growth:+.2f}" in table
+    assert all(unit for _, unit, _ in METRIC_NAMES.values())
+
+
+def test_provinces_by_region_then_population():
+    provinces = pd.DataFrame(
+        {"region": ["b", "a", "b", "a"], "population": [10.0, 5.0, 30.0, 7.0]}, index=["P1", "P2", "P3", "P4"]
+    )
+    assert province_order(provinces) == ["P4", "P2", "P3", "P1"]
+
+
+def test_the_page_lists_provinces_by_region_and_names_sectors(single_runs):
+    table = single_runs.html.split('id="provinces"')[1]
+    # report_helpers' regions: centre (Isfahan), north (Tehran), south (Khuzestan).
+    assert table.index("Isfahan") < table.index("Tehran") < table.index("Khuzestan")
+    assert "Sector 24" in single_runs.html  # sector names, not codes alone
+    assert "billion rials" in single_runs.html and "economy's units" not in single_runs.html
+
+
+def test_the_page_is_rendered_by_jinja2_with_every_section(single_runs):
+    html = single_runs.html
+    assert html.startswith("<!DOCTYPE html>") and "{{" not in html and "{%" not in html
+    assert html.count("<figure>") == len(single_runs.figures)
+    for anchor in ("summary", "fan_charts", "comparison", "provinces"):
+        assert f'id="{anchor}"' in html
+
+
+def test_every_fan_panel_has_a_legend_and_calendar_months(tmp_path):
+    from analysis.report.figure import new_figure
+    from analysis.report.figures import draw_fan
+
+    fig = new_figure(6, 3)
+    ax = fig.add_subplot()
+    table = pd.DataFrame({c: np.linspace(100, 110, 25) for c in ("q0.05", "q0.25", "q0.5", "q0.75", "q0.95")})
+    draw_fan(ax, table, "#1f77b4")
+    assert ax.get_legend() is None  # drawn here without one: fan_charts adds it on every panel
+
+
+def test_colour_bars_say_where_they_clip():
+    from analysis.report.figure import new_figure
+    from analysis.tilegrid import TILES, draw_tile_map
+
+    values = pd.Series(0.2, index=list(TILES))
+    values.iloc[0], values.iloc[1] = -3.35, 1.4
+    fig = new_figure(8, 6)
+    bar = draw_tile_map(fig.add_subplot(), values, vmin=-1, vmax=1, value_format="{:.0%}", colorbar_label="share")
+    assert bar.extend == "both"
+    label = bar.ax.get_ylabel()
+    assert "below -100% (lowest -335%)" in label and "above 100% (highest 140%)" in label
+    inside = draw_tile_map(fig.add_subplot(), values.clip(-1, 1), vmin=-1, vmax=1, colorbar_label="share")
+    assert inside.extend == "neither" and inside.ax.get_ylabel() == "share"
