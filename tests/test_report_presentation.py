@@ -70,15 +70,34 @@ def test_the_page_is_rendered_by_jinja2_with_every_section(single_runs):
         assert f'id="{anchor}"' in html
 
 
-def test_every_fan_panel_has_a_legend_and_calendar_months(tmp_path):
+def test_fan_panels_have_legends_calendar_months_and_one_line_for_one_run(single_runs, monkeypatch):
     from analysis.report.figure import new_figure
     from analysis.report.figures import draw_fan
 
+    months = pd.Index(np.arange(25.0))
+    spread = pd.DataFrame(
+        {c: np.linspace(100, 110 + k, 25) for k, c in enumerate(("q0.05", "q0.25", "q0.5", "q0.75", "q0.95"))},
+        index=months,
+    )
+    one = pd.DataFrame(
+        {c: np.linspace(100, 110, 25) for c in ("q0.05", "q0.25", "q0.5", "q0.75", "q0.95")}, index=months
+    )
     fig = new_figure(6, 3)
-    ax = fig.add_subplot()
-    table = pd.DataFrame({c: np.linspace(100, 110, 25) for c in ("q0.05", "q0.25", "q0.5", "q0.75", "q0.95")})
-    draw_fan(ax, table, "#1f77b4")
-    assert ax.get_legend() is None  # drawn here without one: fan_charts adds it on every panel
+    left, right = fig.subplots(1, 2)
+    draw_fan(left, spread.assign(target=np.linspace(100, 120, 25)), "#1f77b4")
+    draw_fan(right, one.assign(target=np.linspace(100, 120, 25)), "#1f77b4")
+    assert left.get_legend_handles_labels()[1] == ["5-95% of runs", "25-75%", "median", "target path"]
+    assert right.get_legend_handles_labels()[1] == ["the run", "target path"]
+    # In the report every panel carries its legend (not the first alone), over calendar months.
+    from analysis.report import figures
+
+    drawn = []
+    monkeypatch.setattr(figures, "to_png", lambda fig: drawn.append(fig) or b"")
+    figures.fan_charts(single_runs.sources)
+    (fig,) = drawn
+    assert len(fig.axes) == 6 and all(ax.get_legend() is not None for ax in fig.axes)
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks[0] == "Mar y0" and ticks[1] == "Sep y1"  # no dated history: month 1 is April of year 1
 
 
 def test_colour_bars_say_where_they_clip():

@@ -22,8 +22,17 @@ COMPONENT_LABELS = {
 
 
 def draw_fan(ax, table, colour: str, label: str | None = None) -> None:
-    """Bands 5-95% and 25-75%, the median line and the target path of a fan table."""
+    """Bands 5-95% and 25-75%, the median line and the target path of a fan table.
+
+    A table whose bands have no width (one run, or runs that all follow one path) is drawn as one
+    line, labelled ``label`` or "the run".
+    """
     months = table.index.to_numpy(float)
+    if np.allclose(table["q0.05"].to_numpy(float), table["q0.95"].to_numpy(float), equal_nan=True):
+        ax.plot(months, table["q0.5"], color=colour, lw=1.8, label=label or "the run")
+        if "target" in table:
+            ax.plot(months, table["target"], color="black", lw=1.2, ls="--", label="target path")
+        return
     ax.fill_between(months, table["q0.05"], table["q0.95"], color=colour, alpha=0.18, lw=0, label="5-95% of runs")
     ax.fill_between(months, table["q0.25"], table["q0.75"], color=colour, alpha=0.35, lw=0, label="25-75%")
     ax.plot(months, table["q0.5"], color=colour, lw=1.8, label=label or "median")
