@@ -222,7 +222,8 @@ def _peak_ratios(history: pd.DataFrame | None, regions: list, kept: list, defaul
     peaks = np.full((len(regions), len(kept)), float(default))
     if history is None:
         _warn(
-            f"no output history: every cell's 10-year peak set {default - 1:.1%} above its output (peak_ratio={default:g})"
+            f"no output history: every cell's 10-year peak set {default - 1:.1%} above its output "
+            f"(peak_ratio={default:g})"
         )
         return peaks
     recent = history.astype(float).iloc[:, -HISTORY_PERIODS:]
