@@ -49,11 +49,15 @@ OptionalScenarioArg = Annotated[
 @user_errors
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario and its economy; say OK or exactly what is wrong."""
+    from analysis.progress import Stages
     from sim.engine.run import world_for
     from sim.scenario import load_scenario
 
-    loaded = load_scenario(scenario)
-    world = world_for(loaded)
+    with Stages(["read the scenario", "build the world"], "validate") as stage:
+        stage("read the scenario")
+        loaded = load_scenario(scenario)
+        stage("build the world")
+        world = world_for(loaded)
     typer.echo(
         f"OK: {scenario} ({loaded.name}): {loaded.horizon_months} months, {len(loaded.shock)} shocks, "
         f"{world.economy.n_provinces} provinces, {world.economy.n_sectors} sectors, {world.n_firms:,} firms"
@@ -105,12 +109,17 @@ def economy_export(
     out: Annotated[Path, typer.Option(help="Folder to write the tables and network.graphml into.")],
 ) -> None:
     """Write the economy's tables as CSV and its network as GraphML."""
+    from analysis.progress import Stages
     from sim.economy.export import write_world
     from sim.engine.run import world_for
     from sim.paths import check_output_dir
 
     check_output_dir(out)
-    write_world(world_for(_scenario_or_default(scenario)), out)
+    with Stages(["build the world", "write tables and network"], "economy export") as stage:
+        stage("build the world")
+        world = world_for(_scenario_or_default(scenario))
+        stage("write tables and network")
+        write_world(world, out)
     typer.echo(f"wrote {out}")
 
 

@@ -47,6 +47,7 @@ from pydantic import (
 import sim
 from analysis.montecarlo.executors import make_executor
 from analysis.montecarlo.worker import metrics_available, one_thread, per_run_metrics, targets_of
+from analysis.progress import progress_bar
 from sim.errors import GrowthsimError, InputError
 from sim.limits import check_limit
 from sim.paths import check_file
@@ -262,6 +263,7 @@ def sensitivity(
     replicates: int = 1,
     workers: int | None = None,
     scheduler: str | None = None,
+    progress: bool | None = None,
 ) -> SensitivityResult:
     """Sensitivity indices of a scenario's outputs to its parameters.
 
@@ -277,6 +279,7 @@ def sensitivity(
         replicates: Seeds per point; outputs are averaged over them.
         workers: Local worker processes (1 = this process).
         scheduler: A Dask scheduler address.
+        progress: Show a bar of the sample points done (default: on a terminal).
 
     Raises:
         InputError: On a bad scenario, parameter file, method or output name.
@@ -316,9 +319,11 @@ def sensitivity(
     errors: list[str] = []
     executor = make_executor(workers, scheduler)
     try:
-        for first, values, errs in executor.map_unordered(_evaluate, chunks):
-            y[first : first + len(values)] = values
-            errors.extend(errs)
+        with progress_bar(len(points), f"{method} {scenario.name}", "point", progress) as bar:
+            for first, values, errs in executor.map_unordered(_evaluate, chunks):
+                y[first : first + len(values)] = values
+                errors.extend(errs)
+                bar.update(len(values))
     finally:
         executor.close()
     if errors:

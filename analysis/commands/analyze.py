@@ -36,11 +36,13 @@ def register(app: typer.Typer) -> None:
         from analysis.metrics import analyze_run, analyze_store, is_store
         from analysis.metrics.run_dir import plain
         from analysis.metrics.text import run_summary, store_summary
+        from analysis.progress import Stages
         from sim.errors import InputError
 
         if not folder.is_dir():
             raise InputError(folder, "folder", "a run folder (growthsim run --out) or a batch store")
-        with explained(folder):
+        with explained(folder), Stages(["analyse"], "analyze") as stage:
+            stage("analyse" if is_store(folder) or no_pair else "analyse (and rerun the shock-free pair)")
             if is_store(folder):
                 result, names = analyze_store(folder), STORE_FILES
                 text = store_summary(result)

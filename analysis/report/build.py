@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.progress import Stages
 from analysis.report import compare, figures, maps, narrative, scorecard
 from analysis.report import page as page_html
 from analysis.report.figure import Figure
@@ -87,6 +88,7 @@ def make_report(
     compare_with: str | Path | None = None,
     labels: str = "en",
     pair: bool = True,
+    progress: bool | None = None,
 ) -> Report:
     """Load the sources and render the report (nothing is written).
 
@@ -96,35 +98,47 @@ def make_report(
         compare_with: A run folder, a store, or another scenario of ``source``'s store.
         labels: Province names on the figures: ``"en"`` or ``"fa"`` (Persian).
         pair: For run folders, rerun the shock-free pair for the growth decomposition.
+        progress: Show a bar of the stages (default: on a terminal).
     """
     if labels not in ("en", "fa"):
         raise InputError("report", "labels", f"'en' or 'fa', got '{labels}'")
-    base = load_source(source, scenario, pair=pair)
-    sources = [base]
-    if compare_with is not None:
-        other = resolve_compare(Path(source), compare_with, base, pair)
-        if other.label == base.label:
-            other.label = f"{other.label} ({other.path.name})"
-        sources.append(other)
-    figs: list[Figure] = [
-        figures.fan_charts(sources),
-        maps.probability_map(sources, labels),
-        maps.idle_map(sources, labels),
-    ]
-    heat = maps.attainment_heatmap(sources, labels)
-    missing = [] if heat is not None else ["heatmap_attainment"]
-    figs += ([heat] if heat is not None else []) + [
-        figures.decomposition_bars(sources),
-        figures.volatility(sources),
-        figures.inclusiveness(sources, labels),
-        maps.value_chain(sources, labels),
-    ]
-    differences = None
-    if len(sources) == 2:
-        figs += [compare.difference_fan(*sources), compare.difference_map(*sources, labels)]
-        differences = compare.metric_differences(*sources)
-    report = Report(sources, figs, "", differences, missing, scorecard.scorecard(sources))
-    report.html = assemble(report)
+    stages = ["read the source", *FIGURE_ORDER, "comparison", "scorecard and page"]
+    with Stages(stages, "report", progress) as stage:
+        stage("read the source")
+        base = load_source(source, scenario, pair=pair)
+        sources = [base]
+        if compare_with is not None:
+            other = resolve_compare(Path(source), compare_with, base, pair)
+            if other.label == base.label:
+                other.label = f"{other.label} ({other.path.name})"
+            sources.append(other)
+        draw = {
+            "fan_charts": lambda: figures.fan_charts(sources),
+            "map_probability": lambda: maps.probability_map(sources, labels),
+            "map_idle_recovered": lambda: maps.idle_map(sources, labels),
+            "heatmap_attainment": lambda: maps.attainment_heatmap(sources, labels),
+            "decomposition": lambda: figures.decomposition_bars(sources),
+            "volatility": lambda: figures.volatility(sources),
+            "inclusiveness": lambda: figures.inclusiveness(sources, labels),
+            "value_chain": lambda: maps.value_chain(sources, labels),
+        }
+        figs: list[Figure] = []
+        missing = []
+        for name in FIGURE_ORDER:
+            stage(name)
+            drawn = draw[name]()
+            if drawn is None:
+                missing.append(name)
+            else:
+                figs.append(drawn)
+        stage("comparison")
+        differences = None
+        if len(sources) == 2:
+            figs += [compare.difference_fan(*sources), compare.difference_map(*sources, labels)]
+            differences = compare.metric_differences(*sources)
+        stage("scorecard and page")
+        report = Report(sources, figs, "", differences, missing, scorecard.scorecard(sources))
+        report.html = assemble(report)
     return report
 
 
