@@ -6,7 +6,7 @@ keeping at most a few tasks in flight so memory stays bounded however long the b
 - :class:`SerialExecutor`: in this process (``--workers 1``).
 - :class:`PoolExecutor`: ``concurrent.futures.ProcessPoolExecutor`` with long-lived workers
   started by an explicit ``spawn`` context (``import mesa`` sets the start method to spawn as a
-  side effect; DESIGN.md), so each worker builds a scenario's world once and reuses it.
+  side effect, in Mesa 3.3.1), so each worker builds a scenario's world once and reuses it.
 - :class:`DaskExecutor`: an existing ``dask.distributed`` cluster at a scheduler address
   (``dask scheduler`` / ``dask worker``, or dask-jobqueue on HPC). Workers import ``growthsim``
   and read the scenario's data folder themselves, so both must exist on every worker.
