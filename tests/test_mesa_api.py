@@ -110,7 +110,7 @@ def test_by_province_by_sector_and_the_cube_match_firm_rows(scenario_file):
     by_sector = firms.groupby(["month", "sector"], observed=True)["employment"].sum().unstack()
     np.testing.assert_allclose(sector_table[["24", "29"]].to_numpy(), by_sector[["24", "29"]].to_numpy())
     with pytest.raises(KeyError, match="share or mean"):
-        results.by_province("limited_by_demand")
+        results.by_province("output_bound_by_demand")
 
     cube = results.to_xarray()
     assert dict(cube.sizes) == {"month": 9, "province": 2, "sector": 2}
@@ -118,7 +118,7 @@ def test_by_province_by_sector_and_the_cube_match_firm_rows(scenario_file):
     np.testing.assert_allclose(cube["output"].sel(province="IR-10", sector="24").to_numpy(), cell.to_numpy())
     # Isfahan has no firms in 29: zero output, no share of it limited by anything.
     assert (cube["output"].sel(province="IR-10", sector="29") == 0).all()
-    assert cube["limited_by_demand"].sel(province="IR-10", sector="29").isnull().all()
+    assert cube["output_bound_by_demand"].sel(province="IR-10", sector="29").isnull().all()
     assert cube["province_name"].sel(province="IR-10").item() == "Isfahan"
     assert cube["sector_kind"].sel(sector="29").item() == "mining"
     assert cube["output"].attrs["units"] == "billion rials a month at base prices"

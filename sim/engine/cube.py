@@ -17,14 +17,14 @@ from sim.economy.calendar import month_labels
 MONEY = "billion rials"  # the default economy's unit; another data folder's tables bring their own
 
 # Columns that are not sums over firms: left NaN where a cell has no firms.
-NOT_SUMS = ("limited_by_", "energy_availability", "import_availability", "productivity", "uncertainty_high")
+NOT_SUMS = ("output_bound_by_", "energy_availability", "import_availability", "productivity", "uncertainty_high")
 
 
 def unit_of(column: str, money: str = MONEY) -> str:
     """The unit of a trajectories column."""
     if column == "employment":
         return "workers"
-    if column.startswith("limited_by_"):
+    if column.startswith("output_bound_by_"):
         return "share of the cell's output (0-1)"
     if column.endswith("_availability"):
         return "share available (0-1), mean over firms weighted by size"

@@ -95,7 +95,7 @@ class Results:
     def by_province(self, column: str = "value_added") -> pd.DataFrame:
         """A column summed over sectors: one row per month, one column per province code.
 
-        Shares and means (``limited_by_*``, ``*_availability``, ``productivity``) are not sums:
+        Shares and means (``output_bound_by_*``, ``*_availability``, ``productivity``) are not sums:
         take them from :meth:`to_xarray` instead.
         """
         return cube.summed(self.trajectories, column, "province")
