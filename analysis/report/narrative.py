@@ -35,6 +35,7 @@ SINGLE_RUN_WORDING = (
     (" (median run)", ""),
     (" (mean over runs)", ""),
     ("; mean over runs)", ")"),
+    ("; mean over runs, in billion rials", "; in billion rials"),
     ("of the gross movement of value added (mean over runs)", "of the gross movement of value added"),
 )
 
@@ -299,7 +300,7 @@ def value_chain_text(source: Source) -> str:
         "value chains (sectors) have a binding bottleneck (over 10% of their output made by firms whose binding "
         f"constraint was inputs or imports; mean over runs). Most output made bound along the chain: {worst}. "
         "Output lost over months 1..T (potential output, the least of planned output and installed capacity, "
-        f"minus output, of the firms each constraint bound; mean over runs, in the economy's units, and as a share "
+        f"minus output, of the firms each constraint bound; mean over runs, in billion rials, and as a share "
         f"of potential output): {parts}. Readiness (operable capacity still to be brought back) and energy are "
         "shown for comparison; they are not value-chain bottlenecks.</p>"
     )
