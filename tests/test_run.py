@@ -190,4 +190,8 @@ def test_run_out_refuses_an_earlier_run_unless_overwrite(tmp_path):
     afile = tmp_path / "afile"
     afile.write_text("x")
     result = runner.invoke(app, ["run", str(sc), "--out", str(afile)])
-    assert result.exit_code == 2 and result.output.strip() == f"error: {afile}: --out: a folder, not a file"
+    assert result.exit_code == 2
+    assert (
+        result.output.strip()
+        == f"error: {afile}: --out: a folder to write into (new or existing), got an existing file"
+    )
