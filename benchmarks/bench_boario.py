@@ -75,12 +75,34 @@ def sector_folder(folder: Path) -> Path:
     return folder
 
 
-def engine_scenario(folder: Path):
+def engine_scenario(folder: Path, step_days: float = 1.0):
     return scenario_for(
         folder,
         horizon_months=12,
-        parameters={"step_months": 1 / DAYS_PER_MONTH, "inventory_restore_months": RESTORE_DAYS / DAYS_PER_MONTH},
+        parameters={
+            "step_months": step_days / DAYS_PER_MONTH,
+            "inventory_restore_months": RESTORE_DAYS / DAYS_PER_MONTH,
+        },
     )
+
+
+STEP_LENGTHS = {"daily": 1.0, "weekly": 7.0, "monthly": DAYS_PER_MONTH}
+
+
+def step_length_shapes(folder: Path) -> dict[str, dict[str, float]]:
+    """The engine's loss path at daily, weekly and monthly steps (:func:`shape` with days per step)."""
+    shapes = {}
+    for name, days in STEP_LENGTHS.items():
+        scenario = engine_scenario(folder, days)
+        model = sim.GrowthModel(scenario, sim.world_for(scenario), seed=0, agents=False)
+        try:
+            while model.running:
+                model.step()
+        finally:
+            model.release()
+        path = model.recorder.cells[:, :, 0].sum(axis=1)
+        shapes[name] = shape(path[1:], start=path[0], days_per_step=days)
+    return shapes
 
 
 def mriot(world: sim.World):
@@ -167,16 +189,22 @@ def engine_run_year(scenario) -> np.ndarray:
     return results.trajectories.groupby("month", sort=True)["output"].sum().to_numpy()[1:]
 
 
-def shape(path: np.ndarray) -> dict[str, float]:
-    """Loss path ``1 - X_t / X_0``: trough depth and day, total loss, recovery day."""
-    loss = 1.0 - path / path[0]
+def shape(path: np.ndarray, start: float | None = None, days_per_step: float = 1.0) -> dict[str, float]:
+    """Loss path ``1 - X_t / X_0``: trough depth and day, total loss, recovery day.
+
+    Args:
+        path: Output of steps 1..T.
+        start: ``X_0`` (default: the first step's output, as for BoARIO's daily path).
+        days_per_step: Days a step stands for (the days reported are the step's last day).
+    """
+    loss = 1.0 - path / (path[0] if start is None else start)
     trough = int(np.argmax(loss))
     after = np.flatnonzero(loss[trough:] < 0.001)
     return {
         "trough_pct": 100 * loss[trough],
-        "trough_day": trough + 1,
+        "trough_day": round((trough + 1) * days_per_step),
         "total_loss_pct_of_year": 100 * loss.sum() / loss.size,
-        "recovered_day": trough + 1 + int(after[0]) if after.size else float("nan"),
+        "recovered_day": round((trough + 1 + int(after[0])) * days_per_step) if after.size else float("nan"),
     }
 
 
@@ -236,6 +264,7 @@ def main(argv: list[str] | None = None) -> dict:
             ratios_1.append(times["boario_1_thread"][-1] / statistics.median(rep))
             ratios.append(b / statistics.median(rep))
             run_ratios.append(b_whole / statistics.median(rep_run))
+        steps = step_length_shapes(folder)
     e_shape, b_shape = shape(engine_path), shape(boario_path)
     e_loss, b_loss = 1 - engine_path / engine_path[0], 1 - boario_path / boario_path[0]
     corr = float(np.corrcoef(e_loss, b_loss)[0, 1])
@@ -256,6 +285,7 @@ def main(argv: list[str] | None = None) -> dict:
         "correlation": corr,
         "engine": e_shape,
         "boario": b_shape,
+        "step_lengths": steps,
     }
     n_e, n_b = len(times["engine"]), len(times["boario"])
     print(f"BoARIO {_version('boario')} vs engine: {world.n_firms} industries x 365 daily steps, one capacity shock")
@@ -277,12 +307,20 @@ def main(argv: list[str] | None = None) -> dict:
     )
     print("  national output loss 1 - X_t/X_0:")
     print(f"    correlation of the two daily loss paths: {corr:.3f}")
-    for name, s in (("engine", e_shape), ("BoARIO", b_shape)):
+    print(f"    {'':24s} {'trough %':>9s} {'day':>5s} {'total loss %':>12s} {'back within 0.1% on day':>24s}")
+    rows = [("BoARIO, daily", b_shape), ("engine, daily", e_shape)]
+    rows += [(f"engine, {name}", steps[name]) for name in ("weekly", "monthly")]
+    for name, s in rows:
         print(
-            f"    {name:7s} trough {s['trough_pct']:.2f}% on day {s['trough_day']}, "
-            f"total loss {s['total_loss_pct_of_year']:.3f}% of the year's output, "
-            f"back within 0.1% on day {s['recovered_day']}"
+            f"    {name:24s} {s['trough_pct']:9.2f} {s['trough_day']:5d} "
+            f"{s['total_loss_pct_of_year']:12.3f} {s['recovered_day']:>24}"
         )
+    print(
+        f"    engine / BoARIO (daily): trough {e_shape['trough_pct'] / b_shape['trough_pct']:.2f}x, "
+        f"total loss {e_shape['total_loss_pct_of_year'] / b_shape['total_loss_pct_of_year']:.2f}x; "
+        f"engine monthly / daily: trough {steps['monthly']['trough_pct'] / e_shape['trough_pct']:.2f}, "
+        f"total loss {steps['monthly']['total_loss_pct_of_year'] / e_shape['total_loss_pct_of_year']:.2f}"
+    )
     print_load_at_end()
     return result
 

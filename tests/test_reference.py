@@ -27,6 +27,7 @@ PROVINCES = [
 SECTORS = "ABCDE"
 FIRM_FIELDS = (
     "output",
+    "reliability",
     "planned",
     "desired",
     "potential",
@@ -323,6 +324,9 @@ def _run_side_by_side(sc: sim.Scenario) -> dict[str, object]:
             seen["max_substitution"] = max(seen["max_substitution"], float(s.substitution.max()))
             seen["high"].add(s.random.high)
             seen["outage"] |= bool((s.random.outage_left > 0).any())
+            if s.route_share.size:  # orders moved off the drawn suppliers' base shares (sim.engine.reroute)
+                moved = float(np.abs(s.route_share - world.network.route_base).max())
+                seen["rerouted"] = max(seen.get("rerouted", 0.0), moved)
             schedule = engine.plan.schedule
             shocked = world.final_domestic * schedule.demand_domestic[step][cell]
             shocked += world.final_export * schedule.demand_export[step][cell]
@@ -353,6 +357,7 @@ def test_reference_matches_engine(folder, tmp_path, rationing, step_months):
     assert {LIMIT_DEMAND, LIMIT_READINESS} <= seen["limits"]
     assert seen["export_lift"] > 1.2  # export development: the guarantee over A's export cut, market access
     assert seen["learning"] > 1.05  # and learning by exporting
+    assert seen["rerouted"] > 0.05  # buyers moved orders between suppliers
 
 
 @pytest.mark.parametrize("rationing", ["proportional", "priority"])
@@ -375,6 +380,7 @@ def test_reference_matches_engine_under_random_shocks_and_guarantees(folder, tmp
     seen = _run_side_by_side(sc)
     assert seen["high"] == {True, False}  # the regime switched
     assert seen["outage"]
+    assert seen["rerouted"] > 0.05
     assert seen["guarantee_top_up"] > 1.0  # the state bought what demand lacked
     assert seen["productivity_spread"] > 0.02
     assert {LIMIT_INPUTS, LIMIT_IMPORTS} & seen["limits"]

@@ -18,6 +18,7 @@ demand on firm k is ``(W x)_k`` and the firm-level Leontief system is ``x = W x 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -37,11 +38,14 @@ class NetworkParams:
         extra_suppliers_mean: Mean of the Poisson number of suppliers beyond the first.
         max_suppliers: Most suppliers a firm has for one input.
         distance_scale_km: ``d0`` of the gravity kernel ``exp(-d / d0)``.
+        standby_suppliers: Draws of standby suppliers per pair (the same two stages), to which
+            buyers move orders when their suppliers cannot deliver (:mod:`sim.reroute`).
     """
 
     extra_suppliers_mean: float = 0.8
     max_suppliers: int = 3
     distance_scale_km: float = 400.0
+    standby_suppliers: int = 2
 
 
 @dataclass(eq=False)  # compared and hashed by identity: the key of its run-time layouts (sim.kernels)
@@ -61,6 +65,10 @@ class SupplyNetwork:
         pair_coef: ``a[j, s(b)]`` of each pair, shape (P,).
         pair_critical: Whether the input is critical for the buyer, shape (P,).
         supplier_of_pair: Sparse (N, P): ``M[k, p]`` = share of pair p's order placed with k.
+        route_of_pair: Sparse (N, P), CSC (a pair's links contiguous), over the pair's drawn and
+            standby suppliers: the standby weight of each (size weight, summing to one over the
+            pair), or ``None`` without standby suppliers. Its pattern holds every entry of ``M``
+            (:mod:`sim.reroute`).
     """
 
     pair_buyer: np.ndarray
@@ -68,6 +76,20 @@ class SupplyNetwork:
     pair_coef: np.ndarray
     pair_critical: np.ndarray
     supplier_of_pair: sp.csr_matrix
+    route_of_pair: sp.csc_matrix | None = None
+
+    @cached_property
+    def route_base(self) -> np.ndarray:
+        """``M``'s shares on the entries of ``route_of_pair`` (0 on standby-only entries), read-only."""
+        route = self.route_of_pair
+        if route is None:
+            return np.zeros(0)
+        coo = route.tocoo()  # column-major: the data order of the CSC matrix
+        base = np.zeros(coo.nnz)
+        if coo.nnz:  # (scipy's fancy indexing returns a matrix, or a sparse one when empty)
+            base[:] = np.asarray(self.supplier_of_pair[coo.row, coo.col]).ravel()
+        base.setflags(write=False)
+        return base
 
     @property
     def n_pairs(self) -> int:
@@ -164,7 +186,7 @@ def build_network(
         The supply network.
     """
     params = params or NetworkParams()
-    n_p, n_s = economy.n_provinces, economy.n_sectors
+    n_s = economy.n_sectors
     a = economy.a
 
     # Pairs: firm b needs every input j with a[j, s(b)] > 0.
@@ -189,6 +211,59 @@ def build_network(
     link_pair = np.repeat(np.arange(pair_buyer.size), n_sup)
     del extra, n_sup
 
+    supplier, cell = _draw_suppliers(economy, firms, params, rng, link_pair, pair_sector, pair_buyer)
+
+    # Shares of a pair's order: proportional to supplier size weight.
+    size = firms.weight[supplier] * economy.firm_counts.T.reshape(-1)[cell]
+    pair_total = np.bincount(link_pair, weights=size, minlength=pair_buyer.size)
+    share = size / pair_total[link_pair]
+    del size, pair_total, cell
+
+    n = firms.n
+    supplier_of_pair = sp.csr_matrix((share, (supplier, link_pair)), shape=(n, pair_buyer.size))
+    supplier_of_pair.sum_duplicates()
+    route_of_pair = None
+    if params.standby_suppliers > 0:
+        # Standby suppliers: the same two stages, after the drawn ones (which they leave unchanged).
+        standby_pair = np.repeat(np.arange(pair_buyer.size), params.standby_suppliers)
+        standby, standby_cell = _draw_suppliers(economy, firms, params, rng, standby_pair, pair_sector, pair_buyer)
+        coo = supplier_of_pair.tocoo()
+        every_pair = np.concatenate((coo.col, standby_pair))
+        every_supplier = np.concatenate((coo.row, standby))
+        del coo, standby, standby_cell, standby_pair
+        # Each (pair, supplier) once: repeated draws of one supplier count once.
+        key = np.unique(every_pair.astype(np.int64) * n + every_supplier)
+        every_pair, every_supplier = key // n, key % n
+        size = firms.weight[every_supplier] * economy.firm_counts.T.reshape(-1)[firms.cell[every_supplier]]
+        total = np.bincount(every_pair, weights=size, minlength=pair_buyer.size)
+        weight = size / total[every_pair]
+        route_of_pair = sp.csc_matrix((weight, (every_supplier, every_pair)), shape=(n, pair_buyer.size))
+        route_of_pair.sum_duplicates()
+    return SupplyNetwork(
+        pair_buyer=pair_buyer.astype(np.int32),
+        pair_sector=pair_sector.astype(np.int16),
+        pair_coef=pair_coef,
+        pair_critical=pair_critical,
+        supplier_of_pair=supplier_of_pair,
+        route_of_pair=route_of_pair,
+    )
+
+
+def _draw_suppliers(
+    economy: Economy,
+    firms: Firms,
+    params: NetworkParams,
+    rng: np.random.Generator,
+    link_pair: np.ndarray,
+    pair_sector: np.ndarray,
+    pair_buyer: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One supplier for each entry of ``link_pair``: its province by gravity, then the firm by size.
+
+    Returns:
+        The supplier firm of each link and its cell ``sector * P + province``.
+    """
+    n_p, n_s = economy.n_provinces, economy.n_sectors
     # Stage 1: supplier province by gravity, inverse-CDF over the P provinces.
     kernel = np.exp(-province_distances(economy) / params.distance_scale_km)  # (P, P)
     attract = economy.firm_counts.T[:, None, :] * kernel[None, :, :]  # (S, P_buyer, P_supplier)
@@ -211,21 +286,4 @@ def build_network(
     base = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
     target = base + rng.random(link_pair.size) * (cum[stop - 1] - base)
     supplier = np.clip(np.searchsorted(cum, target, side="right"), start, stop - 1)
-    del link_sector, supplier_prov, base, target, start, stop
-
-    # Shares of a pair's order: proportional to supplier size weight.
-    size = firms.weight[supplier] * economy.firm_counts.T.reshape(-1)[cell]
-    pair_total = np.bincount(link_pair, weights=size, minlength=pair_buyer.size)
-    share = size / pair_total[link_pair]
-    del size, pair_total, cell
-
-    n = firms.n
-    supplier_of_pair = sp.csr_matrix((share, (supplier, link_pair)), shape=(n, pair_buyer.size))
-    supplier_of_pair.sum_duplicates()
-    return SupplyNetwork(
-        pair_buyer=pair_buyer.astype(np.int32),
-        pair_sector=pair_sector.astype(np.int16),
-        pair_coef=pair_coef,
-        pair_critical=pair_critical,
-        supplier_of_pair=supplier_of_pair,
-    )
+    return supplier, cell

@@ -44,6 +44,9 @@ class WorldParameters(BaseModel):
         extra_suppliers_mean: Mean number of suppliers per input beyond the first (Poisson).
         max_suppliers: Most suppliers per input.
         distance_scale_km: Distance decay of supplier choice, ``exp(-d / d0)``.
+        standby_suppliers: Draws of standby suppliers per input of each firm (same gravity and
+            size rule as the drawn suppliers), to which orders move when suppliers cannot
+            deliver (:mod:`sim.engine.reroute`).
     """
 
     model_config = STRICT_CONFIG
@@ -53,6 +56,7 @@ class WorldParameters(BaseModel):
     extra_suppliers_mean: float = Field(0.8, ge=0.0, le=100.0)
     max_suppliers: int = Field(3, ge=1, le=100)
     distance_scale_km: float = Field(400.0, gt=0.0)
+    standby_suppliers: int = Field(2, ge=0)
 
     @classmethod
     def of(cls, params: WorldParameters) -> WorldParameters:
@@ -165,6 +169,7 @@ def build_world(economy: Economy, params: WorldParameters, seed: int = 0) -> Wor
             extra_suppliers_mean=params.extra_suppliers_mean,
             max_suppliers=params.max_suppliers,
             distance_scale_km=params.distance_scale_km,
+            standby_suppliers=params.standby_suppliers,
         ),
     )
     w = network.firm_coefficients()

@@ -10,6 +10,7 @@ a flow (:mod:`sim.engine.flows`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +44,7 @@ class StepRates:
     smoothing: float
     hiring: float
     firing: float
+    reroute: float = 0.0
 
 
 def step_rates(scenario: Scenario) -> StepRates:
@@ -63,6 +65,7 @@ def step_rates(scenario: Scenario) -> StepRates:
         smoothing=p.per_step(p.expectation_smoothing),
         hiring=p.per_step(p.hiring_speed),
         firing=p.per_step(p.firing_speed),
+        reroute=-math.expm1(-p.step_months / p.reroute_months) if p.reroute_months > 0 else 0.0,
     )
 
 

@@ -7,12 +7,16 @@ Flows (output, demand, capacity) are rates per month; stocks are quantities. A s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.economy.world import World
 from sim.engine import buffers
 from sim.engine.stochastic import StochasticState
+
+if TYPE_CHECKING:
+    from sim.engine.reroute import Routing
 
 # What limits a firm's output this step (``State.limit``).
 LIMIT_DEMAND, LIMIT_READINESS, LIMIT_ENERGY, LIMIT_INPUTS, LIMIT_IMPORTS = range(5)
@@ -71,6 +75,12 @@ class State:
             when some shock touches imports (empty otherwise).
         substitution: Share ``phi`` of the import shortfall moved to domestic suppliers, by cell (C,).
         new_latent: Latent demand added by policy (new plants' markets), per month, (N,).
+        reliability: Buyers' judgement of each supplier's deliveries, its smoothed fill rate on
+            orders (:mod:`sim.engine.reroute`), (N,).
+        route_share: Share of each line's order placed on each of its drawn and standby links, in
+            the data order of the network's ``route_of_pair``; empty until re-routing first runs.
+        routing: The supplier products over ``route_share`` and the router that sets it (made by
+            :func:`sim.engine.reroute.reroute` on its first call; ``None`` without re-routing).
         random: State of the random shocks (regime, AR(1) states, outages).
         rng: The run's one generator (the model's ``rng``); every random draw of a run comes from it.
         step: Steps done.
@@ -112,6 +122,9 @@ class State:
     random: StochasticState
     rng: np.random.Generator | None = None
     shifted_coef: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    reliability: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    route_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    routing: Routing | None = None
     step: int = 0
 
     @classmethod
@@ -174,6 +187,7 @@ class State:
             random=random or StochasticState(False, np.zeros(n), np.zeros(1), np.zeros(n)),
             rng=rng,
             shifted_coef=np.empty(net.n_pairs) if imports_vary else np.zeros(0),
+            reliability=ones.copy(),
         )
 
     @property

@@ -4,7 +4,7 @@
     wanted     = demand(state, plan, conditions)     orders + final demand, planned output
     production(state, plan, conditions)              output, binding constraint, inputs used
     delivery(state, plan, wanted)                    rationing, receipts, finished goods
-    inventories(state, plan)                         input stocks, next step's orders
+    inventories(state, plan, wanted)                 input stocks, next step's orders and their suppliers
     capacity(state, plan, conditions, wanted)        recovery, hysteresis, investment, depreciation
     labour(state, plan)                              employment
 
@@ -41,6 +41,6 @@ def advance(state: State, plan: RunPlan, call: Callable[..., Any] = _call) -> No
     wanted = call(demand, state, plan, conditions)
     call(production, state, plan, conditions)
     call(delivery, state, plan, wanted)
-    call(inventories, state, plan)
+    call(inventories, state, plan, wanted)
     call(capacity, state, plan, conditions, wanted)
     call(labour, state, plan)

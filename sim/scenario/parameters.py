@@ -42,6 +42,10 @@ class ModelParameters(WorldParameters):
         extra_suppliers_mean: Mean number of suppliers per input beyond the first (Poisson).
         max_suppliers: Most suppliers per input.
         distance_scale_km: Distance decay of supplier choice, ``exp(-d / d0)``.
+        standby_suppliers: Draws of standby suppliers per input of each firm (a world parameter).
+        reroute_months: Time constant, in months, of buyers' judgement of a supplier's deliveries
+            (its smoothed fill rate on orders), which moves orders to other suppliers of the input
+            and back (:mod:`sim.engine.reroute`); 0 switches re-routing off.
     """
 
     model_config = STRICT_CONFIG
@@ -60,6 +64,7 @@ class ModelParameters(WorldParameters):
     expectation_smoothing: float = Field(0.25, gt=0.0, le=1.0)
     hiring_speed: float = Field(0.25, ge=0.0, le=1.0)
     firing_speed: float = Field(0.1, ge=0.0, le=1.0)
+    reroute_months: float = Field(2.0, ge=0.0)
 
     def per_step(self, monthly_rate: float) -> float:
         """Convert a monthly rate to the step length: ``1 - (1 - r) ** step_months``."""

@@ -44,7 +44,7 @@ from sim.engine.stochastic import StochasticRates
 from sim.scenario import PRIORITY_CLASSES, Scenario
 from sim.shocks import compile_shocks
 
-from .reference_firm import InputLine, ReferenceFirm
+from .reference_firm import InputLine, ReferenceFirm, SupplyLink
 
 __all__ = ["PHASES", "InputLine", "ReferenceFirm", "ReferenceModel"]
 
@@ -56,6 +56,7 @@ PHASES = (
     "ration",
     "receive",
     "stock_up",
+    "reroute",
     "adjust_capacity",
     "hire",
     "roll_peak",
@@ -92,6 +93,8 @@ class ReferenceModel(mesa.Model):
         self.substitution_share = scenario.imports.substitution_share
         self.substitution_rate = min(1.0, self.rates.dt / scenario.imports.substitution_months)
         self.import_cover: list[float] | None = None
+        route = world.network.route_of_pair
+        self.rerouting = self.rates.reroute > 0 and route is not None and route.nnz > 0
         self.rationing = scenario.policy.rationing
         self.priority_rank = tuple(PRIORITY_CLASSES.index(name) for name in scenario.policy.priority_order)
         self.window_steps = max(1, round(WINDOW_MONTHS / self.rates.dt))
@@ -180,11 +183,17 @@ class ReferenceModel(mesa.Model):
             line.orders = line.received = line.used = use
             buyer.lines.append(line)
             lines.append(line)
-        for pair, supplier, share in zip(net.link_pair, net.link_supplier, net.link_share, strict=True):
+        if self.rerouting:  # drawn and standby suppliers, pair by pair in supplier order
+            route = net.route_of_pair.tocoo()
+            links = zip(route.col, route.row, net.route_base, route.data, strict=True)
+        else:
+            links = zip(net.link_pair, net.link_supplier, net.link_share, np.zeros(net.n_links), strict=True)
+        for pair, supplier, base, standby in links:
             line = lines[int(pair)]
             firm = self.firms[int(supplier)]
-            line.suppliers.append((firm, float(share)))
-            firm.customers.append((line, float(share)))
+            link = SupplyLink(firm, float(base), float(standby))
+            line.suppliers.append(link)
+            firm.customers.append((line, link))
 
     # Step ---------------------------------------------------------------------------------------
     def _record(self) -> None:

@@ -18,6 +18,7 @@ import mesa
 
 from sim.engine.phases import PRIORITY_FLOOR
 from sim.engine.record import CELL_COLUMNS
+from sim.engine.reroute import TRUSTED
 from sim.engine.state import LIMIT_DEMAND, LIMIT_ENERGY, LIMIT_IMPORTS, LIMIT_INPUTS, LIMIT_READINESS
 
 if TYPE_CHECKING:
@@ -26,6 +27,18 @@ if TYPE_CHECKING:
 TOLERANCE = 1e-9
 INF = math.inf
 COLUMN = {name: k for k, name in enumerate(CELL_COLUMNS)}
+
+
+class SupplyLink:
+    """One supplier of one input line: its base share, standby weight and current share of orders."""
+
+    __slots__ = ("supplier", "base", "standby", "share")
+
+    def __init__(self, supplier: ReferenceFirm, base: float, standby: float) -> None:
+        self.supplier = supplier
+        self.base = base
+        self.standby = standby
+        self.share = base
 
 
 class InputLine:
@@ -59,7 +72,7 @@ class InputLine:
         self.inventory_months = inventory_months
         self.priority = priority
         self.current = 1.0
-        self.suppliers: list[tuple[ReferenceFirm, float]] = []
+        self.suppliers: list[SupplyLink] = []
         self.stock = 0.0
         self.orders = 0.0
         self.received = 0.0
@@ -93,7 +106,7 @@ class ReferenceFirm(mesa.Agent):
         self.labour_per_output = float(world.labour_per_output[index])
         self.value_added_share = float(world.value_added_share[index])
         self.lines: list[InputLine] = []
-        self.customers: list[tuple[InputLine, float]] = []
+        self.customers: list[tuple[InputLine, SupplyLink]] = []
         x0 = self.output0
         self.output = self.planned = self.desired = self.demand = self.delivered = x0
         self.final_demand = self.final_domestic0 + self.final_export0
@@ -121,6 +134,8 @@ class ReferenceFirm(mesa.Agent):
         self.recent: deque[float] | None = deque(maxlen=model.window_steps) if model.rolling else None
         self.fill = 1.0
         self.fills = [1.0, 1.0, 1.0]
+        self.latent_fill = 1.0
+        self.reliability = 1.0
 
     # 1. shocks ------------------------------------------------------------------------------
     def shock(self) -> None:
@@ -180,8 +195,8 @@ class ReferenceFirm(mesa.Agent):
     def demand_on_me(self) -> float:
         """Orders placed with this firm last step, per month."""
         total = 0.0
-        for line, share in self.customers:
-            total += share * line.orders
+        for line, link in self.customers:
+            total += link.share * line.orders
         return total / self.model.rates.dt
 
     def tally_demand(self) -> None:
@@ -189,7 +204,7 @@ class ReferenceFirm(mesa.Agent):
         dt = self.model.rates.dt
         self.final_domestic = self.final_domestic0 * self.mu_domestic
         self.final_export = self.final_export0 * self.mu_export
-        intermediate = self.demand_on_me()
+        intermediate = self.intermediate = self.demand_on_me()
         self.latent = (self.latent0 + self.new_latent) * self.mu_domestic
         if self.guarantee is not None:
             demand_now = intermediate + self.final_domestic + self.final_export
@@ -264,11 +279,15 @@ class ReferenceFirm(mesa.Agent):
         """A supplier's fill rate(s) over its orders and final demand; latent demand last."""
         if self.model.rationing == "priority":
             served = self.ration_by_priority()
-            domestic_fill, export_fill = self.fills[self.priority], self.fills[2]
+            domestic_fill, export_fill = self.final_fills[self.priority], self.final_fills[2]
         else:
-            self.fill = min(1.0, self.output / self.demand) if self.demand > 0 else 1.0
-            served = self.fill * self.demand
-            domestic_fill = export_fill = self.fill
+            intermediate = self.intermediate
+            self.fill = min(1.0, self.output / intermediate) if intermediate > 0 else 1.0
+            served = self.fill * intermediate  # firms' orders first, then final demand
+            left = max(0.0, self.output - served)
+            final_fill = min(1.0, left / self.final_demand) if self.final_demand > 0 else 1.0
+            served += final_fill * self.final_demand
+            domestic_fill = export_fill = final_fill
         self.exports = export_fill * self.final_export
         self.unmet_final = (1.0 - domestic_fill) * self.final_domestic + (1.0 - export_fill) * self.final_export
         self.unmet = max(0.0, self.demand - served)
@@ -277,38 +296,51 @@ class ReferenceFirm(mesa.Agent):
         self.finished_stock = self.finished_stock + (self.output - self.delivered) * self.model.rates.dt
 
     def ration_by_priority(self) -> float:
-        """Everyone gets ``PRIORITY_FLOOR`` of the proportional fill, the rest goes class by class.
+        """Everyone gets ``PRIORITY_FLOOR`` of the proportional fill, the rest goes tier by tier.
 
-        Customers' orders fall in their buyer's class for the part that serves current demand and
-        in the last class for the part that would win back latent demand; households' purchases
-        in the product's class (this firm's), exports in ``other``. Returns what was served.
+        Tiers: the part of customers' orders that serves current demand by the buyer's class, in
+        priority order; then final demand by class (households' purchases in the product's class,
+        this firm's; exports in ``other``); then the part of orders that would win back latent
+        demand. Returns what was served.
         """
-        dt, last = self.model.rates.dt, self.model.priority_rank[-1]
-        by_class = [0.0, 0.0, 0.0]
-        for line, share in self.customers:
-            by_class[line.priority] += line.orders * line.current * share / dt
-            by_class[last] += line.orders * (1.0 - line.current) * share / dt
-        by_class[self.priority] += self.final_domestic
-        by_class[2] += self.final_export
-        total = by_class[0] + by_class[1] + by_class[2]
+        dt, rank = self.model.rates.dt, self.model.priority_rank
+        orders = [0.0, 0.0, 0.0]
+        latent = 0.0
+        for line, link in self.customers:
+            orders[line.priority] += line.orders * line.current * link.share / dt
+            latent += line.orders * (1.0 - line.current) * link.share / dt
+        final = [0.0, 0.0, 0.0]
+        final[self.priority] += self.final_domestic
+        final[2] += self.final_export
+        tiers = [orders[c] for c in rank] + [final[c] for c in rank] + [latent]
+        total = sum(tiers)
         floor = PRIORITY_FLOOR * (min(1.0, self.output / total) if total > 0 else 1.0)
         remaining = max(0.0, self.output - floor * total)
-        fills = [1.0, 1.0, 1.0]
-        for c in self.model.priority_rank:
-            take = min(remaining, (1.0 - floor) * by_class[c])
-            fills[c] = floor + take / by_class[c] if by_class[c] > 0 else 1.0
+        fills, served = [], 0.0
+        for tier in tiers:
+            take = min(remaining, (1.0 - floor) * tier)
+            fill = floor + take / tier if tier > 0 else 1.0
+            fills.append(fill)
+            served += fill * tier
             remaining -= take
-        self.fills = fills
-        return fills[0] * by_class[0] + fills[1] * by_class[1] + fills[2] * by_class[2]
+        self.fills = [0.0, 0.0, 0.0]
+        for k, c in enumerate(rank):
+            self.fills[c] = fills[k]
+        self.final_fills = [0.0, 0.0, 0.0]
+        for k, c in enumerate(rank):
+            self.final_fills[c] = fills[len(rank) + k]
+        self.latent_fill = fills[-1]
+        return served
 
     def receive(self) -> None:
         """Each input line receives its order times its suppliers' fill rates (for its class)."""
-        priority, last = self.model.rationing == "priority", self.model.priority_rank[-1]
+        priority = self.model.rationing == "priority"
         for line in self.lines:
             share_in = 0.0
-            for supplier, share in line.suppliers:
+            for link in line.suppliers:
+                supplier, share = link.supplier, link.share
                 if priority:
-                    fill = line.current * supplier.fills[line.priority] + (1.0 - line.current) * supplier.fills[last]
+                    fill = line.current * supplier.fills[line.priority] + (1.0 - line.current) * supplier.latent_fill
                 else:
                     fill = supplier.fill
                 share_in += share * fill
@@ -316,16 +348,37 @@ class ReferenceFirm(mesa.Agent):
 
     # 5. inventories -------------------------------------------------------------------------
     def stock_up(self) -> None:
-        """``S += R - U``; orders ``a' x^d dt + (T - S) / tau`` with ``T = (n + dt) a' x^d``."""
+        """``S += R - U``; orders ``max(F, a' x^d dt + (T - S) / tau)``, ``T = (n + dt) a' x^d``,
+        ``F = a' x dt`` where capacity binds (``x^d < q``), 0 elsewhere."""
         r = self.model.rates
         for line in self.lines:
             line.stock = max(line.stock + line.received - line.used, 0.0)
             use = line.coef_now * self.desired * r.dt
             target = (line.inventory_months / r.dt + 1.0) * use
-            line.orders = max(0.0, use + (target - line.stock) / r.restore_steps)
+            floor = line.coef_now * self.output * r.dt if self.desired < self.planned else 0.0
+            line.orders = max(floor, use + (target - line.stock) / r.restore_steps)
         current = min(1.0, self.demand / self.desired) if self.desired > 0 else 1.0
         for line in self.lines:
             line.current = current
+        if self.model.rerouting:  # buyers' judgement of this supplier: its smoothed fill rate
+            fill = min(1.0, self.output / self.intermediate) if self.intermediate > 0 else 1.0
+            self.reliability = self.reliability + r.reroute * (fill - self.reliability)
+            if self.reliability >= TRUSTED:
+                self.reliability = 1.0
+
+    def reroute(self) -> None:
+        """Each input line's order shares: ``rho (b + s L / C)``, ``L = sum b (1 - rho)``, ``C = sum s rho``."""
+        if not self.model.rerouting:
+            return
+        for line in self.lines:
+            lost = capacity = 0.0
+            for link in line.suppliers:
+                rho = link.supplier.reliability
+                lost += link.base * (1.0 - rho)
+                capacity += link.standby * rho
+            for link in line.suppliers:
+                rho = link.supplier.reliability
+                link.share = (link.standby * (lost / capacity) + link.base) * rho if capacity > 0 else link.base
 
     # 6. capacity ------------------------------------------------------------------------------
     def adjust_capacity(self) -> None:
@@ -337,7 +390,7 @@ class ReferenceFirm(mesa.Agent):
         if self.operable < target:
             self.operable = self.operable + speed * (target - self.operable)
         available = min(self.operable, self.installed * self.capacity_factor)
-        idle = self.output < r.erosion_threshold * available
+        idle = self.output < r.erosion_threshold * available and self.limit == LIMIT_DEMAND
         self.idle_months = self.idle_months + r.dt if idle else 0.0
         eroding = self.idle_months >= r.erosion_after_months and (r.erosion_after_months > 0 or idle)
         if eroding:

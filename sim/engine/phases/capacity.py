@@ -7,7 +7,7 @@ import numpy as np
 from sim.engine.flows import Conditions, DemandFlows
 from sim.engine.phases.accounting import check, largest
 from sim.engine.plan import RunPlan
-from sim.engine.state import State
+from sim.engine.state import LIMIT_DEMAND, State
 
 
 def capacity(state: State, plan: RunPlan, now: Conditions, wanted: DemandFlows) -> None:
@@ -16,8 +16,11 @@ def capacity(state: State, plan: RunPlan, now: Conditions, wanted: DemandFlows) 
     - expected demand ``E <- E + lambda (D + l - E)``;
     - recovery: ``K_op <- K_op + rho (K* - K_op)`` toward ``K* = min(K_inst, max(peak0, E))``
       when below it (Hallegatte 2008 for the recovery-toward-target form);
-    - hysteresis: after ``L`` months in a row below ``theta K_op``,
-      ``K_op <- K_op - epsilon (K_op - x)`` (Blanchard and Summers 1986 on persistence);
+    - hysteresis: after ``L`` months in a row below ``theta K_op`` for lack of demand,
+      ``K_op <- K_op - epsilon (K_op - x)`` (Blanchard and Summers 1986 on persistence). A firm
+      held back by its inputs, imports or energy is not idle for lack of demand and does not
+      erode: its lines wait for the missing input, and counting those months let a supply
+      shock that had ended leave a permanent loss (docs/model.md);
     - investment: ``iota max(0, E - K_inst) (1 - brake * high_uncertainty * (1 - g))`` ordered
       now arrives after ``G`` steps (time-to-build, Kydland and Prescott 1982); ``g`` is the
       market-guarantee share;
@@ -33,7 +36,7 @@ def capacity(state: State, plan: RunPlan, now: Conditions, wanted: DemandFlows) 
         state.operable < target, state.operable + speed * (target - state.operable), state.operable
     )
     available = np.minimum(state.operable, state.installed * state.capacity_factor)
-    idle = state.output < r.erosion_threshold * available
+    idle = (state.output < r.erosion_threshold * available) & (state.limit == LIMIT_DEMAND)
     state.idle_months = np.where(idle, state.idle_months + r.dt, 0.0)
     eroding = state.idle_months >= r.erosion_after_months
     if r.erosion_after_months <= 0:

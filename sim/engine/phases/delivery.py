@@ -8,23 +8,30 @@ from sim.engine.flows import DemandFlows
 from sim.engine.phases.accounting import TOLERANCE, capped_ratio, check, largest
 from sim.engine.phases.priority import priority_fill
 from sim.engine.plan import RunPlan
+from sim.engine.reroute import suppliers_now
 from sim.engine.state import State
 from sim.errors import AccountingError
 
 
 def delivery(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
-    """Suppliers share output over orders and final demand, then latent demand.
+    """Suppliers serve firms' orders first, then final demand, then latent demand.
 
-    Proportional rationing: every customer gets ``min(1, x_k / D_k)`` of its order
-    (validation case 3: orders (30, 50, 20) against 80 deliver (24, 40, 16)); a line receives
-    ``R_p = O_p (M^T f)_p``, its order times its suppliers' fill rates. Priority rationing
-    serves classes in ``priority_order`` (:mod:`sim.engine.phases.priority`). Latent demand takes
-    what remains. Accounting: ``delivered = produced - change in G``.
+    Proportional rationing within each tier: every customer's order gets ``r_k = min(1, x_k / I_k)``
+    (``I_k`` the orders on firm k) and a line receives ``R_p = O_p (M^T r)_p``, its order times its
+    suppliers' fill rates; final demand then gets ``min(1, max(0, x_k - I_k) / F_k)`` (validation
+    case 3: orders (30, 50, 20) against 80 deliver (24, 40, 16)). Serving industries before
+    households is the "mixed" rationing of Pichler, Pangallo, del Rio-Chanona, Lafond and Farmer
+    (2022, JEDC 144): with households in the same proportional pool, a chain whose firms are all
+    short of a critical input loses a share of every delivery to final demand, can never rebuild
+    its stocks, and stays input-bound after every shock has ended (the trap measured in
+    docs/model.md). Priority rationing serves classes in ``priority_order``
+    (:mod:`sim.engine.phases.priority`). Latent demand takes what remains. Accounting:
+    ``delivered = produced - change in G``.
 
-    Final demand is served at its class's fill: exports ``F_exp f_exp`` and unmet final demand
-    ``(1 - F_dom) f_dom + (1 - F_exp) f_exp`` (both ``F`` the proportional fill when rationing
-    is proportional; under priority ``F_dom`` is the fill of the product's class, ``F_exp``
-    the last class's, where exports are served).
+    Final demand is served at its fill: exports ``F_exp f_exp`` and unmet final demand
+    ``(1 - F_dom) f_dom + (1 - F_exp) f_exp`` (both ``F`` the fill of final demand after the
+    orders when rationing is proportional; under priority ``F_dom`` is the fill of the product's
+    final-demand class, ``F_exp`` that of the last class, where exports are served).
     """
     dt, output, total = plan.rates.dt, state.output, state.demand
     if plan.rationing == "priority":
@@ -33,10 +40,14 @@ def delivery(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
         state.received = received_share
         domestic_fill, export_fill = fills.reshape(-1)[plan.product_slot], fills[2]
     else:
-        fill = capped_ratio(output, total)
-        state.received = plan.lines.receipts(state.orders, fill, out=state.received)  # rewritten in place
-        served = fill * total
-        domestic_fill = export_fill = fill
+        fill = capped_ratio(output, wanted.intermediate)  # firms' orders first
+        suppliers = suppliers_now(state, plan)[0]
+        state.received = suppliers.receipts(state.orders, fill, out=state.received)  # rewritten in place
+        served = fill * wanted.intermediate
+        final = state.final_demand
+        final_fill = capped_ratio(np.maximum(0.0, output - served), final)  # then final demand
+        served += final_fill * final
+        domestic_fill = export_fill = final_fill
     _final_served(state, wanted, domestic_fill, export_fill)
     state.unmet = np.maximum(0.0, total - served)
     state.latent_served = np.maximum(0.0, output - served)

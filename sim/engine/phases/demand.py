@@ -7,6 +7,7 @@ import numpy as np
 from sim.engine.export_development import export_multiplier
 from sim.engine.flows import Conditions, DemandFlows
 from sim.engine.plan import RunPlan
+from sim.engine.reroute import suppliers_now
 from sim.engine.state import State
 
 
@@ -21,7 +22,7 @@ def demand(state: State, plan: RunPlan, now: Conditions) -> DemandFlows:
     makes export demand ``f_exp A max(mu_exp, floor)`` (:mod:`sim.engine.export_development`).
     """
     t, cell, world, schedule = state.step, plan.world.firms.cell, plan.world, plan.schedule
-    intermediate = plan.lines.sum_to_suppliers(state.orders)
+    intermediate = suppliers_now(state, plan)[0].sum_to_suppliers(state.orders)  # (sim.engine.reroute)
     intermediate /= plan.rates.dt
     # A multiplier no shock touches is one (x * 1.0 is x): the world's arrays as they are (never written).
     final_domestic, final_export = world.final_domestic, world.final_export

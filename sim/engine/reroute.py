@@ -1,0 +1,322 @@
+"""Re-routing: buyers move orders away from suppliers that cannot deliver, and back.
+
+Every pair (a buyer's input) has its drawn suppliers, with base shares ``b_e`` summing to one
+(:mod:`sim.network`), and standby suppliers of the same input drawn with them when the network
+is built; ``s_e`` is a size weight over all of them, drawn and standby (summing to one over the
+pair). A buyer judges each supplier ``k`` by its fill rate on orders ``f_k = min(1, x_k / I_k)``,
+smoothed with the time constant ``T_r`` (``reroute_months``):
+
+    ``rho_k <- rho_k + (1 - exp(-dt / T_r)) (f_k - rho_k)``, set to 1 from ``1 - 10^-4`` up,
+
+so a supplier that stops delivering loses its customers' orders gradually (a buyer needs time
+to notice and to qualify another supplier), and wins them back as it delivers again. The share
+of pair ``p``'s order placed on link ``e = (p, k)`` is
+
+    ``w_e = b_e rho_k + s_e rho_k L_p / C_p``,  ``L_p = sum_e b_e (1 - rho_k)``,  ``C_p = sum_e s_e rho_k``:
+
+the part of its order a buyer no longer trusts its suppliers with (``L_p``) goes to all the
+pair's suppliers in proportion to their size and reliability; ``sum_e w_e = 1``. With every
+``rho = 1`` the shares are the base shares exactly, so a run without shortages is unchanged.
+Where no supplier of the pair delivers at all (``C_p = 0``) the base shares stand.
+
+Sources: buyers substituting other suppliers of the same input within their network after a
+disruption, as in Inoue and Todo (2019, Nature Sustainability 2, 841-847) and the supplier
+re-selection of DisruptSC (Colon, Hallegatte and Rozenberg 2021, Nature Sustainability 4,
+209-215); Acclimate (Otto, Willner, Wenz, Frieler and Levermann 2017, JEDC 83, 232-269) and
+BoARIO (``order_type = "alt"``: orders shared over supplier regions by their current
+production capacity) shift demand toward suppliers that can deliver.
+
+Only a firm's own links are read, and nothing is drawn at run time: runs stacked in one set of
+arrays (block-diagonal networks) give the same results as single runs.
+
+The shares are the run's state (``State.route_share``, with ``State.reliability``); the products
+over them (:class:`Routing`) live with it. Phases ask :func:`suppliers_now` for the products of
+the step: the plan's input lines while every supplier is trusted fully (the same sums, the
+standby links' shares being zero), the routed ones otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+from sim.economy.network import SupplyNetwork
+from sim.kernels.matvec import MatVec
+from sim.kernels.supplier_matrix import PairMatrix
+
+if TYPE_CHECKING:
+    from sim.engine.plan import RunPlan
+    from sim.engine.state import State
+
+TRUSTED = 1.0 - 1e-4
+"""A supplier whose smoothed fill rate reaches this is trusted fully again (``rho = 1``)."""
+
+
+FEW_LINKS = 10
+"""Recompute only the lines of the distrusted suppliers when they serve under 1/FEW_LINKS of the links."""
+
+
+class Router:
+    """The re-routing of one run over the network's drawn and standby links.
+
+    Args:
+        network: The supply network (with ``route_of_pair``).
+        share: The run's order shares on the entries of ``route_of_pair`` (its CSC data order),
+            the data array of the run's routed supplier matrix: :meth:`update` rewrites it in place.
+        weight: ``1 - exp(-dt / T_r)``, the step's weight of the newest fill rate.
+    """
+
+    def __init__(self, network: SupplyNetwork, share: np.ndarray, weight: float) -> None:
+        route = network.route_of_pair  # CSC: each pair's links contiguous
+        self.per_pair = np.diff(route.indptr)
+        self.link_supplier = route.indices.astype(np.intp)  # take wants intp (no conversion per step)
+        self.base = network.route_base
+        self.standby = route.data
+        # Sums over each pair's links as compiled sparse products: L = B^T (1 - rho), C = S^T rho.
+        pattern = (route.indices, route.indptr)
+        self.lost_of = MatVec(sp.csc_matrix((self.base, *pattern), shape=route.shape).T)
+        self.capacity_of = MatVec(sp.csc_matrix((self.standby, *pattern), shape=route.shape).T)
+        by_supplier = route.tocsr()  # each supplier's links contiguous: the lines it serves
+        self.supplier_ptr = by_supplier.indptr.astype(np.intp)
+        self.supplier_pairs = by_supplier.indices.astype(np.intp)
+        self.pair_ptr = route.indptr.astype(np.intp)
+        self.share = share
+        self.weight = weight
+        self.at_base = True
+        self.touched: np.ndarray | None = np.zeros(0, dtype=np.intp)  # links off base (None: any)
+        self.mirrors: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def mirror(self, data: np.ndarray, order: np.ndarray) -> None:
+        """Keep ``data[i] = share[order[i]]`` (another matrix over the same links) after each update."""
+        where = np.empty(order.size, dtype=np.intp)
+        where[order] = np.arange(order.size)
+        self.mirrors.append((data, order, where))
+
+    def update(self, reliability: np.ndarray, fill: np.ndarray) -> None:
+        """Smooth the suppliers' reliability with this step's fill rates and set the order shares.
+
+        Args:
+            reliability: ``rho`` by firm, updated in place.
+            fill: This step's fill rate on orders by firm, ``min(1, x / I)``.
+        """
+        reliability += self.weight * (fill - reliability)
+        reliability[reliability >= TRUSTED] = 1.0
+        trusted_all = np.minimum.reduce(reliability, initial=1.0) >= 1.0
+        if self.at_base and trusted_all:
+            return  # every supplier trusted: the base shares stand
+        distrusted = np.flatnonzero(reliability < 1.0)
+        served = self.supplier_ptr[distrusted + 1] - self.supplier_ptr[distrusted]
+        if served.sum() * FEW_LINKS < self.share.size:
+            self._update_lines_of(distrusted, reliability)  # a few suppliers: only their lines
+        else:
+            self._update_all(reliability)
+        self.at_base = bool(trusted_all)
+
+    def _update_all(self, reliability: np.ndarray) -> None:
+        share = self.share
+        lost = self.lost_of(1.0 - reliability)  # L = sum b (1 - rho), by pair
+        capacity = self.capacity_of(reliability)  # C = sum s rho
+        none = capacity <= 0.0
+        np.divide(lost, capacity, out=lost, where=~none)  # L / C
+        np.multiply(self.standby, np.repeat(lost, self.per_pair), out=share)
+        share += self.base
+        share *= np.take(reliability, self.link_supplier)  # rho (b + s L / C)
+        if none.any():
+            stuck = np.repeat(none, self.per_pair)
+            share[stuck] = self.base[stuck]
+        for data, order, _ in self.mirrors:
+            np.take(share, order, out=data)
+        self.touched = None
+
+    def _update_lines_of(self, distrusted: np.ndarray, reliability: np.ndarray) -> None:
+        """The same shares, computed only on the lines served by ``distrusted`` (the others at base)."""
+        share, before = self.share, self.touched
+        if before is None:
+            share[:] = self.base
+        else:
+            share[before] = self.base[before]
+        pairs = np.unique(self.supplier_pairs[_ragged(self.supplier_ptr, distrusted)])
+        links = _ragged(self.pair_ptr, pairs)
+        if links.size == 0:  # every supplier trusted again: all lines back at base
+            self.touched = links
+            for data, order, where in self.mirrors:
+                if before is None:
+                    np.take(share, order, out=data)
+                else:
+                    data[where[before]] = share[before]
+            return
+        local = np.repeat(np.arange(pairs.size), self.per_pair[pairs])
+        rho = reliability[self.link_supplier[links]]
+        base, standby = self.base[links], self.standby[links]
+        # The same sums as the full path, term by term in the same order (a line's links by supplier).
+        lost = np.bincount(local, weights=base * (1.0 - rho), minlength=pairs.size)
+        capacity = np.bincount(local, weights=standby * rho, minlength=pairs.size)
+        none = capacity <= 0.0
+        np.divide(lost, capacity, out=lost, where=~none)
+        new = standby * lost[local]
+        new += base
+        new *= rho
+        stuck = none[local]
+        new[stuck] = base[stuck]
+        share[links] = new
+        self.touched = links
+        for data, order, where in self.mirrors:
+            if before is None:
+                np.take(share, order, out=data)
+            else:
+                changed = np.concatenate((before, links))
+                data[where[changed]] = share[changed]
+
+
+def _ragged(indptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Positions ``indptr[r] .. indptr[r + 1] - 1`` of every row ``r`` in ``rows``, concatenated."""
+    starts = indptr[rows]
+    counts = indptr[rows + 1] - starts
+    offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return offsets + np.arange(offsets.size)
+
+
+class Routing:
+    """A run's supplier products over its own order shares, and the router that sets them.
+
+    The products mirror :class:`~sim.kernels.lines.InputLines`' supplier operations over the
+    network's drawn and standby links. While the router has moved only a few lines off their base
+    shares (``router.touched``), a product is the plan's (over the drawn suppliers' base shares)
+    plus the change on those links, ``M O = M_0 O + sum_e (w_e - b_e) O_p(e)``; otherwise it runs
+    over all the links (pair-major, plain layout, not the sector layout of large networks).
+
+    Args:
+        plan: The run plan (network, step weight ``rates.reroute``, rationing, input lines).
+        share: The run's order shares (``State.route_share``), rewritten in place by the router.
+    """
+
+    def __init__(self, plan: RunPlan, share: np.ndarray) -> None:
+        world = plan.world
+        route = world.network.route_of_pair
+        n = world.n_firms
+        self.lines, self.base_class = plan.lines, plan.class_matrix
+        self.router = Router(world.network, share, plan.rates.reroute)
+        self.link_pair = np.repeat(np.arange(route.shape[1], dtype=np.intp), np.diff(route.indptr))
+        matrix = sp.csc_matrix((share, route.indices, route.indptr), shape=route.shape, copy=False)
+        if not np.shares_memory(matrix.data, share):  # pragma: no cover (scipy keeps float64 data)
+            raise TypeError("the routed supplier matrix must hold the run's shares without a copy")
+        self.suppliers = PairMatrix(matrix)
+        self.class_matrix: PairMatrix | None = None
+        self.class_row: np.ndarray | None = None
+        if plan.rationing == "priority":
+            net = world.network
+            m = route.tocoo()  # column-major: the order of ``share``
+            rows = world.firm_class[net.pair_buyer[m.col]].astype(np.int64) * n + m.row
+            self.class_row = rows.astype(np.intp)
+            numbers = np.arange(m.nnz, dtype=np.float64)  # to learn where each entry lands
+            class_links = sp.csr_matrix((numbers, (rows, m.col)), shape=(3 * n, net.n_pairs))
+            order = class_links.data.astype(np.int64)
+            class_links.data[:] = share[order]
+            self.class_matrix = PairMatrix(class_links)
+            self.router.mirror(class_links.data, order)
+        self.delta = _Delta(self)
+
+    @property
+    def few(self) -> bool:
+        """Only a few links are off their base shares (the products add their change to the plan's)."""
+        return self.router.touched is not None
+
+    def sum_to_suppliers(self, line_values: np.ndarray) -> np.ndarray:
+        """``(M O)_k`` over the run's current shares, (N,)."""
+        if not self.few:
+            return self.suppliers.sum_to_rows(line_values)
+        out = self.lines.sum_to_suppliers(line_values)
+        links, change = self.router.touched, self.delta.change()
+        out += np.bincount(self.router.link_supplier[links], change * line_values[self.link_pair[links]], out.size)
+        return out
+
+    def gather_from_suppliers(self, supplier_values: np.ndarray) -> np.ndarray:
+        """``(M^T f)_p`` over the run's current shares, (P,)."""
+        if not self.few:
+            return self.suppliers.gather_to_pairs(supplier_values)
+        out = self.lines.gather_from_suppliers(supplier_values)
+        links, change = self.router.touched, self.delta.change()
+        out += np.bincount(self.link_pair[links], change * supplier_values[self.router.link_supplier[links]], out.size)
+        return out
+
+    def receipts(self, orders: np.ndarray, fill: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """``O_p (M^T f)_p``, written into ``out``."""
+        if self.few:
+            out[:] = self.gather_from_suppliers(fill)
+        else:
+            self.suppliers.gather_to_pairs(fill, out=out)
+        out *= orders
+        return out
+
+    def class_products(self) -> PairMatrix | _ClassDelta | None:
+        """The class matrix's products over the current shares (priority rationing)."""
+        if self.class_matrix is None:
+            return None
+        return _ClassDelta(self) if self.few else self.class_matrix
+
+
+class _Delta:
+    """The change of the touched links' shares from base, computed once per router update."""
+
+    def __init__(self, routing: Routing) -> None:
+        self.routing = routing
+        self._key: object = None
+        self._change = np.zeros(0)
+
+    def change(self) -> np.ndarray:
+        router = self.routing.router
+        if self._key is not router.touched:
+            self._key = router.touched
+            self._change = router.share[router.touched] - router.base[router.touched]
+        return self._change
+
+
+class _ClassDelta:
+    """The class matrix's two products while few links are off base: the plan's plus the change."""
+
+    def __init__(self, routing: Routing) -> None:
+        self.routing = routing
+
+    def sum_to_rows(self, line_values: np.ndarray) -> np.ndarray:
+        routing = self.routing
+        out = routing.base_class.sum_to_rows(line_values)
+        links, change = routing.router.touched, routing.delta.change()
+        out += np.bincount(routing.class_row[links], change * line_values[routing.link_pair[links]], out.size)
+        return out
+
+    def gather_to_pairs(self, row_values: np.ndarray) -> np.ndarray:
+        routing = self.routing
+        out = routing.base_class.gather_to_pairs(row_values)
+        links, change = routing.router.touched, routing.delta.change()
+        out += np.bincount(routing.link_pair[links], change * row_values[routing.class_row[links]], out.size)
+        return out
+
+
+def suppliers_now(state: State, plan: RunPlan) -> tuple[object, PairMatrix | None]:
+    """The supplier products of this step and the class matrix: the run's routed ones while some
+    supplier is not trusted fully, the plan's otherwise."""
+    routing = state.routing
+    if routing is None or routing.router.at_base:
+        return plan.lines, plan.class_matrix
+    return routing, routing.class_products()
+
+
+def reroute(state: State, plan: RunPlan, intermediate: np.ndarray) -> None:
+    """Judge the suppliers by this step's fill rate on orders and set next step's order shares.
+
+    Re-routing is on when ``rates.reroute > 0`` and the network has standby links; the run's
+    :class:`Routing` is made on its first call.
+    """
+    route = plan.world.network.route_of_pair
+    if plan.rates.reroute <= 0 or route is None or route.nnz == 0:
+        return
+    if state.routing is None:
+        state.route_share = plan.world.network.route_base.copy()
+        state.reliability = np.ones(plan.world.n_firms)
+        state.routing = Routing(plan, state.route_share)
+    fill = np.ones(state.output.size)
+    np.divide(state.output, intermediate, out=fill, where=intermediate > 0)
+    np.minimum(fill, 1.0, out=fill)
+    state.routing.router.update(state.reliability, fill)
