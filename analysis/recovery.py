@@ -11,8 +11,8 @@ Measures, for national value added ``V_t`` and its twin's ``V*_t``:
 - ``ratio_t = V_t / V*_t``;
 - the *trough*: the month of the smallest ratio;
 - the *last-year ratio*: ``sum V / sum V*`` over the last twelve months;
-- the *input-bound share*: the share of output whose firms are held back by their domestic
-  inputs (``limited_by_inputs``), output-weighted over cells.
+- the *input-bound share*: the share of output made by firms held back by their domestic
+  inputs (``output_bound_by_inputs`` over ``output``).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def last_shock_month(scenario: Scenario) -> int:
 
 def _by_month(trajectories: pd.DataFrame, by: str | None) -> pd.DataFrame:
     keys = ["month"] if by is None else ["month", by]
-    frame = trajectories.assign(input_bound=trajectories["limited_by_inputs"] * trajectories["output"])
+    frame = trajectories.assign(input_bound=trajectories["output_bound_by_inputs"])
     return frame.groupby(keys, sort=True)[["value_added", "output", "input_bound"]].sum()
 
 
