@@ -17,7 +17,11 @@ and value-added share ``v_s``, over a horizon of ``H`` months:
    (``latent_demand_share``) of idle capacity has buyers waiting;
    recoverable ratio ``r_c = lambda tau_H min(i_c, h_s)``;
 4. planned projects (``[policy] missing_link_projects`` and ``investment_guidance``) that come
-   on stream within the horizon add capacity ``pi_c`` (a ratio to current output);
+   on stream within the horizon add capacity ``pi_c = C_c / x_c``, read as the simulator reads
+   them (:func:`sim.engine.policy.compile_policy`): a missing-link project of ``capacity`` ``k`` in
+   sector ``j`` adds ``C = k X_j`` to its cell, ``X_j`` the sector's national output; guided
+   investment of ``amount`` ``a`` adds ``C = a x_c`` to each covered cell; a project counts when
+   ``start + gestation_months <= H`` (it arrives in the first step of that month);
 5. the growth a cell's own capacity carries, as an annual rate,
    ``g_c = (1 + r_c + pi_c)^(12 / H) - 1``;
 6. scaling: targets ``t_c = k_K g_c`` with one factor per kind ``K`` (industry = manufacturing,
@@ -39,7 +43,6 @@ relative to the scenario file).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,14 +52,15 @@ import pandas as pd
 from sim.economy.tables import check_codes, read_table
 from sim.economy.world import World
 from sim.errors import InputError
+from sim.engine.policy import compile_policy
 from sim.scenario import TARGET_COLUMNS_SPEC, Scenario
 from sim.scenario.parameters import ModelParameters
+from sim.shocks.schedule import ShockSchedule
 
 INDUSTRY_TARGET = 0.082
 MINING_TARGET = 0.05
 DEFAULT_HORIZON_MONTHS = 12
 LOW_SHARE = 0.75
-PROJECT_FIELDS = ("missing_link_projects", "investment_guidance")
 
 
 @dataclass
@@ -141,67 +145,37 @@ def input_headroom(world: World) -> pd.Series:
     return pd.Series(masked.min(axis=0), index=economy.sector_codes, name="input_headroom")
 
 
-def _item_value(item: object, *names: str, default: object = None) -> object:
-    """A field of a policy item, whether it is a pydantic model or a dict (first name present)."""
-    for name in names:
-        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-        if value is not None:
-            return value
-    return default
+def project_capacity(scenario: Scenario, world: World, horizon_months: float) -> np.ndarray:
+    """New installed capacity per month that planned projects bring on stream within the horizon.
 
+    One source of truth with the simulator: the scenario's ``[policy]`` is compiled by
+    :func:`sim.engine.policy.compile_policy` over the steps of the horizon (the scenario's
+    ``step_months``), and the capacity arriving in steps 1..n is summed. So a missing-link
+    project adds ``capacity * X_j`` (``X_j`` its sector's national month-0 output) to its cell and
+    guided investment adds ``amount * x_c`` to each covered cell, arriving in the first step whose
+    month is at least ``start + gestation_months``; a project due after the horizon adds nothing.
 
-def _codes(value: object) -> list[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value]
-
-
-def project_ratio(
-    base: pd.DataFrame, projects: Iterable[object], horizon_months: float, default_gestation: float
-) -> np.ndarray:
-    """``pi_c``: capacity of planned projects on stream within the horizon, per unit of output.
-
-    A project names ``sector``/``sectors`` and ``province``/``provinces`` (absent: all), a
-    ``start`` month (1-based, default 1) and ``gestation_months`` (default: the scenario's
-    ``gestation_months``); its capacity arrives in month ``start + gestation`` and counts when that
-    is within the horizon. Its size is ``capacity``, new capacity as a fraction of each named cell's
-    current output, or ``amount``, new capacity per month in the economy's units spread over the
-    named cells by their output. A project without either adds nothing.
+    Returns:
+        Capacity by flat cell (``sector * P + province``, every cell of the economy), (C,).
     """
-    ratio = np.zeros(len(base))
-    for item in projects:
-        start = float(_item_value(item, "start", default=1))
-        gestation = float(_item_value(item, "gestation_months", default=default_gestation))
-        if start + gestation > horizon_months:
-            continue
-        mask = np.ones(len(base), dtype=bool)
-        sectors = _codes(_item_value(item, "sectors", "sector"))
-        provinces = _codes(_item_value(item, "provinces", "province"))
-        if sectors is not None:
-            mask &= base["sector"].isin(sectors).to_numpy()
-        if provinces is not None:
-            mask &= base["province"].isin(provinces).to_numpy()
-        if not mask.any():
-            continue
-        capacity = _item_value(item, "capacity")
-        amount = _item_value(item, "amount")
-        if capacity is not None:
-            ratio[mask] += float(capacity)
-        elif amount is not None:
-            ratio[mask] += float(amount) / base.loc[mask, "output"].sum()
-    return ratio
+    dt = scenario.parameters.step_months
+    month = ShockSchedule.neutral(scenario.parameters.steps(horizon_months), 0, dt, shocked=frozenset()).month
+    schedule = compile_policy(scenario, world, month)
+    if schedule.new_capacity is None:
+        return np.zeros(world.n_cells)
+    return schedule.new_capacity.sum(axis=0)
 
 
-def planned_projects(scenario: Scenario | None) -> list[object]:
-    """The scenario's planned projects (``[policy] missing_link_projects``, ``investment_guidance``)."""
+def project_ratio(world: World, scenario: Scenario | None, horizon_months: float) -> np.ndarray:
+    """``pi_c``: capacity of planned projects on stream within the horizon over the cell's output.
+
+    Cells as in :func:`cell_base` (those with firms); zeros without a scenario.
+    """
+    has_firms = world.economy.firm_counts.T.reshape(-1) > 0
     if scenario is None:
-        return []
-    items: list[object] = []
-    for name in PROJECT_FIELDS:
-        items.extend(getattr(scenario.policy, name, None) or [])
-    return items
+        return np.zeros(int(has_firms.sum()))
+    output = np.bincount(world.firms.cell, weights=world.output0, minlength=world.n_cells)
+    return project_capacity(scenario, world, horizon_months)[has_firms] / output[has_firms]
 
 
 def annualise(ratio: np.ndarray | float, months: float) -> np.ndarray | float:
@@ -251,7 +225,7 @@ def ministry_targets(
     headroom = input_headroom(world).reindex(base["sector"]).to_numpy()
     time_share = 1.0 - (1.0 - params.recovery_speed) ** horizon_months
     recoverable = params.latent_demand_share * time_share * np.minimum(idle, headroom)
-    projects = project_ratio(base, planned_projects(scenario), horizon_months, params.gestation_months)
+    projects = project_ratio(world, scenario, horizon_months)
     carried = annualise(recoverable + projects, horizon_months)
     means = {"industry": industry, "mining": mining}
     target = np.empty(len(base))

@@ -12,10 +12,8 @@ from typer.testing import CliRunner
 
 from analysis.cli import app
 from analysis.targets import (
-    cell_base,
     load_targets,
     ministry_targets,
-    project_ratio,
     targets_source,
     user_targets,
     weighted_mean,
@@ -135,20 +133,6 @@ def test_no_idle_capacity_gives_every_cell_the_mean(tmp_path):
     folder = _three_provinces(tmp_path, (1.0, 1.0, 1.0))
     table = ministry_targets(scenario(folder, horizon=12))
     np.testing.assert_allclose(table.cells["target"], 0.082)
-
-
-def test_projects_on_stream_within_horizon_add_capacity(tmp_path):
-    world = world_for(scenario(_three_provinces(tmp_path, (1.0, 1.0, 1.0)), horizon=12))
-    base = cell_base(world)
-    projects = [
-        {"sectors": ["A"], "provinces": ["P1"], "start": 1, "gestation_months": 6, "capacity": 0.2},
-        {"sector": "A", "province": "P2", "start": 10, "gestation_months": 6, "capacity": 0.5},  # too late
-        SimpleNamespace(sectors=["A"], provinces=["P2", "P3"], start=2, gestation_months=3, amount=70.0, capacity=None),
-    ]
-    ratio = project_ratio(base, projects, horizon_months=12, default_gestation=12)
-    output = base.set_index("province")["output"]
-    amount_share = 70.0 / (output["P2"] + output["P3"])
-    np.testing.assert_allclose(ratio, [0.2, amount_share, amount_share], rtol=1e-12)
 
 
 def test_load_targets_reads_a_user_table(tmp_path):
