@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+import ema_workbench  # in the dev extra, so these tests run in CI
 import numpy as np
 import pytest
 from batch_helpers import small_economy, write_scenario
 
 import sim
-from analysis.montecarlo.worker import metrics_available, per_run_metrics, targets_of
+from analysis.montecarlo.worker import per_run_metrics, targets_of
 from analysis.sensitivity import with_values
-
-ema_workbench = pytest.importorskip(
-    "ema_workbench", reason="ema_workbench is not installed (optional extra: pip install 'growthsim[ema]')"
-)
-pytestmark = pytest.mark.skipif(not metrics_available(), reason="analysis.metrics (issue 5) is not installed")
 
 OUTCOMES = ["growth_national", "volatility_monthly"]
 

@@ -7,11 +7,9 @@ import pytest
 from batch_helpers import small_economy, write_scenario
 
 import sim
-from analysis.montecarlo.worker import metrics_available, per_run_metrics
+from analysis.montecarlo.worker import per_run_metrics
 from analysis.sensitivity import sensitivity, with_values
 from sim.errors import InputError
-
-pytestmark = pytest.mark.skipif(not metrics_available(), reason="analysis.metrics (issue 5) is not installed")
 
 OUTPUTS = ["growth_national", "volatility_monthly"]
 PARAMS = """
