@@ -24,6 +24,10 @@ def test_scenario_examples_validate(tmp_path, doc, index, block):
     path = tmp_path / "example.toml"
     path.write_text(block, encoding="utf-8")
     scenario = sim.load_scenario(path)
+    # Read as written: the block's name, horizon and number of shocks are the scenario's.
+    assert scenario.name == re.search(r'^name\s*=\s*"([^"]+)"', block, re.M).group(1)
+    assert scenario.horizon_months == int(re.search(r"^horizon_months\s*=\s*(\d+)", block, re.M).group(1))
+    assert len(scenario.shock) == block.count("[[shock]]")
     if scenario.economy.data == "default":
         scenario.check_against(sim.load_economy("default"))
 
