@@ -34,7 +34,6 @@ METRIC_TESTS = [
     "tests/test_metrics_attainment.py",
     "tests/test_metrics_stability.py",
     "tests/test_metrics_inclusiveness.py",
-    "tests/test_metrics_endogeneity.py",
     "tests/test_metrics_cases.py",
 ]
 TARGET_TESTS = ["tests/test_targets.py", "tests/test_targets_projects.py", "tests/test_targets_cases.py"]

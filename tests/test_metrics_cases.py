@@ -34,7 +34,7 @@ def trajectories(paths: dict[tuple[str, str], dict[float, float]], **columns) ->
         for month, va in path.items():
             row = {"month": float(month), "province": province, "sector": code, "output": 2 * va, "value_added": va}
             for name in COLUMNS:
-                default = 2 * path[0] if name in ("peak_output", "installed_capacity") else 0.0
+                default = 2 * path[min(path)] if name in ("peak_output", "installed_capacity") else 0.0
                 row[name] = columns.get(name, {}).get((province, code), {}).get(month, default)
             rows.append(row)
     return pd.DataFrame(rows)
@@ -280,3 +280,29 @@ def test_bottlenecks_weigh_firms_by_output_and_skip_month_zero():
     imports = {("P1", "24"): {1: 0.08, 2: 0.08}, ("P2", "05"): {0: 1.0}}
     share, sectors = bottleneck_share(trajectories(paths, limited_by_inputs=inputs, limited_by_imports=imports))
     assert share == pytest.approx(1 / 3, rel=1e-12) and sectors == ["24"]
+
+
+def test_rows_in_any_order_and_a_window_not_starting_at_month_zero():
+    # The spells path from month 6 on, rows shuffled: the metrics sort by month and line cells up.
+    paths = {("P1", "10"): {}, ("P2", "24"): {}}
+    for month, v in enumerate(SPELLS):
+        paths[("P1", "10")][month + 6] = 0.75 * v
+        paths[("P2", "24")][month + 6] = 0.25 * v
+    frame = trajectories(paths).sample(frac=1.0, random_state=np.random.default_rng(5).integers(1 << 30))
+    flat = run_metrics(frame)
+    assert flat["recovery_months"] == 5.0 and flat["contractions"] == 3.0
+    assert flat["max_drawdown"] == pytest.approx(8 / 102, rel=1e-12)
+    # Growth over the 14 months from month 6 to month 20: 98.5 / 100.
+    assert flat["growth_national"] == pytest.approx(0.985 ** (12 / 14) - 1, rel=1e-12)
+    assert flat["reversal_provinces"] == 1.0
+
+
+def test_compound_annual_growth_edges():
+    from analysis.metrics.series import cagr
+
+    assert cagr(100.0, 101.0, 1) == pytest.approx(1.01**12 - 1, rel=1e-12)  # one month
+    assert isinstance(cagr(100.0, 121.0, 24), float) and cagr(100.0, 121.0, 24) == pytest.approx(0.1, rel=1e-12)
+    assert np.isnan(cagr(0.0, 5.0, 12))  # no start: no rate
+    assert np.isnan(cagr(-1.0, 5.0, 12))
+    assert np.isnan(cagr(100.0, 110.0, 0))  # no time
+    np.testing.assert_allclose(cagr(np.array([100.0, 0.0]), np.array([110.0, 3.0]), 12), [0.1, np.nan])

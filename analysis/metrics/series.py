@@ -43,8 +43,9 @@ def endpoints(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, float]:
 def cagr(start: np.ndarray | float, end: np.ndarray | float, months: float) -> np.ndarray | float:
     """Compound annual growth ``(end / start)^(12 / months) - 1`` (NaN where start <= 0)."""
     start, end = np.asarray(start, float), np.asarray(end, float)
+    exponent = 12.0 / months if months > 0 else np.nan  # a run of no length has no rate
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where((start > 0) & (months > 0), np.power(end / start, 12.0 / months) - 1.0, np.nan)
+        out = np.where((start > 0) & (months > 0), np.power(end / start, exponent) - 1.0, np.nan)
     return out if out.ndim else float(out)
 
 
