@@ -86,7 +86,8 @@ def mutmut(scratch: Path, *args: str, check: bool = True) -> str:
     command = ["nice", "-n", "19", sys.executable, "-c", "from mutmut.__main__ import cli; cli()", *args]
     done = subprocess.run(command, cwd=scratch, env=env, capture_output=True, text=True)
     if check and done.returncode != 0:
-        raise RuntimeError(f"mutmut {' '.join(args)} failed in {scratch}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        tail = f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        raise RuntimeError(f"mutmut {' '.join(args)} failed in {scratch}:\n{tail}")
     return done.stdout
 
 
