@@ -50,13 +50,6 @@ def test_means_are_settable():
         assert abs(weighted_mean(rows["target"], rows["value_added"]) - mean) < 1e-9
 
 
-def test_targets_are_proportional_to_carried_growth(default_table):
-    cells = default_table.cells
-    for kind, scale in default_table.scale.items():
-        rows = cells[(cells["kind"] == kind) & (cells["carried_growth"] > 0)]
-        np.testing.assert_allclose(rows["target"] / rows["carried_growth"], scale, rtol=1e-12)
-
-
 def test_low_idle_provinces_are_flagged_on_default_economy(default_table):
     provinces = default_table.provinces.set_index("province")
     flagged = default_table.needs_investment
