@@ -92,7 +92,10 @@ def test_attainment_weights_cells_by_value_added_and_skips_cells_without_targets
 
 def test_attainment_of_provinces_in_detail():
     frame, targets = _attainment_run()
+    # Rows and targets in any order.
+    frame, targets = frame.iloc[::-1], targets.iloc[[3, 0, 4, 2, 1]]
     _, detail = attainment(frame, targets)
+    assert detail["groups"]["national"]["target"] == pytest.approx(45.15 / 640, rel=1e-12)
     provinces = detail["provinces"].set_index("province")
     assert provinces.loc["P3", "target"] == pytest.approx(0.01, rel=1e-12)
     assert provinces.loc["P2", "growth"] == pytest.approx((233.34 / 200) ** 0.5 - 1, rel=1e-12)
@@ -101,6 +104,28 @@ def test_attainment_of_provinces_in_detail():
     cells = detail["cells"].set_index(["province", "sector"])
     assert cells.loc[("P2", "10"), "growth"] == pytest.approx(0.05, rel=1e-9)
     assert np.isnan(cells.loc[("P3", "10"), "reached"])
+
+
+def test_same_metrics_in_other_units():
+    # Value added in thousands (every weight below one): the rates and shares do not change.
+    frame, targets = _attainment_run()
+    small = frame.assign(value_added=frame["value_added"] / 1000, output=frame["output"] / 1000)
+    flat = run_metrics(small, targets=targets)
+    assert flat["target_national"] == pytest.approx(45.15 / 640, rel=1e-12)
+    assert flat["reached_cells"] == pytest.approx(490 / 640, rel=1e-12)
+
+
+def test_a_zero_target_met_exactly_and_a_group_without_targets():
+    # P1/05 and P3/10 do not grow: with zero targets they reach them, attainment 0/0 is NaN.
+    flat_paths = {("P1", "05"): {0: 10.0, 24: 10.0}, ("P3", "10"): {0: 30.0, 24: 30.0}}
+    zero = pd.DataFrame({"province": ["P1", "P3"], "sector": ["05", "10"], "target": [0.0, 0.0]})
+    flat = run_metrics(trajectories(flat_paths), targets=zero)
+    assert flat["reached_national"] == 1.0 and flat["reached_cells"] == 1.0 and flat["shortfall_national"] == 0.0
+    assert np.isnan(flat["attainment_national"]) and np.isnan(flat["attainment_mining"])
+    # Targets for mining only: industry's growth is known, its target and verdicts are not.
+    flat = run_metrics(trajectories(flat_paths), targets=zero.iloc[:1])
+    assert flat["growth_industry"] == 0.0 and np.isnan(flat["target_industry"])
+    assert np.isnan(flat["reached_industry"]) and np.isnan(flat["shortfall_industry"])
 
 
 def test_custom_mining_codes_and_a_negative_target():
