@@ -331,3 +331,20 @@ def test_compound_annual_growth_edges():
     assert np.isnan(cagr(-1.0, 5.0, 12))
     assert np.isnan(cagr(100.0, 110.0, 0))  # no time
     np.testing.assert_allclose(cagr(np.array([100.0, 0.0]), np.array([110.0, 3.0]), 12), [0.1, np.nan])
+
+
+def test_stability_edges():
+    from analysis.metrics.stability import output_lost, recovery
+
+    # One month: no growth to measure; nothing lost, nothing to recover.
+    metrics = stability(np.array([100.0]))
+    assert np.isnan(metrics["volatility_monthly"]) and np.isnan(metrics["downside_semideviation"])
+    assert metrics["max_drawdown"] == 0.0 and metrics["recovery_months"] == 0.0 and metrics["unrecovered"] == 0.0
+    # A path touching the band (exactly 99% of its peak) is not below it.
+    assert recovery(np.array([100.0, 99.0, 100.0]), np.array([100.0, 100.0, 100.0])) == (0.0, 0.0)
+    # Two monthly rates d apart: skewness 0, excess kurtosis 1 - 3.
+    skew, kurt = moments(np.array([0.01, 0.03]))
+    assert skew == pytest.approx(0.0, abs=1e-9) and kurt == pytest.approx(-2.0, rel=1e-9)
+    # Output lost in small units; a reference of nothing gives no share.
+    assert output_lost(np.array([1.0, 0.1, 0.2]), np.array([1.0, 0.2, 0.2])) == pytest.approx(0.25, rel=1e-12)
+    assert np.isnan(output_lost(np.array([0.0, 1.0]), np.array([0.0, 0.0])))
