@@ -132,6 +132,23 @@ def run_module(module: str, tests: list[str], workdir: Path, smoke: int | None) 
     }
 
 
+def change(diff: str) -> str:
+    """A survivor's diff on one line: ``old`` -> ``new`` (the lines it changes)."""
+    lines = [line for line in diff.splitlines() if line[:1] in "-+" and line[:3] not in ("---", "+++")]
+    old = " ".join(line[1:].strip() for line in lines if line.startswith("-"))
+    new = " ".join(line[1:].strip() for line in lines if line.startswith("+"))
+    return f"`{old}` -> `{new}`".replace("|", "\\|")
+
+
+def survivors_table(results: list[dict]) -> str:
+    """Markdown rows ``| mutant | change |`` of every survivor, for docs/testing.md."""
+    rows = ["| mutant | change |", "|---|---|"]
+    for result in results:
+        for name, diff in result["survivors"].items():
+            rows.append(f"| `{name.removeprefix('analysis.').removeprefix('sim.')}` | {change(diff)} |")
+    return "\n".join(rows) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="source files to mutate (default: all of MODULES)")
@@ -154,9 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     killed = sum(r["killed"] for r in results)
     survived = sum(r["survived"] for r in results)
     print(f"total: {killed} killed, {survived} survived, score {killed / max(1, killed + survived):.1%}")
-    for result in results:
-        for diff in result["survivors"].values():
-            print(diff)
+    (args.workdir / "survivors.md").write_text(survivors_table(results), encoding="utf-8")
+    print(f"survivors: {args.workdir / 'survivors.md'}")
     return 0
 
 
