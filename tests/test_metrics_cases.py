@@ -16,7 +16,7 @@ import pytest
 
 from analysis.metrics import run_metrics
 from analysis.metrics.attainment import attainment
-from analysis.metrics.endogeneity import persistence
+from analysis.metrics.endogeneity import endogeneity, persistence
 from analysis.metrics.inclusiveness import bottleneck_share, gini, inclusiveness, lagging, theil_split, theil_t
 from analysis.metrics.stability import moments, stability
 
@@ -348,3 +348,56 @@ def test_stability_edges():
     # Output lost in small units; a reference of nothing gives no share.
     assert output_lost(np.array([1.0, 0.1, 0.2]), np.array([1.0, 0.2, 0.2])) == pytest.approx(0.25, rel=1e-12)
     assert np.isnan(output_lost(np.array([0.0, 1.0]), np.array([0.0, 0.0])))
+
+
+def _capacity_run(end: dict[tuple[str, str], float], order: list[int] | None = None) -> pd.DataFrame:
+    """Value added 0.5 of output; month-0 output, peak and end output by cell (a new plant at 0)."""
+    start = {("P1", "10"): (2.0, 3.0), ("P2", "24"): (0.5, 0.5), ("P2", "10"): (0.0, 0.0)}
+    rows = []
+    for (province, code), (x0, peak) in start.items():
+        for month, x in ((0, x0), (12, end[(province, code)])):
+            row = {"month": float(month), "province": province, "sector": code, "output": x, "value_added": 0.5 * x}
+            row |= {"peak_output": peak, "installed_capacity": peak, "employment": 0.0}
+            rows.append(row | {"limited_by_inputs": 0.0, "limited_by_imports": 0.0})
+    frame = pd.DataFrame(rows)
+    return frame.iloc[order] if order else frame
+
+
+def test_growth_split_with_small_cells_and_a_new_plant():
+    # P1/10: output 2 -> 4 in the pair with peak 3: idle 0.5 (2 -> 3), new 0.5 (3 -> 4).
+    # P2/24: 0.5 -> 0.5 (v = 0.5 though its output is below one). P2/10 starts at nothing: no
+    # value-added share at month 0, so it adds to neither part (its 0.25 is in the total only).
+    pair = _capacity_run({("P1", "10"): 4.0, ("P2", "24"): 0.5, ("P2", "10"): 0.5}, order=[5, 0, 3, 1, 4, 2])
+    run = _capacity_run({("P1", "10"): 3.0, ("P2", "24"): 0.5, ("P2", "10"): 0.5})
+    flat, detail = endogeneity(run, pair)
+    parts = detail["components"]
+    assert parts["idle_recovered"] == pytest.approx(0.5, rel=1e-12)
+    assert parts["new_capacity"] == pytest.approx(0.5, rel=1e-12)
+    assert parts["exogenous"] == pytest.approx(-0.5, rel=1e-12)  # run 3 against pair 4, v = 0.5
+    assert parts["total"] == pytest.approx(0.5 * (3 + 0.5 + 0.5 - 2 - 0.5), rel=1e-12)
+    assert detail["paired"] is True
+    # Gross movement 0.5 + 0.5 + 0.5.
+    assert flat["idle_recovered_share"] == pytest.approx(1 / 3, rel=1e-12)
+    assert flat["new_capacity_share"] == pytest.approx(1 / 3, rel=1e-12)
+    assert flat["exogenous_share"] == pytest.approx(-1 / 3, rel=1e-12)
+    assert flat["endogenous_share"] == pytest.approx(2 / 3, rel=1e-12)
+    # The pair against itself: gross movement exactly 1, all endogenous.
+    flat, _ = endogeneity(pair, pair)
+    assert flat["new_capacity_share"] == pytest.approx(0.5, rel=1e-12) and flat["endogenous_share"] == 1.0
+    # Without a pair the exogenous part is unknown, not zero.
+    flat, detail = endogeneity(run)
+    assert np.isnan(detail["components"]["exogenous"]) and detail["paired"] is False
+    assert np.isnan(flat["endogenous_share"])
+    # Nothing moved at all: no shares.
+    still = _capacity_run({("P1", "10"): 2.0, ("P2", "24"): 0.5, ("P2", "10"): 0.0})
+    assert np.isnan(endogeneity(still, still)[0]["endogenous_share"])
+
+
+def test_persistence_and_reversal_edges():
+    assert np.isnan(persistence(np.full(12, 100.0)))  # not a year after any month
+    assert np.isnan(persistence(np.array([100.0, 100.0, 90.0, 95.0]), k=2))  # no gain before the fall
+    assert np.isnan(persistence(np.array([100.0, 1.0, 100.0 + 5e-8, 100.0]), k=1))  # gain below 1e-9 of V_0
+    from analysis.metrics.endogeneity import reversed_below_start
+
+    assert reversed_below_start(np.array([100.0, 98.0, 100.0]))  # the fall in month 1 counts
+    assert not reversed_below_start(np.array([100.0, 99.0]))  # exactly on the band is not below it
