@@ -35,6 +35,8 @@ METRIC_TESTS = [
     "tests/test_metrics_stability.py",
     "tests/test_metrics_inclusiveness.py",
     "tests/test_metrics_cases.py",
+    "tests/test_metrics_cases_stability.py",
+    "tests/test_metrics_cases_inclusiveness.py",
 ]
 TARGET_TESTS = ["tests/test_targets.py", "tests/test_targets_projects.py", "tests/test_targets_cases.py"]
 # Module -> the tests that exercise it (the slow default-economy runs are left out: the unit
