@@ -38,7 +38,12 @@ METRIC_TESTS = [
     "tests/test_metrics_cases_stability.py",
     "tests/test_metrics_cases_inclusiveness.py",
 ]
-TARGET_TESTS = ["tests/test_targets.py", "tests/test_targets_projects.py", "tests/test_targets_cases.py"]
+TARGET_TESTS = [
+    "tests/test_targets.py",
+    "tests/test_targets_projects.py",
+    "tests/test_targets_cases.py",
+    "tests/test_targets_table.py",
+]
 # Module -> the tests that exercise it (the slow default-economy runs are left out: the unit
 # cases are what must catch a mutant).
 MODULES: dict[str, list[str]] = {
