@@ -15,6 +15,7 @@ from test_targets_cases import DEMAND, PROVINCES
 
 import sim
 from analysis.targets import (
+    cell_base,
     input_headroom,
     load_targets,
     ministry_targets,
@@ -53,7 +54,8 @@ def test_a_users_table_is_judged_against_its_own_means(folder, tmp_path):
     table = user_targets(sim.world_for(scenario(folder)), path)
     cells = table.cells.set_index(["province", "sector"]).loc[list(DEMAND)]
     np.testing.assert_allclose(cells["idle_ratio"], [0.5, 0.1, 0.3, 0.2, 0.0], rtol=1e-12, atol=1e-15)
-    assert cells[["recoverable_ratio", "project_ratio", "carried_growth"]].isna().all().all()
+    unknown = cells[["recoverable_ratio", "project_ratio", "carried_growth"]]
+    assert unknown.isna().all().all() and (unknown.dtypes == float).all()
     assert np.isnan(cells.loc[("P3", "A"), "target"])
     # Industry's mean over the cells with a target: (40 * 0.12 + 120 * 0.02) / 160 = 4.5%.
     assert table.national.loc["industry", "target"] == pytest.approx(7.2 / 160, rel=1e-12)
@@ -127,7 +129,10 @@ def test_weighted_mean_and_headroom(folder):
     assert weighted_mean(np.array([1.0, np.nan, 3.0]), np.array([1.0, 1.0, 2.0])) == pytest.approx(7 / 3)
     assert weighted_mean(np.array([1.0, 3.0]), np.array([0.25, 0.25])) == pytest.approx(2.0)
     assert np.isnan(weighted_mean(np.array([1.0]), np.array([np.nan])))
-    headroom = input_headroom(sim.world_for(scenario(folder)))
+    world = sim.world_for(scenario(folder))
+    columns = ["province", "sector", "kind", "output", "value_added", "peak", "installed"]
+    assert cell_base(world).columns.tolist() == columns
+    headroom = input_headroom(world)
     assert headroom.name == "input_headroom" and np.isinf(headroom).all()  # no critical inputs
 
 
