@@ -55,7 +55,7 @@ def test_a_users_table_is_judged_against_its_own_means(folder, tmp_path):
     cells = table.cells.set_index(["province", "sector"]).loc[list(DEMAND)]
     np.testing.assert_allclose(cells["idle_ratio"], [0.5, 0.1, 0.3, 0.2, 0.0], rtol=1e-12, atol=1e-15)
     unknown = cells[["recoverable_ratio", "project_ratio", "carried_growth"]]
-    assert unknown.isna().all().all() and (unknown.dtypes == float).all()
+    assert unknown.isna().all().all() and (unknown.dtypes == "float64").all()
     assert np.isnan(cells.loc[("P3", "A"), "target"])
     # Industry's mean over the cells with a target: (40 * 0.12 + 120 * 0.02) / 160 = 4.5%.
     assert table.national.loc["industry", "target"] == pytest.approx(7.2 / 160, rel=1e-12)
