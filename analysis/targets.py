@@ -51,8 +51,8 @@ import pandas as pd
 
 from sim.economy.tables import check_codes, read_table
 from sim.economy.world import World
-from sim.errors import InputError
 from sim.engine.policy import compile_policy
+from sim.errors import InputError
 from sim.scenario import TARGET_COLUMNS_SPEC, Scenario
 from sim.scenario.parameters import ModelParameters
 from sim.shocks.schedule import ShockSchedule

@@ -53,8 +53,9 @@ MODULES: dict[str, list[str]] = {
     "analysis/metrics/endogeneity.py": METRIC_TESTS,
     "analysis/metrics/inclusiveness.py": METRIC_TESTS,
     "analysis/targets.py": TARGET_TESTS,
-    "sim/policy.py": ["tests/test_policy.py", "tests/test_targets_projects.py"],
-    "sim/shocks.py": ["tests/test_shocks.py", "tests/test_sim_cases.py"],
+    "sim/engine/policy.py": ["tests/test_policy.py", "tests/test_targets_projects.py"],
+    "sim/shocks/energy.py": ["tests/test_shocks.py", "tests/test_sim_cases.py"],
+    "sim/shocks/schedule.py": ["tests/test_shocks.py", "tests/test_sim_cases.py"],
 }
 KILLED = {"killed", "timeout", "caught by type check"}
 ALSO_COPY = ["scenarios", "README.md", "docs", "benchmarks"]
