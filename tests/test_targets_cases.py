@@ -24,11 +24,12 @@ from helpers import scenario, sector, write_folder
 
 from analysis.targets import ministry_targets
 
-# Listed One, Three, Two: tables follow the economy's order, not the codes' sorted order.
+# Listed Two, One, Three: tables follow the economy's order, not the codes' sorted order (and
+# the economy's last cell, Three's mine, is empty).
 PROVINCES = [
+    {"code": "P2", "name": "Two", "population": 2000, "region": "north"},
     {"code": "P1", "name": "One", "population": 1000, "region": "north"},
     {"code": "P3", "name": "Three", "population": 1500, "region": "south"},
-    {"code": "P2", "name": "Two", "population": 2000, "region": "north"},
 ]
 DEMAND = {("P1", "A"): 100.0, ("P2", "A"): 300.0, ("P3", "A"): 100.0, ("P1", "M"): 50.0, ("P2", "M"): 20.0}
 PEAKS = {("P1", "A"): 1.5, ("P2", "A"): 1.1, ("P3", "A"): 1.3, ("P1", "M"): 1.2, ("P2", "M"): 1.0}
@@ -79,10 +80,10 @@ def test_provinces_nation_and_the_province_that_needs_investment(folder):
     assert provinces.loc["P2", "carried_growth"] == pytest.approx(6 / 132, rel=1e-12)
     assert table.needs_investment == ["P2"]
     assert table.provinces.columns[:4].tolist() == ["province", "name", "region", "value_added"]
-    assert table.provinces["province"].tolist() == ["P1", "P3", "P2"]
-    assert provinces["needs_investment"].tolist() == [False, False, True]
-    assert provinces["name"].tolist() == ["One", "Three", "Two"]
-    assert provinces["region"].tolist() == ["north", "south", "north"]
+    assert table.provinces["province"].tolist() == ["P2", "P1", "P3"]
+    assert provinces["needs_investment"].tolist() == [True, False, False]
+    assert provinces["name"].tolist() == ["Two", "One", "Three"]
+    assert provinces["region"].tolist() == ["north", "north", "south"]
     assert table.source == "ministry" and table.horizon_months == 12
     national = table.national
     assert national.loc["industry", "target"] == pytest.approx(0.082, rel=1e-12)
@@ -98,7 +99,7 @@ def test_low_share_moves_the_flag(folder):
     table = ministry_targets(
         scenario(folder, horizon=12, parameters={"recovery_speed": 1.0, "latent_demand_share": 0.5}), low_share=1.5
     )
-    assert table.needs_investment == ["P3", "P2"]  # in the economy's order
+    assert table.needs_investment == ["P2", "P3"]
 
 
 def test_a_longer_horizon_annualises_carried_growth(folder):

@@ -114,7 +114,7 @@ def test_horizon_edges(folder):
 
 
 def test_no_idle_capacity_and_a_mining_only_economy(tmp_path):
-    flat = {("P1", "M"): 50.0, ("P2", "M"): 20.0}
+    flat = {("P2", "M"): 50.0, ("P3", "M"): 20.0}
     mines = write_folder(
         tmp_path / "mines", [sector("M", kind="mining")], [("M", "M", 0.0, False)], flat, PROVINCES[::2]
     )
