@@ -139,8 +139,11 @@ def test_growth_split_with_small_cells_and_a_new_plant():
     # The pair against itself: gross movement exactly 1, all endogenous.
     flat, _ = endogeneity(pair, pair)
     assert flat["new_capacity_share"] == pytest.approx(0.5, rel=1e-12) and flat["endogenous_share"] == 1.0
-    # Without a pair the exogenous part is unknown, not zero.
-    flat, detail = endogeneity(run)
+    # Without a pair the exogenous part is unknown, not zero; the capacity split is the run's own
+    # (rows out of order: P1/10 regains 2 -> 3, all idle).
+    flat, detail = endogeneity(run.iloc[[5, 0, 3, 1, 4, 2]])
+    assert detail["components"]["idle_recovered"] == pytest.approx(0.5, rel=1e-12)
+    assert detail["components"]["new_capacity"] == pytest.approx(0.0, abs=1e-12)
     assert np.isnan(detail["components"]["exogenous"]) and detail["paired"] is False
     assert np.isnan(flat["endogenous_share"])
     # Nothing moved at all: no shares.
