@@ -119,31 +119,31 @@ def _capacity_run(end: dict[tuple[str, str], float], order: list[int] | None = N
 
 
 def test_growth_split_with_small_cells_and_a_new_plant():
-    # P1/10: output 2 -> 4 in the pair with peak 3: idle 0.5 (2 -> 3), new 0.5 (3 -> 4).
-    # P2/24: 0.5 -> 0.5 (v = 0.5 though its output is below one). P2/10 starts at nothing: no
-    # value-added share at month 0, so it adds to neither part (its 0.25 is in the total only).
-    pair = _capacity_run({("P1", "10"): 4.0, ("P2", "24"): 0.5, ("P2", "10"): 0.5}, order=[5, 0, 3, 1, 4, 2])
-    run = _capacity_run({("P1", "10"): 3.0, ("P2", "24"): 0.5, ("P2", "10"): 0.5})
+    # P1/10: output 2 -> 3.8 in the pair with peak 3: idle 0.5 (2 -> 3), new 0.4 (3 -> 3.8).
+    # P2/24: 0.5 -> 0.7 beyond its peak 0.5: new 0.1 (v = 0.5 though its output is below one).
+    # P2/10 starts at nothing: no value-added share at month 0, so it adds to neither part.
+    pair = _capacity_run({("P1", "10"): 3.8, ("P2", "24"): 0.7, ("P2", "10"): 0.3}, order=[5, 0, 3, 1, 4, 2])
+    run = _capacity_run({("P1", "10"): 3.0, ("P2", "24"): 0.7, ("P2", "10"): 0.3})
     flat, detail = endogeneity(run, pair)
     parts = detail["components"]
     assert parts["idle_recovered"] == pytest.approx(0.5, rel=1e-12)
     assert parts["new_capacity"] == pytest.approx(0.5, rel=1e-12)
-    assert parts["exogenous"] == pytest.approx(-0.5, rel=1e-12)  # run 3 against pair 4, v = 0.5
-    assert parts["total"] == pytest.approx(0.5 * (3 + 0.5 + 0.5 - 2 - 0.5), rel=1e-12)
+    assert parts["exogenous"] == pytest.approx(-0.4, rel=1e-12)  # run 3 against pair 3.8, v = 0.5
+    assert parts["total"] == pytest.approx(0.5 * (3 + 0.7 + 0.3 - 2 - 0.5), rel=1e-12)
     assert detail["paired"] is True
-    # Gross movement 0.5 + 0.5 + 0.5.
-    assert flat["idle_recovered_share"] == pytest.approx(1 / 3, rel=1e-12)
-    assert flat["new_capacity_share"] == pytest.approx(1 / 3, rel=1e-12)
-    assert flat["exogenous_share"] == pytest.approx(-1 / 3, rel=1e-12)
-    assert flat["endogenous_share"] == pytest.approx(2 / 3, rel=1e-12)
+    # Gross movement 0.5 + 0.5 + 0.4.
+    assert flat["idle_recovered_share"] == pytest.approx(0.5 / 1.4, rel=1e-12)
+    assert flat["new_capacity_share"] == pytest.approx(0.5 / 1.4, rel=1e-12)
+    assert flat["exogenous_share"] == pytest.approx(-0.4 / 1.4, rel=1e-12)
+    assert flat["endogenous_share"] == pytest.approx(1 / 1.4, rel=1e-12)
     # The pair against itself: gross movement exactly 1, all endogenous.
     flat, _ = endogeneity(pair, pair)
     assert flat["new_capacity_share"] == pytest.approx(0.5, rel=1e-12) and flat["endogenous_share"] == 1.0
     # Without a pair the exogenous part is unknown, not zero; the capacity split is the run's own
-    # (rows out of order: P1/10 regains 2 -> 3, all idle).
+    # (rows out of order: P1/10 regains 2 -> 3, all idle; P2/24 0.1 new).
     flat, detail = endogeneity(run.iloc[[5, 0, 3, 1, 4, 2]])
     assert detail["components"]["idle_recovered"] == pytest.approx(0.5, rel=1e-12)
-    assert detail["components"]["new_capacity"] == pytest.approx(0.0, abs=1e-12)
+    assert detail["components"]["new_capacity"] == pytest.approx(0.1, rel=1e-12)
     assert np.isnan(detail["components"]["exogenous"]) and detail["paired"] is False
     assert np.isnan(flat["endogenous_share"])
     # Nothing moved at all: no shares.
