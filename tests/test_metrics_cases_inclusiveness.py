@@ -117,6 +117,7 @@ def test_inclusiveness_edges():
     assert with_zero == pytest.approx(-0.02, rel=1e-9)
     assert np.isnan(beta_convergence(np.array([1.0, 0.0]), np.array([2.0, 1.0]), 12))  # one province left
     assert np.isnan(beta_convergence(start, start, 0))
+    assert np.isnan(beta_convergence(np.ones(3), np.array([1.0, 2.0, 3.0]), 12))  # every start equal: no slope
     # ln e - ln 1 = 1: slope (ln 1.05 - ln 1.1) / 1.
     assert beta_convergence(np.array([1.0, np.e]), np.array([1.1, 1.05 * np.e]), 12) == pytest.approx(
         math.log(1.05) - math.log(1.1), rel=1e-9
