@@ -165,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", type=int, help="run only the first N mutants of each module")
     args = parser.parse_args(argv)
     chosen = {m: args.tests or MODULES.get(m, METRIC_TESTS) for m in args.modules} if args.modules else MODULES
+    missing = [m for m in chosen if not (ROOT / m).is_file()]
+    if missing:
+        parser.error(f"no such module: {', '.join(missing)} (paths relative to {ROOT})")
     args.workdir.mkdir(parents=True, exist_ok=True)
     results = []
     for module, tests in chosen.items():
