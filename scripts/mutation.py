@@ -10,9 +10,9 @@ each can be judged (killed since, or equivalent and why) in docs/testing.md.
 
 Usage (from the repository root)::
 
-    python scripts/mutation.py                          # every module in MODULES (about 1.5 h)
+    python scripts/mutation.py                          # every module in MODULES (about 1 h)
     python scripts/mutation.py analysis/metrics/stability.py --tests tests/test_metrics_stability.py
-    python scripts/mutation.py --smoke 5                # first 5 mutants of each module (minutes)
+    python scripts/mutation.py analysis/metrics/series.py --smoke 3   # 3 mutants (seconds)
 
 It writes ``WORKDIR/summary.json`` (score by module, survivors with diffs) and prints a table.
 """

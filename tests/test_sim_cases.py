@@ -43,3 +43,16 @@ def test_energy_intensive_cut_hits_those_sectors_in_every_province(tmp_path):
     month1 = frame[frame["month"] == 1].set_index(["province", "sector"])["energy_availability"]
     expected = {(p, s): 0.4 if s == "H" else 1.0 for p in ("P1", "P2") for s in ("A", "H", "C")}
     assert month1.to_dict() == pytest.approx(expected)
+
+
+def test_energy_cuts_end_and_overlapping_cuts_multiply(tmp_path):
+    folder = write_folder(
+        tmp_path / "cuts", [sector("H", energy_intensive="true")], [("H", "H", 0.0)], {("P1", "H"): 10.0}
+    )
+    shock = [
+        {"kind": "energy", "start": 2, "end": 3, "availability": 0.5},
+        {"kind": "energy", "carrier": "gas", "start": 3, "end": 4, "availability": 0.8},
+    ]
+    frame = sim.run(scenario(folder, horizon=5, shock=shock)).trajectories.set_index("month")
+    # Month 2: 0.5; month 3: both, 0.5 * 0.8; month 4: the gas cut alone; month 5: over.
+    np.testing.assert_allclose(frame.loc[[1.0, 2.0, 3.0, 4.0, 5.0], "energy_availability"], [1, 0.5, 0.4, 0.8, 1])
