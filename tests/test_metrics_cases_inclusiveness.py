@@ -150,9 +150,13 @@ def test_bottlenecks_weigh_firms_by_output_and_skip_month_zero():
         ("P1", "24"): {0: 50.0, 1: 50.0, 2: 50.0},
         ("P2", "05"): {0: 80.0, 1: 80.0, 2: 80.0},
     }
-    inputs = {("P1", "10"): {1: 0.3, 2: 0.3}, ("P1", "24"): {1: 0.05, 2: 0.05}, ("P2", "05"): {0: 1.0}}
-    imports = {("P1", "24"): {1: 0.08, 2: 0.08}, ("P2", "05"): {0: 1.0}}
-    share, sectors = bottleneck_share(trajectories(paths, limited_by_inputs=inputs, limited_by_imports=imports))
+    # Output held back, in output units (output is twice value added): 30% of P1/10's 200, 5% and
+    # 8% of P1/24's 100, all of P2/05's 160 at month 0.
+    inputs = {("P1", "10"): {1: 60.0, 2: 60.0}, ("P1", "24"): {1: 5.0, 2: 5.0}, ("P2", "05"): {0: 160.0}}
+    imports = {("P1", "24"): {1: 8.0, 2: 8.0}, ("P2", "05"): {0: 160.0}}
+    share, sectors = bottleneck_share(
+        trajectories(paths, output_bound_by_inputs=inputs, output_bound_by_imports=imports)
+    )
     assert share == pytest.approx(1 / 3, rel=1e-12) and sectors == ["24"]
 
 
@@ -161,7 +165,7 @@ def test_bottleneck_edges():
     # outputs below one unit count as any other.
     paths = {("P1", code): {0: 0.5, 1: 0.5} for code in ("29", "24", "10")}
     inputs = {("P1", "29"): {1: 0.5}, ("P1", "24"): {1: 0.2}, ("P1", "10"): {1: 0.1}}
-    share, sectors = bottleneck_share(trajectories(paths, limited_by_inputs=inputs))
+    share, sectors = bottleneck_share(trajectories(paths, output_bound_by_inputs=inputs))
     assert sectors == ["24", "29"] and share == pytest.approx(2 / 3, rel=1e-12)
     share, sectors = bottleneck_share(trajectories({("P1", "10"): {0: 1.0}}))  # month 0 only
     assert np.isnan(share) and sectors == []

@@ -113,7 +113,7 @@ def _capacity_run(end: dict[tuple[str, str], float], order: list[int] | None = N
         for month, x in ((0, x0), (12, end[(province, code)])):
             row = {"month": float(month), "province": province, "sector": code, "output": x, "value_added": 0.5 * x}
             row |= {"peak_output": peak, "installed_capacity": peak, "employment": 0.0}
-            rows.append(row | {"limited_by_inputs": 0.0, "limited_by_imports": 0.0})
+            rows.append(row | {"output_bound_by_inputs": 0.0, "output_bound_by_imports": 0.0})
     frame = pd.DataFrame(rows)
     return frame.iloc[order] if order else frame
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-COLUMNS = ("peak_output", "installed_capacity", "employment", "limited_by_inputs", "limited_by_imports")
+COLUMNS = ("peak_output", "installed_capacity", "employment", "output_bound_by_inputs", "output_bound_by_imports")
 
 
 def trajectories(paths: dict[tuple[str, str], dict[float, float]], **columns) -> pd.DataFrame:
