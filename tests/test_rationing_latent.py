@@ -1,5 +1,7 @@
 """Proportional rationing with latent demand, worked by hand (one supplier, three buyers).
 
+Firms' orders are served first, then final demand, then latent demand (sim/engine/phases/delivery.py).
+
 Supplier S sells orders to B1, B2, B3 (coefficient 0.5 on their outputs 42, 70, 28: orders 21,
 35, 14) and 30 to households: month-0 output 100. Its 10-year peak is 1.25 times that, and with
 ``latent_demand_share = 0.8`` buyers wait for 0.8 * 25 = 20 more, served last. In month 1 its
@@ -49,9 +51,11 @@ def test_orders_served_in_full_before_latent_demand_takes_the_rest(tmp_path):
 
 
 def test_short_supplier_fills_every_order_in_proportion_and_latent_gets_nothing(tmp_path):
-    # Capacity 125 * 0.56 = 70 against 85: every customer gets 70/85 of its order; 15 unmet; latent 0.
-    received, s = _month_one(tmp_path, 0.44)
-    assert s["output"] == pytest.approx(70.0, rel=1e-12)
-    np.testing.assert_allclose(received, ORDERS * 70 / 85, rtol=1e-12)
+    # Capacity 125 * 0.448 = 56 against orders of 70: firms' orders are served first (the mixed
+    # rationing of Pichler et al. 2022), each at 56/70 = 0.8; households' 15 and latent demand get
+    # nothing: 85 - 56 = 29 unmet.
+    received, s = _month_one(tmp_path, 0.552)
+    assert s["output"] == pytest.approx(56.0, rel=1e-9)
+    np.testing.assert_allclose(received, ORDERS * 0.8, rtol=1e-9)
     assert s["latent_demand_served"] == pytest.approx(0.0, abs=1e-9)
-    assert s["unmet_demand"] == pytest.approx(15.0, rel=1e-12)
+    assert s["unmet_demand"] == pytest.approx(29.0, rel=1e-9)
