@@ -46,6 +46,10 @@ class ModelParameters(WorldParameters):
         reroute_months: Time constant, in months, of buyers' judgement of a supplier's deliveries
             (its smoothed fill rate on orders), which moves orders to other suppliers of the input
             and back (:mod:`sim.engine.reroute`); 0 switches re-routing off.
+        fx_pass_through: Share of a depreciation passed into the rial price of imported inputs,
+            used by an ``fx`` shock that does not set its own ``pass_through``.
+        fx_working_capital: Working capital for imports as a multiple of the normal import bill,
+            used by an ``fx`` shock that does not set its own ``working_capital``.
     """
 
     model_config = STRICT_CONFIG
@@ -65,6 +69,8 @@ class ModelParameters(WorldParameters):
     hiring_speed: float = Field(0.25, ge=0.0, le=1.0)
     firing_speed: float = Field(0.1, ge=0.0, le=1.0)
     reroute_months: float = Field(2.0, ge=0.0)
+    fx_pass_through: float = Field(1.0, ge=0.0, le=1.0)
+    fx_working_capital: float = Field(1.0, ge=0.0)
 
     def per_step(self, monthly_rate: float) -> float:
         """Convert a monthly rate to the step length: ``1 - (1 - r) ** step_months``."""
