@@ -110,3 +110,23 @@ def test_productivity_noise_scales_with_size():
     rates = StochasticRates.from_spec(spec, 1.0, np.array([1.0, 4.0, 16.0]))
     np.testing.assert_allclose(rates.size_scale, [2.0, 1.0, 0.5])
     assert StochasticRates.from_spec(StochasticSpec(productivity_sigma=0.1), 1.0, np.ones(3)).size_scale is None
+
+
+def test_leave_one_out_fits_without_the_held_episode(tmp_path):
+    spec = tmp_path / "loo.toml"
+    spec.write_text(
+        'max_evaluations = 2\nruns = 1\nyears = 1\nepisodes = ["2021_summer_power_cuts", "2022_23_winter_gas_cuts"]\n'
+        "[parameters.recovery_speed]\nstart = 0.025\nlower = 0.005\nupper = 0.2\n"
+    )
+    out = tmp_path / "loo"
+    result = runner.invoke(app, ["calibrate", str(spec), "--out", str(out), "--leave-one-out", "--runs", "2"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "leave_one_out.csv")
+    assert list(table["episode"].unique()) == ["2021_summer_power_cuts", "2022_23_winter_gas_cuts"]
+    assert set(table["year"]) == {1, 2}  # both years predicted, whatever the fit used
+    held = table.drop_duplicates("episode").set_index("episode")["fitted_on"]
+    assert held["2021_summer_power_cuts"] == "2022_23_winter_gas_cuts"
+    assert held["2022_23_winter_gas_cuts"] == "2021_summer_power_cuts"
+    fitted = json.loads((out / "2021_summer_power_cuts" / "fitted.json").read_text())
+    assert [m["moment"] for m in fitted["moments"]] == ["2022_23_winter_gas_cuts:year1"]
+    assert (out / "leave_one_out.png").is_file()

@@ -26,6 +26,14 @@ def register(app: typer.Typer) -> None:
         standard_errors: Annotated[
             bool, typer.Option(help="Also compute standard errors and sensitivities (2 x parameters more evaluations).")
         ] = True,
+        leave_one_out: Annotated[
+            bool, typer.Option("--leave-one-out", help="Fit without each episode in turn and predict it.")
+        ] = False,
+        runs: Annotated[int, typer.Option(help="Seeds of each held-out prediction (--leave-one-out).", min=1)] = 8,
+        stochastic: Annotated[
+            Path | None,
+            typer.Option(help="Scenario whose [stochastic] gives the held-out predictions their band."),
+        ] = None,
     ) -> None:
         """Fit parameters by the method of simulated moments (estimagic, common random numbers).
 
@@ -44,7 +52,28 @@ def register(app: typer.Typer) -> None:
             raise InputError(scenarios, "--scenarios", "a folder holding the episode scenario files")
         if out.exists() and not out.is_dir():
             raise InputError(out, "--out", "a folder (new, or a fit to resume)")
+        if stochastic is not None and not stochastic.is_file():
+            raise InputError(stochastic, "--stochastic", "an existing scenario file")
         executor = make_executor(workers, scheduler)
+        if leave_one_out:
+            from analysis.calibration.validation import leave_one_out as run_loo
+            from analysis.history.report import format_table
+
+            try:
+                table = run_loo(
+                    loaded,
+                    out,
+                    runs=runs,
+                    stochastic=stochastic,
+                    executor=None if workers == 1 and not scheduler else executor,
+                    scenario_dir=scenarios,
+                    progress=sys.stderr.isatty(),
+                )
+            finally:
+                executor.close()
+            typer.echo(format_table(table))
+            typer.echo(f"wrote {out}/leave_one_out.csv and leave_one_out.png")
+            return
         try:
             record = run_fit(
                 loaded,
