@@ -149,15 +149,14 @@ class Evaluator:
         return float(np.sum(((values - emp) / se) ** 2))
 
     def _run(self, theta: dict) -> np.ndarray:
-        model = {k: v for k, v in theta.items() if not k.startswith("stochastic.")}
-        stochastic = {k.split(".", 1)[1]: v for k, v in theta.items() if k.startswith("stochastic.")}
+        model, stochastic, imports = split_parameters(theta)
         items: list[tuple] = []
         for episode in {m.episode.name: m.episode for m in self.moments if m.episode is not None}.values():
-            scenario = episode_scenario(episode.scenario, self.scenario_dir, model)
+            scenario = with_imports(episode_scenario(episode.scenario, self.scenario_dir, model), imports)
             items += [(episode.name, t) for t in pair_tasks(scenario, self.spec.runs, self.spec.seed, self.spec.years)]
         path = self.spec.volatility_scenario()
         if path is not None:
-            scenario = volatility_scenario(path, model, stochastic)
+            scenario = with_imports(volatility_scenario(path, model, stochastic), imports)
             seeds = spawn_seeds(self.spec.seed, self.spec.volatility.runs)
             items += [("volatility", VolatilityTask(scenario, s.entropy, s.spawn_key)) for s in seeds]
         results = map(_tagged_task, items) if self.executor is None else self.executor.map_unordered(_tagged_task, items)
@@ -225,6 +224,22 @@ def volatility_scenario(path: Path, model: dict, stochastic: dict) -> Scenario:
     if stochastic:
         changes["stochastic"] = {**scenario.stochastic.model_dump(), **stochastic}
     return scenario.with_changes(**changes) if changes else scenario
+
+
+def split_parameters(theta: dict) -> tuple[dict, dict, dict]:
+    """``(model, stochastic, imports)``: fitted values by the scenario table they change."""
+    tables: dict[str, dict] = {"": {}, "stochastic": {}, "imports": {}}
+    for name, value in theta.items():
+        table, key = name.split(".", 1) if "." in name else ("", name)
+        tables[table][key] = value
+    return tables[""], tables["stochastic"], tables["imports"]
+
+
+def with_imports(scenario: Scenario, imports: dict) -> Scenario:
+    """The scenario with ``[imports]`` changes (itself when there are none)."""
+    if not imports:
+        return scenario
+    return scenario.with_changes(imports={**scenario.imports.model_dump(), **imports})
 
 
 def _tagged_task(item: tuple) -> tuple:

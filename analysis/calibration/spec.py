@@ -23,7 +23,8 @@ A spec is a TOML file::
     size_slope = [-0.175, 0.05]
 
 ``stochastic.<key>`` parameters change the ``[stochastic]`` table of the volatility scenario only
-(the episodes have no random shocks); model parameters change every scenario.
+(the episodes have no random shocks); ``imports.<key>`` parameters the ``[imports]`` table and model
+parameters the ``[parameters]`` table of every scenario.
 
 Every key is checked; an error names the file and the key.
 """
@@ -38,9 +39,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.errors import InputError
 from sim.scenario.parameters import ModelParameters
+from sim.scenario.policy import ImportSpec
 from sim.scenario.stochastic import StochasticSpec
 
 ALGORITHMS = ("scipy_neldermead", "scipy_powell", "scipy_cobyla", "nlopt_bobyqa", "nlopt_neldermead", "nlopt_cobyla")
+
+
+TABLES = {"": ModelParameters, "stochastic": StochasticSpec, "imports": ImportSpec}
 
 
 class Bound(BaseModel):
@@ -93,11 +98,13 @@ class CalibrationSpec(BaseModel):
     @model_validator(mode="after")
     def _known_parameters(self) -> CalibrationSpec:
         for name, bound in self.parameters.items():
-            table, key = ("stochastic", name.split(".", 1)[1]) if name.startswith("stochastic.") else ("", name)
-            model = StochasticSpec if table else ModelParameters
-            known = model.model_fields
+            table, key = name.split(".", 1) if "." in name else ("", name)
+            model = TABLES.get(table)
+            known = model.model_fields if model is not None else {}
             if key not in known:
-                raise ValueError(f"parameters.{name}: not a [parameters] key or stochastic.<key> of the model")
+                raise ValueError(
+                    f"parameters.{name}: not a [parameters] key, stochastic.<key> or imports.<key> of the model"
+                )
             if known[key].annotation is not float:
                 raise ValueError(f"parameters.{name}: only real-valued parameters can be fitted")
             try:

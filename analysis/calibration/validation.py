@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.calibration.fit import calibrate
+from analysis.calibration.msm import split_parameters, with_imports
 from analysis.calibration.spec import CalibrationSpec
 from analysis.history.episodes import episode_scenario, simulate_swings
 from analysis.history.records import episodes, growth_table
@@ -24,9 +25,17 @@ from analysis.writing import write_text_atomic
 from sim.scenario import load_scenario
 
 
-def predict(episode, parameters: dict, runs: int, seed: int, stochastic: Path | None, scenario_dir: Path | None):
+def predict(
+    episode,
+    parameters: dict,
+    runs: int,
+    seed: int,
+    stochastic: Path | None,
+    scenario_dir: Path | None,
+    imports: dict | None = None,
+):
     """Simulated swings of one episode at given parameters (random shocks from ``stochastic``)."""
-    scenario = episode_scenario(episode.scenario, scenario_dir, parameters)
+    scenario = with_imports(episode_scenario(episode.scenario, scenario_dir, parameters), imports or {})
     if stochastic is not None:
         scenario = scenario.with_changes(stochastic=load_scenario(stochastic).stochastic.model_dump())
     return simulate_swings(scenario, runs=runs, seed=seed)
@@ -58,8 +67,8 @@ def leave_one_out(
             standard_errors=False,
         )
         values = {name: record["value"] for name, record in fitted["parameters"].items()}
-        model = {k: v for k, v in values.items() if not k.startswith("stochastic.")}
-        swings = predict(held, model, runs, spec.seed, stochastic, scenario_dir)
+        model, _, imports = split_parameters(values)
+        swings = predict(held, model, runs, spec.seed, stochastic, scenario_dir, imports)
         for row in comparison_rows(held, swings, growth):
             rows.append({**row, "fitted_on": " ".join(others), **{f"fit:{k}": v for k, v in values.items()}})
     table = pd.DataFrame(rows)
