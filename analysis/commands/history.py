@@ -11,8 +11,14 @@ from analysis.cli_support import user_errors
 from analysis.writing import write_text_atomic
 
 
-def history_table(runs: int, seed: int, workers: int | None, scenarios: Path | None, progress: bool):
-    """Simulate every episode of ``episodes.csv`` and compare it with the record."""
+def history_table(
+    runs: int, seed: int, workers: int | None, scenarios: Path | None, progress: bool, stochastic: Path | None = None
+):
+    """Simulate every episode of ``episodes.csv`` and compare it with the record.
+
+    With ``stochastic``, the episodes borrow that scenario's ``[stochastic]`` table, so the runs
+    differ and the band has a width.
+    """
     import pandas as pd
     from tqdm.auto import tqdm
 
@@ -20,6 +26,7 @@ def history_table(runs: int, seed: int, workers: int | None, scenarios: Path | N
     from analysis.history.records import episodes, growth_table
     from analysis.history.report import comparison_rows
     from analysis.montecarlo.executors import make_executor
+    from sim.scenario import load_scenario
 
     growth = growth_table()
     folder = scenarios or SCENARIO_DIR
@@ -28,6 +35,8 @@ def history_table(runs: int, seed: int, workers: int | None, scenarios: Path | N
     try:
         for episode in tqdm(episodes(), desc="episodes", disable=not progress, leave=False):
             scenario = episode_scenario(episode.scenario, folder)
+            if stochastic is not None:
+                scenario = scenario.with_changes(stochastic=load_scenario(stochastic).stochastic.model_dump())
             swings = simulate_swings(scenario, runs=runs, seed=seed, executor=executor)
             rows += comparison_rows(episode, swings, growth)
     finally:
@@ -48,6 +57,10 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option(help="Folder of the episode scenarios (default: scenarios/history).")
         ] = None,
         out: Annotated[Path | None, typer.Option(help="Also write the comparison to this CSV file.")] = None,
+        stochastic: Annotated[
+            Path | None,
+            typer.Option(help="Scenario whose [stochastic] the episodes borrow (e.g. scenarios/volatility.toml)."),
+        ] = None,
     ) -> None:
         """Each recorded episode (2012, 2018, 2021, 2022-23): recorded swing against simulated."""
         import sys
@@ -57,9 +70,12 @@ def register(app: typer.Typer) -> None:
 
         if scenarios is not None and not scenarios.is_dir():
             raise InputError(scenarios, "--scenarios", "a folder holding the episode scenario files")
-        table = history_table(runs, seed, workers, scenarios, sys.stderr.isatty())
+        if stochastic is not None and not stochastic.is_file():
+            raise InputError(stochastic, "--stochastic", "an existing scenario file")
+        table = history_table(runs, seed, workers, scenarios, sys.stderr.isatty(), stochastic)
         typer.echo(format_table(table))
-        typer.echo(f"\nseed {seed}, {runs} runs per episode")
+        borrowed = f", [stochastic] of {stochastic}" if stochastic is not None else ", no random shocks"
+        typer.echo(f"\nseed {seed}, {runs} runs per episode{borrowed}")
         if out is not None:
             write_text_atomic(out, table.to_csv(index=False))
             typer.echo(f"wrote {out}")

@@ -1,7 +1,8 @@
 """Simulated episodes against their shock-free twins, with common random numbers.
 
-Run ``i`` of an episode and run ``i`` of its twin (the same scenario with its exogenous shocks
-off, :func:`analysis.metrics.pairing.shock_free`) use the same seed,
+Run ``i`` of an episode and run ``i`` of its twin (the same scenario without its scheduled
+``[[shock]]`` tables; its ``[stochastic]`` random shocks, if any, stay, and draw the same numbers)
+use the same seed,
 ``SeedSequence(seed).spawn(runs)[i]``, so their difference is the effect of the shocks alone.
 With national value added ``V`` summed over year ``k`` (months ``12 (k - 1) + 1 .. 12 k``) and
 ``L_k = V_k(episode) / V_k(twin)``, the simulated swing in points is
@@ -21,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.metrics.pairing import shock_free
 from analysis.montecarlo.seeds import spawn_seeds
 from sim.scenario import Scenario, load_scenario
 
@@ -65,9 +65,14 @@ def run_pair(task: PairTask) -> tuple[int, np.ndarray]:
 
     seed = np.random.SeedSequence(task.entropy, spawn_key=task.spawn_key)
     shocked = sim.run(task.scenario, seed, progress=False).national().to_numpy()
-    twin = sim.run(shock_free(task.scenario), np.random.SeedSequence(task.entropy, spawn_key=task.spawn_key))
+    twin = sim.run(twin_of(task.scenario), np.random.SeedSequence(task.entropy, spawn_key=task.spawn_key))
     levels = annual_value_added(shocked, task.years), annual_value_added(twin.national().to_numpy(), task.years)
     return task.run, swings_from_levels(*levels)
+
+
+def twin_of(scenario: Scenario) -> Scenario:
+    """The episode's shock-free twin: no ``[[shock]]``, everything else (random shocks too) the same."""
+    return scenario.with_changes(shock=[], name=f"{scenario.name} (shock-free twin)")
 
 
 def pair_tasks(scenario: Scenario, runs: int, seed: int, years: int) -> list[PairTask]:
