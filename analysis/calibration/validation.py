@@ -10,6 +10,7 @@ figure ``out/leave_one_out.png`` draws each held-out swing, simulated against re
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -55,10 +56,9 @@ def leave_one_out(
     out = Path(out)
     growth = growth_table()
     chosen = [e for e in episodes() if not spec.episodes or e.name in spec.episodes]
-    rows = []
     for held in chosen:
         others = [e.name for e in chosen if e.name != held.name]
-        fitted = calibrate(
+        calibrate(
             spec.model_copy(update={"episodes": others}),
             out / held.name,
             executor=executor,
@@ -66,11 +66,33 @@ def leave_one_out(
             progress=progress,
             standard_errors=False,
         )
-        values = {name: record["value"] for name, record in fitted["parameters"].items()}
+    return table_from_fits(out, [e.name for e in chosen], runs=runs, seed=spec.seed, stochastic=stochastic,
+                           scenario_dir=scenario_dir)
+
+
+def table_from_fits(
+    out: str | Path,
+    names: list[str],
+    *,
+    runs: int = 8,
+    seed: int = 0,
+    stochastic: Path | None = None,
+    scenario_dir: Path | None = None,
+) -> pd.DataFrame:
+    """The out-of-sample table from the fits stored in ``out/<episode>/fitted.json`` (no refitting)."""
+    out = Path(out)
+    growth = growth_table()
+    by_name = {e.name: e for e in episodes()}
+    rows = []
+    for name in names:
+        held = by_name[name]
+        fitted = json.loads((out / name / "fitted.json").read_text(encoding="utf-8"))
+        values = {key: record["value"] for key, record in fitted["parameters"].items()}
+        others = " ".join(e for e in fitted["spec"]["episodes"])
         model, _, imports = split_parameters(values)
-        swings = predict(held, model, runs, spec.seed, stochastic, scenario_dir, imports)
+        swings = predict(held, model, runs, seed, stochastic, scenario_dir, imports)
         for row in comparison_rows(held, swings, growth):
-            rows.append({**row, "fitted_on": " ".join(others), **{f"fit:{k}": v for k, v in values.items()}})
+            rows.append({**row, "fitted_on": others, **{f"fit:{k}": v for k, v in values.items()}})
     table = pd.DataFrame(rows)
     write_text_atomic(out / "leave_one_out.csv", table.to_csv(index=False))
     figure(table, out / "leave_one_out.png")
