@@ -3,25 +3,28 @@
 Rates are per month; the engine converts them to the step length ``step_months``
 (a rate r per month becomes ``1 - (1 - r) ** step_months`` per step).
 
-Fitted defaults and their record. Five of these defaults and ``[imports] substitution_share``
-(:class:`sim.scenario.policy.ImportSpec`) come from one fit: ``growthsim calibrate
-calibration/episodes.toml`` (method of simulated moments, estimagic ``estimate_msm`` with
-diagonal weights over optimagic ``scipy_neldermead``, 415 evaluations, seed 0, one run per
+Fitted defaults and their record. ``fx_pass_through``, ``fx_working_capital`` and ``[imports]
+substitution_share`` (:class:`sim.scenario.policy.ImportSpec`) come from one fit: ``growthsim
+calibrate calibration/episodes.toml`` (method of simulated moments, estimagic ``estimate_msm``
+with diagonal weights over optimagic ``scipy_neldermead``, 415 evaluations, seed 0, one run per
 evaluation as the episodes have no random shocks), matching the year-1 and year-2 swings of the
-four recorded episodes (``scenarios/history``; docs/validation.md). Loss 89.1 over 8 moments.
+four recorded episodes (``scenarios/history``; docs/validation.md); loss 89.1 over 8 moments.
 The fit ran on 2026-12-02 on the dynamics of main at 49a1c47, **before issue 12's rules for
-orders, re-routing and hysteresis**; it must be refitted on them. Value (standard error; start;
-bounds):
+orders, re-routing and hysteresis**, and must be refitted on them. Value (standard error;
+start; bounds):
 
-- ``fx_pass_through`` 1.0 (9.7; 0.6; 0.1-1.0, at the upper bound)
-- ``fx_working_capital`` 2.71 (18.1; 1.5; 1.0-4.0)
-- ``recovery_speed`` 0.00654 (0.11; 0.025; 0.005-0.2)
-- ``inventory_restore_months`` 2.37 (4.5; 3.0; 1.0-12.0)
-- ``erosion_rate`` 0.0 (0.0; 0.02; 0.0-0.2, at the lower bound)
-- ``[imports] substitution_share`` 0.977 (7.3; 0.5; 0.0-1.0)
+- ``fx_pass_through`` 1.0 (9.7; 0.6; 0.1-1.0, at the upper bound): adopted
+- ``fx_working_capital`` 2.71 (18.1; 1.5; 1.0-4.0): adopted
+- ``[imports] substitution_share`` 0.977 (7.3; 0.5; 0.0-1.0): adopted
+- ``recovery_speed`` 0.00654 (0.11; 0.025; 0.005-0.2): **not adopted**, default stays 0.025
+- ``inventory_restore_months`` 2.37 (4.5; 3.0; 1-12): **not adopted**, default stays 3
+- ``erosion_rate`` 0.0 (0.0; 0.02; 0-0.2, at the lower bound): **not adopted**, default stays 0.02
 
-Every standard error is larger than its estimate but one: the recorded ranges (2-7 points wide)
-pin these parameters only loosely. The others keep their earlier, illustrative values.
+The three not adopted are the recovery, inventory and hysteresis dynamics that issue 12 rewrites;
+their estimates sit on or near a bound with standard errors far above the estimates, and taken
+alone they would cut the baseline's growth from recovered idle capacity from about 3% to about
+1.3% a year. The recorded ranges (2-7 points wide) pin every parameter only loosely. The other
+defaults are illustrative.
 """
 
 from __future__ import annotations
