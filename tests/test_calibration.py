@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from analysis.calibration.spec import load_spec
 from analysis.calibration.volatility import annual_growth, firm_annual_output, firm_growth_moments, growth_moments
 from analysis.cli import app
-from sim.scenario import StochasticSpec
 from sim.engine.stochastic import StochasticRates
+from sim.scenario import StochasticSpec
 
 runner = CliRunner()
 

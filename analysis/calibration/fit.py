@@ -85,14 +85,23 @@ def calibrate(
     record = {
         "method": f"estimagic.estimate_msm, diagonal weights, optimagic {spec.algorithm}",
         "parameters": {
-            n: {"value": float(v), "se": None if se is None or not np.isfinite(se[i]) else float(se[i]),
-                "start": spec.parameters[n].start, "lower": spec.parameters[n].lower, "upper": spec.parameters[n].upper}
+            n: {
+                "value": float(v),
+                "se": None if se is None or not np.isfinite(se[i]) else float(se[i]),
+                "start": spec.parameters[n].start,
+                "lower": spec.parameters[n].lower,
+                "upper": spec.parameters[n].upper,
+            }
             for i, (n, v) in enumerate(zip(names, fitted, strict=True))
         },
         "moments": moments_frame(moments, simulated).to_dict(orient="records"),
         "loss": evaluator.loss(simulated),
-        "sensitivity_bias": None if sensitivity is None else
-        {n: dict(zip([m.name for m in moments], map(float, row), strict=True)) for n, row in zip(names, sensitivity, strict=True)},
+        "sensitivity_bias": None
+        if sensitivity is None
+        else {
+            n: dict(zip([m.name for m in moments], map(float, row), strict=True))
+            for n, row in zip(names, sensitivity, strict=True)
+        },
         "evaluations": int(len(history)),
         "simulated_evaluations": int((~history["reused"]).sum()) if len(history) else 0,
         "seed": spec.seed,

@@ -135,8 +135,14 @@ class Evaluator:
             self.cache[key] = self._run(dict(zip(self.names, map(float, theta), strict=True)))
             self._append(key, self.cache[key], time.perf_counter() - started)
         values = self.cache[key]
-        self.history.append({"evaluation": len(self.history) + 1, **dict(zip(self.names, key, strict=True)),
-                             "loss": self.loss(values), "reused": reused})
+        self.history.append(
+            {
+                "evaluation": len(self.history) + 1,
+                **dict(zip(self.names, key, strict=True)),
+                "loss": self.loss(values),
+                "reused": reused,
+            }
+        )
         if self.bar is not None:
             self.bar.update(1)
             self.bar.set_postfix(loss=f"{self.loss(values):.3g}")
@@ -159,7 +165,9 @@ class Evaluator:
             scenario = with_imports(volatility_scenario(path, model, stochastic), imports)
             seeds = spawn_seeds(self.spec.seed, self.spec.volatility.runs)
             items += [("volatility", VolatilityTask(scenario, s.entropy, s.spawn_key)) for s in seeds]
-        results = map(_tagged_task, items) if self.executor is None else self.executor.map_unordered(_tagged_task, items)
+        results = (
+            map(_tagged_task, items) if self.executor is None else self.executor.map_unordered(_tagged_task, items)
+        )
         sums: dict[str, np.ndarray] = {}
         counts: dict[str, int] = {}
         for name, values in results:

@@ -111,7 +111,8 @@ class CalibrationSpec(BaseModel):
                 model(**{key: bound.lower})
                 model(**{key: bound.upper})
             except ValidationError as exc:
-                raise ValueError(f"parameters.{name}: bounds outside the parameter's range ({exc.errors()[0]['msg']})")
+                message = exc.errors()[0]["msg"]
+                raise ValueError(f"parameters.{name}: bounds outside the parameter's range ({message})") from None
         if any(n.startswith("stochastic.") for n in self.parameters) and self.volatility is None:
             raise ValueError("volatility: needed to fit stochastic.<key> parameters")
         return self
@@ -143,7 +144,9 @@ def load_spec(path: str | Path) -> CalibrationSpec:
         key = ".".join(str(p) for p in error["loc"]) or "spec"
         if key == "base_dir":
             key = "spec"
-        message = "not a known key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
+        message = (
+            "not a known key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
+        )
         raise InputError(path, key, message) from None
     scenario = spec.volatility_scenario()
     if scenario is not None and not scenario.is_file():

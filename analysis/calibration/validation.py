@@ -54,7 +54,6 @@ def leave_one_out(
 ) -> pd.DataFrame:
     """Fit without each episode in turn and predict it (see the module docstring)."""
     out = Path(out)
-    growth = growth_table()
     chosen = [e for e in episodes() if not spec.episodes or e.name in spec.episodes]
     for held in chosen:
         others = [e.name for e in chosen if e.name != held.name]
@@ -66,8 +65,9 @@ def leave_one_out(
             progress=progress,
             standard_errors=False,
         )
-    return table_from_fits(out, [e.name for e in chosen], runs=runs, seed=spec.seed, stochastic=stochastic,
-                           scenario_dir=scenario_dir)
+    return table_from_fits(
+        out, [e.name for e in chosen], runs=runs, seed=spec.seed, stochastic=stochastic, scenario_dir=scenario_dir
+    )
 
 
 def table_from_fits(

@@ -19,7 +19,9 @@ def register(app: typer.Typer) -> None:
         spec: Annotated[Path, typer.Argument(help="Calibration spec (TOML): parameters, bounds, optimizer, seeds.")],
         out: Annotated[Path, typer.Option(help="Folder for fitted.json, loss_history.csv, convergence.png.")],
         workers: Annotated[int, typer.Option(help="Local worker processes (1 = this process).", min=1)] = 1,
-        scheduler: Annotated[str | None, typer.Option(help="Address of a Dask scheduler (runs go to its workers).")] = None,
+        scheduler: Annotated[
+            str | None, typer.Option(help="Address of a Dask scheduler (runs go to its workers).")
+        ] = None,
         scenarios: Annotated[
             Path | None, typer.Option(help="Folder of the episode scenarios (default: scenarios/history).")
         ] = None,

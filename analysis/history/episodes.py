@@ -80,9 +80,7 @@ def pair_tasks(scenario: Scenario, runs: int, seed: int, years: int) -> list[Pai
     return [PairTask(scenario, s.run, s.entropy, s.spawn_key, years) for s in spawn_seeds(seed, runs)]
 
 
-def simulate_swings(
-    scenario: Scenario, runs: int = 8, seed: int = 0, years: int = 2, executor=None
-) -> pd.DataFrame:
+def simulate_swings(scenario: Scenario, runs: int = 8, seed: int = 0, years: int = 2, executor=None) -> pd.DataFrame:
     """Simulated swings of an episode, one row per run x year: ``run, year, swing``.
 
     Args:

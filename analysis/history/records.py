@@ -141,9 +141,7 @@ def growth_statistics(series: str, growth: pd.DataFrame | None = None) -> dict[s
     g = values["growth_pct"].to_numpy(float)
     years = values["year_gregorian"].to_numpy(int)
     consecutive = np.flatnonzero(np.diff(years) == 1)
-    autocorr = (
-        float(np.corrcoef(g[consecutive], g[consecutive + 1])[0, 1]) if consecutive.size >= 3 else float("nan")
-    )
+    autocorr = float(np.corrcoef(g[consecutive], g[consecutive + 1])[0, 1]) if consecutive.size >= 3 else float("nan")
     return {
         "sd": float(np.std(g, ddof=1)) if g.size >= 2 else float("nan"),
         "autocorr": autocorr,

@@ -50,9 +50,7 @@ def format_table(table: pd.DataFrame) -> str:
         f"{'episode':<26} {'year':>4} {'recorded':>17} {'simulated':>26} {'error':>6}  in range",
     ]
     for row in table.itertuples(index=False):
-        recorded = (
-            f"[{row.recorded_low:+.1f}, {row.recorded_high:+.1f}]" if row.measures else "missing"
-        )
+        recorded = f"[{row.recorded_low:+.1f}, {row.recorded_high:+.1f}]" if row.measures else "missing"
         simulated = f"{row.simulated_median:+.1f} [{row.simulated_q05:+.1f}, {row.simulated_q95:+.1f}]"
         error = "" if np.isnan(row.error) else f"{row.error:.1f}"
         mark = "yes" if row.within else ("-" if not row.measures else "no")
