@@ -93,7 +93,7 @@ class ModelParameters(WorldParameters):
     firing_speed: float = Field(0.1, ge=0.0, le=1.0)
     reroute_months: float = Field(2.0, ge=0.0)
     fx_pass_through: float = Field(1.0, ge=0.0, le=1.0)
-    fx_working_capital: float = Field(2.71, ge=0.0)
+    fx_working_capital: float = Field(2.71, ge=0.0, le=1000.0)
 
     def per_step(self, monthly_rate: float) -> float:
         """Convert a monthly rate to the step length: ``1 - (1 - r) ** step_months``."""
