@@ -21,8 +21,9 @@ and value-added share ``v_s``, over a horizon of ``H`` months:
    them (:func:`sim.engine.policy.compile_policy`): a missing-link project of ``capacity`` ``k`` in
    sector ``j`` adds ``C = k X_j`` to its cell, ``X_j`` the sector's national output; guided
    investment of ``amount`` ``a`` adds ``C = a x_c`` to each covered cell; a project counts when
-   ``start + gestation_months <= H`` (it arrives in the first step of that month); the national programmes and large projects of the
-   economy's ``projects.csv`` add capacity too (:mod:`analysis.national_projects`);
+   ``start + gestation_months <= H`` (it arrives in the first step of that month); the national
+   programmes and large projects of the economy's ``projects.csv`` add capacity too
+   (:mod:`analysis.national_projects`);
 5. the growth a cell's own capacity carries, as an annual rate,
    ``g_c = (1 + r_c + pi_c)^(12 / H) - 1``;
 6. scaling: targets ``t_c = k_K g_c`` with one factor per kind ``K`` (industry = manufacturing,
