@@ -21,7 +21,9 @@ and value-added share ``v_s``, over a horizon of ``H`` months:
    them (:func:`sim.engine.policy.compile_policy`): a missing-link project of ``capacity`` ``k`` in
    sector ``j`` adds ``C = k X_j`` to its cell, ``X_j`` the sector's national output; guided
    investment of ``amount`` ``a`` adds ``C = a x_c`` to each covered cell; a project counts when
-   ``start + gestation_months <= H`` (it arrives in the first step of that month);
+   ``start + gestation_months <= H`` (it arrives in the first step of that month); the national
+   programmes and large projects of the economy's ``projects.csv`` add capacity too
+   (:mod:`analysis.national_projects`);
 5. the growth a cell's own capacity carries, as an annual rate,
    ``g_c = (1 + r_c + pi_c)^(12 / H) - 1``;
 6. scaling: targets ``t_c = k_K g_c`` with one factor per kind ``K`` (industry = manufacturing,
@@ -49,6 +51,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.national_projects import programme_ratio
 from sim.economy.tables import check_codes, read_table
 from sim.economy.world import World
 from sim.engine.policy import compile_policy
@@ -226,6 +229,7 @@ def ministry_targets(
     time_share = 1.0 - (1.0 - params.recovery_speed) ** horizon_months
     recoverable = params.latent_demand_share * time_share * np.minimum(idle, headroom)
     projects = project_ratio(world, scenario, horizon_months)
+    projects = projects + programme_ratio(base, scenario.data_dir if scenario is not None else None, horizon_months)
     carried = annualise(recoverable + projects, horizon_months)
     means = {"industry": industry, "mining": mining}
     target = np.empty(len(base))

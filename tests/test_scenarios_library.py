@@ -80,12 +80,16 @@ def test_scenario_validates_and_runs(path, baseline_short):
 
 
 def test_full_sanctions_run_dips_and_recovers():
-    """60 months: output falls while imports are cut (months 3-38) and is back after."""
+    """60 months: output falls while imports are cut to 85% and 78% of 2017 (months 15-38) and is back after.
+
+    (The first year's imports were 99.7% of 2017; the rial's fall binds only near its peak, when
+    the price of imports exceeds the working capital.)
+    """
     base = sim.run(SCENARIOS / "baseline.toml").national("output")
     sanc = sim.run(SCENARIOS / "sanctions_imports.toml").national("output")
     ratio = sanc / base
     assert ratio.loc[1:2].min() == pytest.approx(1.0, abs=1e-12)
-    assert ratio.loc[4:26].max() < 0.98
+    assert ratio.loc[16:38].max() < 0.98
     assert ratio.loc[48:60].min() > 0.99
 
 

@@ -87,8 +87,9 @@ def test_missing_link_binds_fully_and_harder_than_a_substitutable_import(tmp_pat
     months = range(1, 25)
     hard_economy = import_economy(tmp_path, missing_link=True, name="ml")
     soft_economy = import_economy(tmp_path, missing_link=False, name="sub")
-    hard = sim.run(scenario(hard_economy, horizon=24, shock=shock, parameters=NO_INVEST))
-    soft = sim.run(scenario(soft_economy, horizon=24, shock=shock, parameters=NO_INVEST))
+    half = {"substitution_share": 0.5}
+    hard = sim.run(scenario(hard_economy, horizon=24, shock=shock, parameters=NO_INVEST, imports=half))
+    soft = sim.run(scenario(soft_economy, horizon=24, shock=shock, parameters=NO_INVEST, imports=half))
     x_hard = _series(hard, "output", "B", months)
     x_soft = _series(soft, "output", "B", months)
     np.testing.assert_allclose(x_hard, 50.0, rtol=1e-9)
@@ -120,7 +121,15 @@ def test_substitution_share_zero_makes_a_substitutable_import_bind_like_a_missin
 def test_non_critical_substitutable_import_binds_by_the_half_rule(tmp_path):
     """x = (c q + K) / 2 with K = q = 100 and c = alpha + (1 - alpha) phi1."""
     shock = [{"kind": "import", "sectors": ["B"], "availability": 0.5}]
-    res = sim.run(scenario(import_economy(tmp_path, critical=False), horizon=2, shock=shock, parameters=NO_INVEST))
+    res = sim.run(
+        scenario(
+            import_economy(tmp_path, critical=False),
+            horizon=2,
+            shock=shock,
+            parameters=NO_INVEST,
+            imports={"substitution_share": 0.5},
+        )
+    )
     c = 0.5 + 0.5 * 0.5 / 6.0
     assert cells(res, 1, "output")["B"] == pytest.approx(0.5 * (c * 100.0 + 100.0), rel=1e-9)
 
@@ -201,7 +210,7 @@ def test_fx_limits_imports_by_working_capital_over_the_import_price(tmp_path, pa
 def test_deeper_depreciation_less_output(tmp_path):
     outputs = []
     for rate in (1.2, 2.0, 4.0):
-        shock = [{"kind": "fx", "path": [rate], "pass_through": 0.8}]
+        shock = [{"kind": "fx", "path": [rate], "pass_through": 0.8, "working_capital": 1.0}]
         res = sim.run(scenario(import_economy(tmp_path, name=f"fx{rate}"), horizon=6, shock=shock))
         outputs.append(_series(res, "output", "B", range(1, 7)).sum())
         assert cells(res, 3, "output")["N"] == pytest.approx(50.0)  # no imports, no effect

@@ -61,8 +61,11 @@ def test_low_idle_provinces_are_flagged_on_default_economy(default_table):
         assert row["idle_ratio"] < national_idle
     unflagged = provinces.drop(index=flagged)
     assert (unflagged["target"] >= 0.75 * unflagged["share"]).all()
-    # The least idle capacity nationally is among the flagged.
-    assert provinces["idle_ratio"].idxmin() in flagged
+    # The least idle capacity nationally is among the flagged, unless national projects carry it
+    # (the default economy's projects.csv: Khuzestan's refinery and petrochemical programmes).
+    least = provinces["idle_ratio"].idxmin()
+    projects = default_table.cells.groupby("province")["project_ratio"].max()
+    assert least in flagged or projects[least] > 0
 
 
 def _three_provinces(tmp_path, peaks, installed=2.0):

@@ -154,7 +154,7 @@ def compile(scenario: Scenario, world: World) -> RunPlan:
         n_steps=n_steps,
         schedule=schedule,
         policy=policy,
-        random=StochasticRates.from_spec(scenario.stochastic, rates.dt),
+        random=StochasticRates.from_spec(scenario.stochastic, rates.dt, world.output0),
         random_group=world.firms.province if by_province else world.firms.sector,
         imports=import_structure(world),
         substitution_share=scenario.imports.substitution_share,

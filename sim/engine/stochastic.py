@@ -9,7 +9,10 @@ keeps its random stream):
    ``p_in / (p_in + p_out)``. In the high regime the sigmas below are multiplied by
    ``regime_volatility`` and investment is held back by ``uncertainty_brake``
    (:func:`sim.engine.phases.capacity.capacity`; Bloom 2009 on uncertainty shocks and the pause in investment).
-2. **Idiosyncratic productivity**, AR(1) in logs: ``u_k <- rho u_k + v sigma eps_k``.
+2. **Idiosyncratic productivity**, AR(1) in logs: ``u_k <- rho u_k + v sigma_k eps_k``, with
+   ``sigma_k = sigma (x_k / x_med)^(-beta)`` (``beta`` = ``productivity_size_elasticity``, ``x_k``
+   the firm's initial output, ``x_med`` the median): big firms are diversified, so their growth
+   is less volatile (Stanley et al. 1996; Bottazzi and Secchi 2006).
 3. **Correlated shocks**, one AR(1) a province (or sector): ``g <- rho_g g + v sigma_g eta_g``;
    a firm's productivity is ``z_k = exp(u_k + g_{group(k)})`` (Foerster, Sarte and Watson 2011
    on common and sectoral components).
@@ -44,10 +47,18 @@ class StochasticRates:
     outage_start: float
     outage_steps: float
     outage_loss: float
+    size_scale: np.ndarray | None = None
 
     @classmethod
-    def from_spec(cls, spec: StochasticSpec, dt: float) -> StochasticRates:
+    def from_spec(cls, spec: StochasticSpec, dt: float, size: np.ndarray | None = None) -> StochasticRates:
+        """Rates per step; ``size`` (initial output by firm) sets the size scaling of sigma."""
+        scale = None
+        if spec.productivity_size_elasticity > 0 and size is not None and size.size:
+            positive = np.maximum(np.asarray(size, dtype=float), np.finfo(float).tiny)
+            scale = (positive / np.median(positive)) ** (-spec.productivity_size_elasticity)
+            scale.setflags(write=False)
         return cls(
+            size_scale=scale,
             sigma=spec.productivity_sigma * np.sqrt(dt),
             rho=spec.productivity_rho**dt,
             regime_on=spec.regime_enter > 0 or spec.regime_start_high,
@@ -121,6 +132,8 @@ def draw(
     productivity = None
     if rates.sigma > 0:
         eps = rng.standard_normal(st.log_idiosyncratic.size)
+        if rates.size_scale is not None:
+            eps *= rates.size_scale
         st.log_idiosyncratic = rates.rho * st.log_idiosyncratic + v * rates.sigma * eps
     if rates.common_sigma > 0:
         eta = rng.standard_normal(st.log_common.size)

@@ -18,6 +18,11 @@ class StochasticSpec(Strict):
         productivity_sigma: Standard deviation of the monthly AR(1) innovation of log firm
             productivity (idiosyncratic).
         productivity_rho: AR(1) persistence of log productivity.
+        productivity_size_elasticity: ``beta``: a firm's innovation sigma is
+            ``productivity_sigma (x_k / x_med)^(-beta)``, ``x_k`` its initial output and ``x_med``
+            the median; growth-rate volatility falls with size as a power law, ``beta`` about
+            0.15-0.2 in firm data (Stanley et al. 1996, Nature 379; Bottazzi and Secchi 2006,
+            RAND J. Econ. 37). 0: every firm alike.
         outage_rate: Poisson rate of outages per firm per month (a firm in an outage cannot
             start another).
         outage_months: Duration of an outage in months.
@@ -36,6 +41,7 @@ class StochasticSpec(Strict):
 
     productivity_sigma: float = Field(0.0, ge=0.0, le=1.0)
     productivity_rho: float = Field(0.9, ge=0.0, lt=1.0)
+    productivity_size_elasticity: float = Field(0.0, ge=0.0, le=1.0)
     outage_rate: float = Field(0.0, ge=0.0, le=10.0)
     outage_months: float = Field(1.0, gt=0.0, le=MAX_MONTHS)
     outage_loss: float = Field(1.0, ge=0.0, le=1.0)

@@ -77,6 +77,8 @@ def compile_shocks(scenario: Scenario, economy: Economy, n_steps: int, dt: float
     shocked = frozenset(name for shock in scenario.shock for name in fields_of(shock))
     schedule = ShockSchedule.neutral(n_steps, n_cells, dt, scenario.first_calendar_month, shocked)
     for shock in scenario.shock:
+        if shock.kind == "fx":  # pass-through and working capital default to the behavioural parameters
+            shock = shock.with_parameters(scenario.parameters)
         mask = cell_mask(economy, shock.sectors, shock.provinces)
         KINDS[shock.kind].compile(shock, schedule, mask, dt, economy)
     return schedule

@@ -34,15 +34,24 @@ class FxShock(ShockBase):
             a month from ``start``; the last value holds until ``end`` (or the horizon). Each in
             (0, 1000], at most 1000 values.
         pass_through: Share of the depreciation passed into the rial price of imported inputs,
-            in [0, 1].
+            in [0, 1] (absent: the scenario's ``[parameters] fx_pass_through``).
         working_capital: Working capital available for imports, as a multiple of the normal
-            import bill (>= 0; 1 = no headroom).
+            import bill (>= 0; 1 = no headroom; absent: ``[parameters] fx_working_capital``).
     """
 
     kind: Literal["fx"]
     path: list[Annotated[float, Field(gt=0.0, le=MAX_FX_INDEX)]] = Field(min_length=1, max_length=MAX_LIST)
-    pass_through: float = Field(1.0, ge=0.0, le=1.0)
-    working_capital: float = Field(1.0, ge=0.0, le=MAX_FX_INDEX)
+    pass_through: float | None = Field(None, ge=0.0, le=1.0)
+    working_capital: float | None = Field(None, ge=0.0, le=MAX_FX_INDEX)
+
+    def with_parameters(self, parameters) -> FxShock:
+        """The shock with ``pass_through`` and ``working_capital`` filled from ``[parameters]`` where absent."""
+        update = {}
+        if self.pass_through is None:
+            update["pass_through"] = parameters.fx_pass_through
+        if self.working_capital is None:
+            update["working_capital"] = parameters.fx_working_capital
+        return self.model_copy(update=update) if update else self
 
 
 def fx_import_share(shock: FxShock, month: np.ndarray) -> np.ndarray:
@@ -51,6 +60,8 @@ def fx_import_share(shock: FxShock, month: np.ndarray) -> np.ndarray:
     ``e_t = path[min(m - start, len(path) - 1)]``, ``p_t = 1 + pass_through (e_t - 1)``,
     share ``= min(1, working_capital / p_t)``.
     """
+    if shock.pass_through is None or shock.working_capital is None:
+        raise ValueError("fx shock without pass_through or working_capital: resolve it with with_parameters first")
     rows = active_steps(month, shock.start, shock.end)
     path = np.asarray(shock.path, dtype=float)
     rate = np.ones(month.size)

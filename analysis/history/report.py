@@ -1,0 +1,58 @@
+"""Recorded against simulated, episode by episode, as a table and as text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.history.episodes import band
+from analysis.history.records import Episode, recorded_range
+
+
+def comparison_rows(episode: Episode, swings: pd.DataFrame, growth: pd.DataFrame | None = None) -> list[dict]:
+    """One row per year: recorded range and count of measures, simulated median and 90% band.
+
+    ``within`` is true when the simulated median lies in the recorded range; ``error`` is the
+    distance from the median to the nearest end of the range (0 inside it), in points.
+    """
+    rows = []
+    for row in band(swings).itertuples(index=False):
+        low, high, measures = recorded_range(episode, int(row.year), growth)
+        median = float(row[2])
+        if measures:
+            error = 0.0 if low <= median <= high else float(min(abs(median - low), abs(median - high)))
+        else:
+            error = float("nan")
+        rows.append(
+            {
+                "episode": episode.name,
+                "year": int(row.year),
+                "recorded_low": low,
+                "recorded_high": high,
+                "measures": measures,
+                "simulated_median": median,
+                "simulated_q05": float(row[1]),
+                "simulated_q95": float(row[3]),
+                "runs": int(row.runs),
+                "error": error,
+                "within": bool(measures and error == 0.0),
+            }
+        )
+    return rows
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """The comparison as aligned text (swings in points against the shock-free twin)."""
+    lines = [
+        "swing of national value added against the shock-free twin, points (recorded: growth in the year",
+        "minus growth in the year before, range over the measures; simulated: median [5%, 95%] over runs)",
+        "",
+        f"{'episode':<26} {'year':>4} {'recorded':>17} {'simulated':>26} {'error':>6}  in range",
+    ]
+    for row in table.itertuples(index=False):
+        recorded = f"[{row.recorded_low:+.1f}, {row.recorded_high:+.1f}]" if row.measures else "missing"
+        simulated = f"{row.simulated_median:+.1f} [{row.simulated_q05:+.1f}, {row.simulated_q95:+.1f}]"
+        error = "" if np.isnan(row.error) else f"{row.error:.1f}"
+        mark = "yes" if row.within else ("-" if not row.measures else "no")
+        lines.append(f"{row.episode:<26} {row.year:>4} {recorded:>17} {simulated:>26} {error:>6}  {mark}")
+    return "\n".join(lines)
