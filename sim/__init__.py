@@ -5,8 +5,9 @@ Layers (each imports only those above it): :mod:`sim.economy` (data, firms, netw
 input lines and the supplier matrix), :mod:`sim.engine` (run plan, state, phases, record, run).
 See ``docs/design.md``.
 
-The public API: :func:`run` (the model as a pure function), :func:`load_scenario`,
-:func:`load_economy`, :class:`GrowthModel` and :class:`Results`.
+The public API: :func:`run` (the model as a pure function), :func:`run_ensemble` (many seeds at
+once, each run equal to :func:`run`), :func:`load_scenario`, :func:`load_economy`,
+:class:`GrowthModel` and :class:`Results`.
 
 The names are imported on first use (PEP 562), so ``import sim.errors`` (what the command line
 needs to start) does not load numpy, pandas and Mesa.
@@ -26,6 +27,8 @@ _EXPORTS = {
     "economy_from_pymrio": "sim.economy.mrio",
     "World": "sim.economy.world",
     "build_world": "sim.economy.world",
+    "EnsembleResults": "sim.engine.ensemble",
+    "run_ensemble": "sim.engine.ensemble",
     "GrowthModel": "sim.engine.model",
     "Results": "sim.engine.run",
     "run": "sim.engine.run",

@@ -73,14 +73,15 @@ def calm(tmp_path):
 
 
 def test_failed_runs_give_a_summary_and_exit_code_1(calm, tmp_path, monkeypatch):
-    real_run = sim.run
+    """An ensemble holding a broken run is run again run by run: the failure is run 2's, the others stored."""
+    real_run = sim.run_ensemble
 
-    def broken_run_2(scenario, seed, **kwargs):
-        if tuple(seed.spawn_key) == (2,):
+    def broken_run_2(scenario, seeds, **kwargs):
+        if any(tuple(seed.spawn_key) == (2,) for seed in seeds):
             raise ValueError("run 2 broke")
-        return real_run(scenario, seed, **kwargs)
+        return real_run(scenario, seeds, **kwargs)
 
-    monkeypatch.setattr(sim, "run", broken_run_2)
+    monkeypatch.setattr(sim, "run_ensemble", broken_run_2)
     out = tmp_path / "store"
     result = CliRunner().invoke(app, ["batch", str(calm), "--runs", "4", "--workers", "1", "--out", str(out)])
     assert result.exit_code == 1

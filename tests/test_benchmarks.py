@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import bench_phases, bench_scaling  # noqa: E402
+from benchmarks import bench_ensemble, bench_phases, bench_scaling  # noqa: E402
 
 
 def test_phase_benchmark_times_every_phase_of_a_small_economy():
@@ -40,3 +40,9 @@ def test_paired_benchmark_compares_two_trees_step_by_step():
     args = [sys.executable, str(script), "--old", str(ROOT), "--scenarios", "export_slump"]
     out = subprocess.run(args, capture_output=True, text=True, timeout=300, check=True).stdout
     assert "export_slump" in out and "new/old" in out
+
+
+def test_ensemble_benchmark_compares_an_ensemble_with_runs_alone():
+    row = bench_ensemble.one(1_000, runs=2, months=2, repeats=1)
+    assert row["firms"] > 1_000 and row["runs"] == 2
+    assert row["single_s"] > 0 and row["ensemble_s"] > 0 and row["ratio"] > 0 and row["peak_mb"] > 0

@@ -35,7 +35,13 @@ def batch(
         bool, typer.Option("--paired", help="Also run each seed's shock-free pair (endogeneity metrics; 2x cost).")
     ] = False,
     chunk_size: Annotated[
-        int | None, typer.Option("--chunk-size", help="Runs per task (default: automatic).", min=1)
+        int | None, typer.Option("--chunk-size", help="Runs per task (default: one ensemble).", min=1)
+    ] = None,
+    ensemble: Annotated[
+        int | None,
+        typer.Option(
+            "--ensemble", help="Runs stepped together in one set of arrays (default: as many as fit memory).", min=1
+        ),
     ] = None,
     repeat_identical: Annotated[
         bool,
@@ -63,6 +69,7 @@ def batch(
         detail=detail,
         chunk_size=chunk_size,
         paired=paired,
+        ensemble=ensemble,
         progress=sys.stderr.isatty(),
         repeat_identical=repeat_identical,
     )

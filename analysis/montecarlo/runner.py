@@ -26,6 +26,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 import sim
+from analysis.montecarlo.ensembles import ensemble_size_for
 from analysis.montecarlo.executors import default_workers, make_executor
 from analysis.montecarlo.seeds import MAX_MASTER_SEED, RunSeed, spawn_seeds
 from analysis.montecarlo.store import BatchStore
@@ -199,6 +200,7 @@ def plan_chunks(
     model: Callable | None,
     paired: bool = False,
     runs: dict[str, int] | None = None,
+    ensemble: int = 1,
 ) -> list[Chunk]:
     """Chunks of the runs not yet stored, interleaved over scenarios (paired runs finish together).
 
@@ -219,6 +221,7 @@ def plan_chunks(
                     detail=detail,
                     model=model,
                     paired=paired,
+                    ensemble=ensemble,
                 )
                 for block in blocks
             ]
@@ -244,6 +247,7 @@ def run_batch(
     model: Callable | None = None,
     paired: bool = False,
     repeat_identical: bool = False,
+    ensemble: int | None = None,
 ) -> Batch:
     """Run a Monte Carlo batch and stream it into a store.
 
@@ -262,13 +266,16 @@ def run_batch(
         scheduler: Address of a Dask scheduler; the runs go to its workers.
         resume: Continue the batch stored in ``out``: run only what is not stored.
         detail: ``"summary"`` or ``"province-sector"`` (also store the full cube).
-        chunk_size: Runs per task (default: :func:`chunk_size_for`).
+        chunk_size: Runs per task (default: one ensemble; with ``model``, :func:`chunk_size_for`).
         progress: Show a progress bar (runs done, failures, time left).
         model: The model function ``(scenario, seed) -> sim.Results`` (default ``sim.run``),
             a module-level function importable by the workers.
         paired: Also run each seed's shock-free pair (same seed, exogenous shocks off) so the
             endogeneity metrics can split growth; doubles the cost.
         repeat_identical: Run a deterministic scenario ``runs`` times anyway.
+        ensemble: Runs stepped together in one set of arrays (:func:`sim.run_ensemble`), each
+            equal to its run alone; by default as many as fit memory
+            (:func:`analysis.montecarlo.ensembles.ensemble_size_for`). Ignored with ``model``.
 
     Returns:
         The batch, readable as pandas tables; ``batch.summary`` says what this call did.
@@ -312,10 +319,19 @@ def run_batch(
             stored = {(key, run) for key, run in stored if run < runs_of.get(key, runs)}
             n_workers = default_workers() if workers is None else workers
             pending = total - len(stored)
-            size = chunk_size or chunk_size_for(pending, n_workers if scheduler is None else 8, detail)
+            slots = n_workers if scheduler is None else 8
+            if ensemble is not None and ensemble < 1:
+                raise InputError("batch", "ensemble", f"at least 1, got {ensemble}")
+            if model is None:  # one task an ensemble (a chunk size, if given, bounds the ensembles)
+                auto = min(ensemble_size_for(s, max(1, pending), slots, detail, paired) for s in resolved.values())
+                runs_together = ensemble or (min(auto, chunk_size) if chunk_size else auto)
+                size = chunk_size or runs_together
+            else:
+                runs_together = 1
+                size = chunk_size or chunk_size_for(pending, slots, detail)
             if paired and not metrics_available():
                 raise InputError("batch", "paired", "analysis.metrics installed (it defines the shock-free pair)")
-            chunks = plan_chunks(resolved, seeds, stored, size, detail, model, paired, runs_of)
+            chunks = plan_chunks(resolved, seeds, stored, size, detail, model, paired, runs_of, runs_together)
             executor = make_executor(n_workers, scheduler) if chunks else None
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             manifest = {
@@ -343,6 +359,7 @@ def run_batch(
                     "workers": n_workers if scheduler is None else None,
                     "scheduler": scheduler,
                     "chunk_size": size,
+                    "ensemble": runs_together,
                     "executor": executor.describe() if executor else None,
                     "metrics": "analysis.metrics.run_metrics" if metrics_available() else "unavailable",
                     "model": "sim.run" if model is None else f"{model.__module__}.{model.__qualname__}",

@@ -11,7 +11,13 @@ rows are); divide by the number of cells for their mean.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from analysis.metrics.many import RunCube
 
 KEYS = ("month", "province", "sector")
 LEVELS = {"national": None, "province": "province", "sector": "sector"}
@@ -48,3 +54,48 @@ def level_series(trajectories: pd.DataFrame) -> pd.DataFrame:
     series["code"] = series["code"].astype(str)
     series["level"] = series["level"].astype(str)
     return series[["level", "code", "month", *columns]]
+
+
+def many_level_series(cube: RunCube) -> pd.DataFrame:
+    """:func:`level_series` of every run of an ensemble at once, with a leading ``run`` column (0..R-1).
+
+    The sums come from the ensemble's record cube (every step, cells with firms): over all cells,
+    over a province's cells and over a sector's cells, each run's cells in their order
+    (:meth:`analysis.metrics.many.RunCube.by`), so a run's rows do not depend on the other runs
+    of its ensemble. They equal :func:`level_series` of the run's trajectories to rounding (pandas
+    sums groups with Kahan's compensation): ``tests/test_many_metrics.py`` checks 1e-12 relative.
+
+    Args:
+        cube: The records (``RunCube.of(cube, dt, economy, whole_months=False)``).
+
+    Returns:
+        Long table ``run, level, code, month`` and the value columns, each run's rows in the order
+        of :func:`level_series`.
+    """
+    from sim.engine.record import CELL_COLUMNS
+
+    names = list(CELL_COLUMNS)
+    provinces = np.unique(cube.cell_province)
+    sectors = np.unique(cube.cell_sector)
+    n_groups = 1 + provinces.size + sectors.size
+    summed = np.empty((cube.runs, len(names), cube.months.size, n_groups))
+    for index, name in enumerate(names):  # column by column: a run's (months, cells) plane at a time
+        values = cube.column(name)
+        into = summed[:, index]
+        into[..., 0] = values.sum(axis=-1)  # C order (RunCube.column): each run's cells in order (pairwise)
+        into[..., 1 : 1 + provinces.size] = cube.by(values, cube.cell_province)[1]
+        into[..., 1 + provinces.size :] = cube.by(values, cube.cell_sector)[1]
+    runs, n_columns, n_months, n_groups = summed.shape
+    codes = [NATIONAL_CODE, *(cube.province_codes[p] for p in provinces), *(cube.sector_codes[s] for s in sectors)]
+    levels = ["national"] + ["province"] * provinces.size + ["sector"] * sectors.size
+    # Rows run-major, then group, then month: (R, groups, months) -> one row each.
+    table = summed.transpose(0, 3, 2, 1).reshape(-1, n_columns)
+    frame = pd.DataFrame(table, columns=list(CELL_COLUMNS))
+    month = cube.months.astype(np.int64) if np.all(cube.months == np.round(cube.months)) else cube.months
+    frame.insert(0, "month", np.tile(month, runs * n_groups))
+    frame.insert(0, "code", np.tile(np.repeat(np.asarray(codes, dtype=object), n_months), runs))
+    frame.insert(0, "level", np.tile(np.repeat(np.asarray(levels, dtype=object), n_months), runs))
+    frame.insert(0, "run", np.repeat(np.arange(runs, dtype=np.int64), n_groups * n_months))
+    frame["code"] = frame["code"].astype(str)
+    frame["level"] = frame["level"].astype(str)
+    return frame

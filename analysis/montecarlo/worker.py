@@ -40,6 +40,8 @@ class Chunk:
         model: The model function ``(scenario, seed) -> sim.Results``; ``None`` means ``sim.run``.
             It must be importable by name in the workers (a module-level function).
         paired: Also run each seed's shock-free pair (for the endogeneity metrics).
+        ensemble: Runs stepped together (:func:`sim.run_ensemble`) when ``model`` is ``None``;
+            the chunk's seeds go in ensembles of at most this many (:mod:`analysis.montecarlo.ensembles`).
     """
 
     part: str
@@ -49,6 +51,7 @@ class Chunk:
     detail: str = "summary"
     model: Callable | None = None
     paired: bool = False
+    ensemble: int = 1
 
 
 @dataclass
@@ -182,6 +185,10 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
 def _run_chunk(chunk: Chunk) -> ChunkResult:
     import sim
 
+    if chunk.model is None:
+        from analysis.montecarlo.ensembles import run_chunk_ensembles
+
+        return run_chunk_ensembles(chunk)
     model = chunk.model or sim.run
     series, cells, metrics, failures = [], [], [], []
     result = ChunkResult(chunk.part, chunk.scenario_key, None, None, None, None)

@@ -65,25 +65,34 @@ FIRM_COLUMNS = (
 class Recorder:
     """Collects aggregates by cell (and optionally firm rows) into preallocated arrays.
 
+    An ensemble of ``runs`` runs (:mod:`sim.engine.ensemble`) records state arrays with a leading run
+    axis, (R, N) and (R, P), into one record per run, ``store[r]``; every sum is taken over the
+    same terms in the same order as a run alone, so each run's record is that run's, bit for bit.
+
     Args:
         world: The world (cells, history).
         n_steps: Steps in the run.
         dt: Step length in months.
-        firms: Whether to keep firm-level rows.
+        firms: Whether to keep firm-level rows (runs alone only).
+        runs: Runs of an ensemble; ``None`` for a run alone.
     """
 
-    def __init__(self, world: World, n_steps: int, dt: float, firms: bool = False) -> None:
+    def __init__(self, world: World, n_steps: int, dt: float, firms: bool = False, runs: int | None = None) -> None:
         self.world = world
         self.dt = dt
         self.n_steps = n_steps
+        self.runs = runs
+        lead = () if runs is None else (runs,)
         # Column-major: one contiguous (steps, cells) plane per column, so the results table's
         # columns are views of it (see ``cells`` for the (steps, cells, columns) view).
         # All pages touched now (not a few at every step), and the last run's buffer reused if free.
-        self.store = buffers.zeroed((len(CELL_COLUMNS), n_steps + 1, world.n_cells))
+        self.store = buffers.zeroed((*lead, len(CELL_COLUMNS), n_steps + 1, world.n_cells))
+        if firms and runs is not None:
+            raise ValueError("firm rows are recorded for runs alone, not for ensembles")
         self.firm_rows = np.zeros((n_steps + 1, world.n_firms, len(FIRM_COLUMNS))) if firms else None
         self.window_steps = max(1, round(WINDOW_MONTHS / dt))
-        self.ring = np.zeros((self.window_steps, world.n_firms)) if n_steps > self.window_steps else None
-        self.sim_max = np.zeros(world.n_firms)
+        self.ring = np.zeros((self.window_steps, *lead, world.n_firms)) if n_steps > self.window_steps else None
+        self.sim_max = np.zeros((*lead, world.n_firms))
         self.pre_month, self.pre = -1, np.zeros(world.n_firms)
         # Firms are sorted by cell and pairs by buyer, so a cell's firms and its pairs are contiguous
         # and sums by cell are reduceat over the cells that have firms (or pairs).
@@ -102,8 +111,8 @@ class Recorder:
 
     @property
     def cells(self) -> np.ndarray:
-        """The records as (steps, cells, columns) (a view), columns as in ``CELL_COLUMNS``."""
-        return self.store.transpose(1, 2, 0)
+        """The records as (steps, cells, columns) (a view), columns as in ``CELL_COLUMNS``; (R, ...) in an ensemble."""
+        return np.moveaxis(self.store, -3, -1)
 
     def update_peak(self, state: State) -> None:
         """Roll the 10-year peak forward by one step (exact, see the module docstring).
@@ -139,7 +148,7 @@ class Recorder:
         """
         world = self.world
         out = state.output
-        rows = self.store[:, state.step]  # (columns, cells) view of this step
+        rows = self.store[..., state.step, :]  # (columns, cells) view of this step; (R, columns, cells)
         weight = None if self.unit_weight else world.firms.weight
         columns = (
             ("output", out),
@@ -165,21 +174,28 @@ class Recorder:
         )
         if self.one_per_cell and self.all_filled:
             for name, values in columns:
-                rows[CELL_INDEX[name]] = values
+                rows[..., CELL_INDEX[name], :] = values
         else:
             for name, values in columns:
-                sums = values if self.one_per_cell else np.add.reduceat(values, self.firm_starts)
-                rows[CELL_INDEX[name], self.filled] = sums
+                sums = values if self.one_per_cell else np.add.reduceat(values, self.firm_starts, axis=-1)
+                rows[..., CELL_INDEX[name], self.filled] = sums
         if self.pair_starts.size:
-            rows[CELL_INDEX["input_stock"], self.with_pairs] = np.add.reduceat(state.stock, self.pair_starts)
-        rows[CELL_INDEX["uncertainty_high"]] = float(state.uncertainty_high)
+            stock = np.add.reduceat(state.stock, self.pair_starts, axis=-1)
+            rows[..., CELL_INDEX["input_stock"], self.with_pairs] = stock
+        high = state.uncertainty_high
+        rows[..., CELL_INDEX["uncertainty_high"], :] = float(high) if np.ndim(high) == 0 else high
         n_limits = len(LIMIT_NAMES)
         key = self.limit_key + state.limit  # (cell, binding constraint) of every firm
-        bound = np.bincount(key, weights=out, minlength=self.limit_bins).reshape(-1, n_limits)
-        rows[LIMIT_START : LIMIT_START + n_limits] = bound.T
+        bins = self.limit_bins
+        if self.runs is not None:  # one bincount over the runs: each run's bins apart, each summed in the run's order
+            key = (key + (np.arange(self.runs) * bins)[:, None]).reshape(-1)
+            bins *= self.runs
+        bound = np.bincount(key, weights=out.reshape(-1), minlength=bins).reshape(*out.shape[:-1], -1, n_limits)
+        rows[..., LIMIT_START : LIMIT_START + n_limits, :] = np.swapaxes(bound, -1, -2)
         gap = state.potential - out  # >= 0: output <= planned and readiness <= capacity in place
-        lost = np.bincount(key, weights=gap, minlength=self.limit_bins).reshape(-1, n_limits)
-        rows[LOST_START : LOST_START + n_limits - 1] = lost.T[1:]  # a firm bound by demand loses nothing
+        lost = np.bincount(key, weights=gap.reshape(-1), minlength=bins).reshape(*out.shape[:-1], -1, n_limits)
+        # a firm bound by demand loses nothing
+        rows[..., LOST_START : LOST_START + n_limits - 1, :] = np.swapaxes(lost, -1, -2)[..., 1:, :]
         if self.firm_rows is not None:
             self.firm_rows[state.step] = np.column_stack(
                 [
@@ -193,23 +209,27 @@ class Recorder:
                 ]
             )
 
-    def trajectories(self, copy: bool = True) -> pd.DataFrame:
+    def trajectories(self, copy: bool = True, run: int | None = None) -> pd.DataFrame:
         """One row per month x province x sector (cells without firms left out).
 
         Args:
             copy: Give the table its own data. ``False`` lets it share the recorder's buffer when
                 every cell has firms (no copy at all): for a caller that steps no further and
                 takes the table once, as :func:`sim.run` does.
+            run: The run of an ensemble whose table to give (required for ensembles).
         """
         world = self.world
         economy = world.economy
         n_p = economy.n_provinces
         has_firms = economy.firm_counts.T.reshape(-1) > 0
         cells = np.flatnonzero(has_firms)
-        steps = self.store.shape[1]
+        if (run is None) != (self.runs is None):
+            raise ValueError("trajectories of an ensemble are taken run by run (run=r), of a run alone without run")
+        store = self.store if run is None else self.store[run]
+        steps = store.shape[1]
         month = np.arange(steps) * self.dt
         shared = has_firms.all() and not copy
-        planes = self.store if shared else self.store[:, :, cells]  # fancy indexing copies
+        planes = store if shared else store[:, :, cells]  # fancy indexing copies
         # A (rows, columns) view whose transpose, the block pandas keeps, is contiguous by column.
         frame = pd.DataFrame(planes.reshape(len(CELL_COLUMNS), -1).T, columns=list(CELL_COLUMNS), copy=False)
         sector = pd.Categorical.from_codes(np.tile(cells // n_p, steps), categories=economy.sector_codes)

@@ -101,8 +101,11 @@ class Router:
             reliability: ``rho`` by firm, updated in place.
             fill: This step's fill rate on orders by firm, ``min(1, x / I)``.
         """
-        reliability += self.weight * (fill - reliability)
-        reliability[reliability >= TRUSTED] = 1.0
+        smooth(reliability, fill, self.weight)
+        self.set_shares(reliability)
+
+    def set_shares(self, reliability: np.ndarray) -> None:
+        """Set the order shares from the smoothed reliability ``rho`` (:meth:`update`'s second half)."""
         trusted_all = np.minimum.reduce(reliability, initial=1.0) >= 1.0
         if self.at_base and trusted_all:
             return  # every supplier trusted: the base shares stand
@@ -170,6 +173,12 @@ class Router:
                 data[where[changed]] = share[changed]
 
 
+def smooth(reliability: np.ndarray, fill: np.ndarray, weight: float) -> None:
+    """``rho <- rho + w (f - rho)``, set to 1 from :data:`TRUSTED` up (in place)."""
+    reliability += weight * (fill - reliability)
+    reliability[reliability >= TRUSTED] = 1.0
+
+
 def _ragged(indptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Positions ``indptr[r] .. indptr[r + 1] - 1`` of every row ``r`` in ``rows``, concatenated."""
     starts = indptr[rows]
@@ -217,6 +226,15 @@ class Routing:
             self.class_matrix = PairMatrix(class_links)
             self.router.mirror(class_links.data, order)
         self.delta = _Delta(self)
+
+    @property
+    def at_base(self) -> bool:
+        """Every line at its base shares (every supplier trusted fully)."""
+        return self.router.at_base
+
+    def update(self, reliability: np.ndarray, fill: np.ndarray) -> None:
+        """The router's :meth:`Router.update`."""
+        self.router.update(reliability, fill)
 
     @property
     def few(self) -> bool:
@@ -296,9 +314,10 @@ class _ClassDelta:
 
 def suppliers_now(state: State, plan: RunPlan) -> tuple[object, PairMatrix | None]:
     """The supplier products of this step and the class matrix: the run's routed ones while some
-    supplier is not trusted fully, the plan's otherwise."""
+    supplier is not trusted fully, the plan's otherwise (in an ensemble, run by run:
+    :class:`sim.engine.reroute_runs.EnsembleRouting`)."""
     routing = state.routing
-    if routing is None or routing.router.at_base:
+    if routing is None or routing.at_base:
         return plan.lines, plan.class_matrix
     return routing, routing.class_products()
 
@@ -313,10 +332,17 @@ def reroute(state: State, plan: RunPlan, intermediate: np.ndarray) -> None:
     if plan.rates.reroute <= 0 or route is None or route.nnz == 0:
         return
     if state.routing is None:
-        state.route_share = plan.world.network.route_base.copy()
-        state.reliability = np.ones(plan.world.n_firms)
-        state.routing = Routing(plan, state.route_share)
-    fill = np.ones(state.output.size)
+        runs = state.output.shape[:-1]  # () in a run, (R,) in an ensemble
+        base = plan.world.network.route_base
+        state.route_share = np.repeat(base[None], runs[0], axis=0) if runs else base.copy()
+        state.reliability = np.ones(state.output.shape)
+        if runs:
+            from sim.engine.reroute_runs import EnsembleRouting
+
+            state.routing = EnsembleRouting(plan, state.route_share)
+        else:
+            state.routing = Routing(plan, state.route_share)
+    fill = np.ones(state.output.shape)
     np.divide(state.output, intermediate, out=fill, where=intermediate > 0)
     np.minimum(fill, 1.0, out=fill)
-    state.routing.router.update(state.reliability, fill)
+    state.routing.update(state.reliability, fill)

@@ -82,7 +82,8 @@ class State:
         routing: The supplier products over ``route_share`` and the router that sets it (made by
             :func:`sim.engine.reroute.reroute` on its first call; ``None`` without re-routing).
         random: State of the random shocks (regime, AR(1) states, outages).
-        rng: The run's one generator (the model's ``rng``); every random draw of a run comes from it.
+        rng: The run's one generator (the model's ``rng``); every random draw of a run comes from it
+            (in an ensemble, one generator a run).
         step: Steps done.
     """
 
@@ -189,6 +190,38 @@ class State:
             shifted_coef=np.empty(net.n_pairs) if imports_vary else np.zeros(0),
             reliability=ones.copy(),
         )
+
+    def for_runs(self, runs: int, rngs: list[np.random.Generator]) -> State:
+        """This state for an ensemble of ``runs`` runs (:mod:`sim.engine.ensemble`): a leading run axis.
+
+        Every array a step rewrites run by run gets one copy a run, (R, N) and (R, P), the
+        pipeline (G, R, N). What all runs share because it follows from the scenario alone stays
+        one array: the pair coefficients (and the array of shifted ones), the substitution by
+        cell, the policy's latent demand, and the shock factors, which every step replaces (by
+        arrays with a run axis where the runs differ, e.g. outages). ``rngs``: one generator a run.
+        """
+        shared = {
+            "pair_coef",
+            "shifted_coef",
+            "substitution",
+            "new_latent",
+            "capacity_factor",
+            "energy",
+            "import_availability",
+            "productivity",
+            "log_productivity",
+        }
+        values = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if name == "pipeline":
+                value = np.repeat(value[:, None, :], runs, axis=1)
+            elif isinstance(value, np.ndarray) and name not in shared:
+                value = np.repeat(value[None], runs, axis=0)
+            values[name] = value
+        values["random"] = self.random.for_runs(runs)
+        values["rng"] = list(rngs)
+        return State(**values)
 
     @property
     def uncertainty_high(self) -> bool:

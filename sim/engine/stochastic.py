@@ -24,6 +24,7 @@ keeps its random stream):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,13 +96,13 @@ class StochasticState:
     """What the random shocks carry from step to step.
 
     Attributes:
-        high: Whether the economy is in the high-uncertainty regime.
+        high: Whether the economy is in the high-uncertainty regime ((R, 1) flags in an ensemble).
         log_idiosyncratic: AR(1) state of each firm's log productivity, (N,).
         log_common: AR(1) state of each group's common log shock, (G,).
         outage_left: Steps of outage left for each firm, (N,).
     """
 
-    high: bool
+    high: bool | np.ndarray
     log_idiosyncratic: np.ndarray
     log_common: np.ndarray
     outage_left: np.ndarray
@@ -110,40 +111,77 @@ class StochasticState:
     def initial(cls, spec: StochasticSpec, n_firms: int, n_groups: int) -> StochasticState:
         return cls(spec.regime_start_high, np.zeros(n_firms), np.zeros(n_groups), np.zeros(n_firms))
 
+    def for_runs(self, runs: int) -> StochasticState:
+        """This state repeated for an ensemble of ``runs`` runs: (R, N) and (R, G), ``high`` (R, 1)."""
+        return StochasticState(
+            np.full((runs, 1), bool(self.high)),
+            np.repeat(self.log_idiosyncratic[None], runs, axis=0),
+            np.repeat(self.log_common[None], runs, axis=0),
+            np.repeat(self.outage_left[None], runs, axis=0),
+        )
+
 
 def draw(
-    st: StochasticState, rates: StochasticRates, rng: np.random.Generator, group: np.ndarray
+    st: StochasticState,
+    rates: StochasticRates,
+    rng: np.random.Generator | Sequence[np.random.Generator],
+    group: np.ndarray,
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Advance the random shocks by one step.
+
+    An ensemble (:mod:`sim.engine.ensemble`) passes one generator per run and a state whose arrays have
+    a leading run axis, (R, N) and (R, G), and ``high`` of shape (R, 1): run ``r`` draws from its
+    own generator, in the same order as a run alone, so its values are the run's, bit for bit.
 
     Args:
         st: The stochastic state (updated in place).
         rates: Per-step rates.
-        rng: The run's generator.
+        rng: The run's generator (or the ensemble's generators, one a run).
         group: Group (province or sector) of each firm for the correlated shock, (N,).
 
     Returns:
         ``(productivity, outage_factor)`` by firm; ``None`` where that part is off.
     """
     if rates.regime_on:
-        u = rng.random()
-        st.high = bool(u >= rates.p_exit) if st.high else bool(u < rates.p_enter)
-    v = rates.volatility if st.high else 1.0
+        u = _uniform(rng, st.high)
+        high = np.where(st.high, u >= rates.p_exit, u < rates.p_enter)
+        st.high = bool(high) if high.ndim == 0 else high
+    v = (rates.volatility if st.high else 1.0) if np.ndim(st.high) == 0 else np.where(st.high, rates.volatility, 1.0)
     productivity = None
     if rates.sigma > 0:
-        eps = rng.standard_normal(st.log_idiosyncratic.size)
+        eps = _normal(rng, st.log_idiosyncratic.shape)
         if rates.size_scale is not None:
             eps *= rates.size_scale
         st.log_idiosyncratic = rates.rho * st.log_idiosyncratic + v * rates.sigma * eps
     if rates.common_sigma > 0:
-        eta = rng.standard_normal(st.log_common.size)
+        eta = _normal(rng, st.log_common.shape)
         st.log_common = rates.common_rho * st.log_common + v * rates.common_sigma * eta
     if rates.sigma > 0 or rates.common_sigma > 0:
-        productivity = np.exp(st.log_idiosyncratic + st.log_common[group])
+        productivity = np.exp(st.log_idiosyncratic + st.log_common[..., group])
     outage = None
     if rates.outage_start > 0:
         left = np.maximum(st.outage_left - 1.0, 0.0)
-        start = (left <= 0.0) & (rng.random(left.size) < rates.outage_start)
+        start = (left <= 0.0) & (_uniform(rng, left) < rates.outage_start)
         st.outage_left = np.where(start, rates.outage_steps, left)
         outage = np.where(st.outage_left > 0.0, 1.0 - rates.outage_loss, 1.0)
     return productivity, outage
+
+
+def _normal(rng: np.random.Generator | Sequence[np.random.Generator], shape: tuple[int, ...]) -> np.ndarray:
+    """Standard normals of ``shape``: from the run's generator, or row ``r`` from run ``r``'s."""
+    if isinstance(rng, np.random.Generator):
+        return rng.standard_normal(shape[-1])
+    out = np.empty(shape)
+    for generator, row in zip(rng, out, strict=True):
+        generator.standard_normal(out=row)
+    return out
+
+
+def _uniform(rng: np.random.Generator | Sequence[np.random.Generator], like: np.ndarray | bool) -> np.ndarray:
+    """Uniforms shaped as ``like``: one a run (``like`` a flag or a column (R, 1)), or one a firm."""
+    if isinstance(rng, np.random.Generator):
+        return np.asarray(rng.random()) if np.ndim(like) == 0 else rng.random(np.shape(like)[-1])
+    out = np.empty(np.shape(like))
+    for generator, row in zip(rng, out, strict=True):
+        generator.random(out=row)
+    return out

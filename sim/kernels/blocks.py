@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.kernels.segments import segment_min
+
 PAIRS_PER_BLOCK = 1 << 18
 """Pairs per block (2 MB per float64 array); ``bench_phases.py`` measured 50,000 to 200,000 pairs
 equally fast at 1,000,000 firms and a whole-array production phase 1.6 times slower."""
@@ -41,16 +43,20 @@ class PairBlock:
     has_pairs: np.ndarray | None
 
     def spread(self, firm_values: np.ndarray) -> np.ndarray:
-        """The block's firm values over their pairs, ``firm_values[pair_buyer]`` on the block (new array)."""
-        return np.repeat(firm_values[self.firms], self.pairs_per_firm)
+        """The block's firm values over their pairs, ``firm_values[..., pair_buyer]`` on the block (new array).
+
+        Firms and pairs are the last axis: (N,) in a run, (R, N) in an ensemble (:mod:`sim.engine.ensemble`).
+        """
+        return np.repeat(firm_values[..., self.firms], self.pairs_per_firm, axis=-1)
 
     def firm_min(self, pair_values: np.ndarray) -> np.ndarray:
         """Minimum of the block's pair values over each of its firms' pairs (``inf`` without pairs)."""
+        minimum = segment_min if pair_values.ndim == 2 else np.minimum.reduceat  # an ensemble's runs: Numba
         if self.has_pairs is None:
-            return np.minimum.reduceat(pair_values, self.starts)
-        out = np.full(self.has_pairs.size, np.inf)
-        if pair_values.size:
-            out[self.has_pairs] = np.minimum.reduceat(pair_values, self.starts)
+            return minimum(pair_values, self.starts)
+        out = np.full((*pair_values.shape[:-1], self.has_pairs.size), np.inf)
+        if pair_values.shape[-1]:
+            out[..., self.has_pairs] = minimum(pair_values, self.starts)
         return out
 
 

@@ -46,8 +46,8 @@ class LineBlock:
         self._block = block
 
     def of(self, line_values: np.ndarray) -> np.ndarray:
-        """A line array on this block's lines (a view)."""
-        return line_values[self._block.pairs]
+        """A line array on this block's lines (a view); lines are the last axis ((R, P) in an ensemble)."""
+        return line_values[..., self._block.pairs]
 
     def spread(self, firm_values: np.ndarray) -> np.ndarray:
         """A firm array spread over this block's lines, ``v[buyer(p)]`` (a new array)."""
@@ -79,20 +79,23 @@ class InputLines:
 
     def spread(self, firm_values: np.ndarray) -> np.ndarray:
         """``v[buyer(p)]``: a firm array spread over every firm's lines, (P,) (a new array)."""
-        return np.repeat(firm_values, self.lines_per_firm)
+        return np.repeat(firm_values, self.lines_per_firm, axis=-1)
 
     def min_over_inputs(self, rule: Rule) -> np.ndarray:
         """``min_{p of k} rule(p)`` for every firm ``k`` (``inf`` for a firm without lines), (N,)."""
-        out = np.empty(self.n_firms)
+        out = None
         for lines in self._blocks:
             block = lines._block
-            out[block.firms] = block.firm_min(rule(lines))
+            values = block.firm_min(rule(lines))
+            if out is None:  # (N,), or (R, N) for an ensemble's rule values (R, lines)
+                out = np.empty((*values.shape[:-1], self.n_firms))
+            out[..., block.firms] = values
         return out
 
     def each_line(self, rule: Rule, out: np.ndarray) -> np.ndarray:
         """``rule(p)`` for every line, written into ``out`` (a line array, (P,)), which is returned."""
         for lines in self._blocks:
-            out[lines._block.pairs] = rule(lines)
+            out[..., lines._block.pairs] = rule(lines)
         return out
 
     def sum_to_suppliers(self, line_values: np.ndarray) -> np.ndarray:

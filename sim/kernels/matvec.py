@@ -35,13 +35,20 @@ class MatVec:
             self._args = (*matrix.shape, matrix.indptr, matrix.indices, matrix.data)
 
     def __call__(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """``A @ x`` for a float64 vector ``x`` of length ``A.shape[1]``.
+        """``A @ x`` for a float64 vector ``x`` of length ``A.shape[1]``, or for each row of ``x``.
 
         Args:
-            x: The vector.
+            x: The vector, or (R, ``A.shape[1]``) rows (the runs of an ensemble): the product of
+                each row with the same kernel, so each row's result is the vector's, bit for bit.
             out: Where to write the product (float64, length ``A.shape[0]``, not ``x``); a new
                 array if ``None``. Reusing one saves allocating and page-faulting a large output.
         """
+        if x.ndim == 2 and x.shape[1] == self.shape[1]:  # an ensemble's runs (sim.engine.ensemble), row by row
+            if out is None:
+                out = np.empty((x.shape[0], self.shape[0]))
+            for row, into in zip(x, out, strict=True):
+                self(row, out=into)
+            return out
         if self._kernel is None or x.dtype != np.float64 or x.shape != (self.shape[1],):
             if out is None:
                 return self.matrix @ x

@@ -128,19 +128,28 @@ class PairMatrix:
         self._to_pairs = MatVec(matrix.T)  # a CSC view of the same arrays (no copy)
 
     def sum_to_rows(self, pair_values: np.ndarray) -> np.ndarray:
-        """``A x``: pair values summed into the rows, (R,)."""
+        """``A x``: pair values summed into the rows, (R,); for an ensemble's (runs, P) values, (runs, R)."""
         if self.layout is None:
             return self._to_rows(pair_values)
         # mode="wrap": the indices are valid, and "raise" would buffer the output (numpy's docs).
-        np.take(pair_values, self.layout.sector_order, out=self._work, mode="wrap")
-        return self._to_rows(self._work)
+        work = self._work_for(pair_values.shape)
+        np.take(pair_values, self.layout.sector_order, axis=-1, out=work, mode="wrap")
+        return self._to_rows(work)
 
     def gather_to_pairs(self, row_values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """``A^T y``: row values gathered onto the pairs, (P,), into ``out`` if given."""
+        """``A^T y``: row values gathered onto the pairs, (P,), into ``out`` if given; (runs, P) for (runs, R)."""
         if self.layout is None:
             return self._to_pairs(row_values, out=out)
-        moved = self._to_pairs(row_values, out=self._work)
-        return np.take(moved, self.layout.position_of, out=out, mode="wrap")
+        moved = self._to_pairs(row_values, out=self._work_for((*row_values.shape[:-1], self._work.size)))
+        return np.take(moved, self.layout.position_of, axis=-1, out=out, mode="wrap")
+
+    def _work_for(self, shape: tuple[int, ...]) -> np.ndarray:
+        """The work array, or for an ensemble's (runs, P) values a work array of that shape (kept)."""
+        if shape == self._work.shape:
+            return self._work
+        if getattr(self, "_runs_work", None) is None or self._runs_work.shape != shape:
+            self._runs_work = np.empty(shape)
+        return self._runs_work
 
 
 class SupplierMatrix(PairMatrix):

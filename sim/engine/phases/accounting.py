@@ -10,9 +10,14 @@ TOLERANCE = 1e-9
 """Tolerance of the accounting checks, relative to the scale of the quantity checked."""
 
 
-def largest(values: np.ndarray) -> float:
-    """``max(values)``, and at least 1 (the scale of a check); ``np.max(values, initial=1.0)`` without its wrapper."""
-    return float(np.maximum.reduce(values, initial=1.0))
+def largest(values: np.ndarray) -> float | np.ndarray:
+    """``max(values)``, and at least 1 (the scale of a check); ``np.max(values, initial=1.0)`` without its wrapper.
+
+    In an ensemble (values (R, N), :mod:`sim.engine.ensemble`) each run's own scale, as a column (R, 1).
+    """
+    if values.ndim == 1:
+        return float(np.maximum.reduce(values, initial=1.0))
+    return np.maximum.reduce(values, axis=-1, initial=1.0, keepdims=True)
 
 
 def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0, firm_of: np.ndarray | None = None) -> None:
@@ -28,18 +33,21 @@ def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0, firm_of
     if values.size == 0:
         return
     # Two bare reductions (the hot path of every step); NaN propagates into both and fails both tests.
-    if np.minimum.reduce(values) >= -TOLERANCE * scale and np.maximum.reduce(values) < np.inf:
+    # An ensemble's values are (R, N) or (R, P), checked run by run against each run's scale.
+    low = np.minimum.reduce(values, axis=-1, keepdims=values.ndim > 1)
+    if (low >= -TOLERANCE * scale).all() and np.maximum.reduce(values, axis=None) < np.inf:
         return
     bad = ~np.isfinite(values) | (values < -TOLERANCE * scale)
-    index = int(np.flatnonzero(bad)[0])
+    flat = int(np.flatnonzero(bad)[0])
+    index = flat % values.shape[-1]
     firm = index if firm_of is None else int(firm_of[index])
     where = "" if firm_of is None else f" (pair {index})"
-    raise AccountingError(phase, firm, f"{name} = {values[index]!r}{where} (must be finite and >= 0)")
+    raise AccountingError(phase, firm, f"{name} = {values.reshape(-1)[flat]!r}{where} (must be finite and >= 0)")
 
 
 def capped_ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """``min(1, numerator / denominator)`` where the denominator is positive, 1 elsewhere (no warnings)."""
-    ratio = np.ones(numerator.size)
+    ratio = np.ones(np.broadcast_shapes(numerator.shape, denominator.shape))
     np.divide(numerator, denominator, out=ratio, where=denominator > 0)
     np.minimum(ratio, 1.0, out=ratio)
     return ratio

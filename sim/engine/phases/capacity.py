@@ -50,10 +50,11 @@ def capacity(state: State, plan: RunPlan, now: Conditions, wanted: DemandFlows) 
     slot = state.step % state.pipeline.shape[0]
     state.installed = state.installed + state.pipeline[slot]
     _policy_capacity(state, plan)
+    # The regime is one flag in a run, one per run (a column, (R, 1)) in an ensemble (sim.engine.ensemble).
     high = state.uncertainty_high
-    brake = 1.0 - r.uncertainty_brake * float(high)
-    if now.guarantee is not None and high:
-        brake = 1.0 - r.uncertainty_brake * (1.0 - now.guarantee)
+    brake = 1.0 - r.uncertainty_brake * (float(high) if np.ndim(high) == 0 else high.astype(float))
+    if now.guarantee is not None and np.any(high):
+        brake = np.where(high, 1.0 - r.uncertainty_brake * (1.0 - now.guarantee), brake)
     state.pipeline[slot] = r.investment * np.maximum(0.0, state.expected_demand - state.installed) * brake
     unused = state.output < r.maintenance_utilisation * state.installed
     if unused.any():  # (x * 1.0 is x: nothing to do when every firm runs above maintenance)

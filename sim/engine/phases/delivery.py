@@ -38,7 +38,9 @@ def delivery(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
         received_share, served, fills = priority_fill(state, plan, wanted)
         received_share *= state.orders
         state.received = received_share
-        domestic_fill, export_fill = fills.reshape(-1)[plan.product_slot], fills[2]
+        n = output.shape[-1]  # fills: (3, N), or (R, 3, N) in an ensemble
+        domestic_fill = fills.reshape(*fills.shape[:-2], 3 * n)[..., plan.product_slot]
+        export_fill = fills[..., 2, :]
     else:
         fill = capped_ratio(output, wanted.intermediate)  # firms' orders first
         suppliers = suppliers_now(state, plan)[0]
@@ -57,8 +59,8 @@ def delivery(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
     identity = state.delivered - (output - (state.finished_stock - previous_stock) / dt)
     scale = largest(output)
     np.abs(identity, out=identity)
-    if np.maximum.reduce(identity, initial=0.0) > TOLERANCE * scale:
-        firm = int(np.flatnonzero(identity > TOLERANCE * scale)[0])
+    if (np.maximum.reduce(identity, axis=-1, initial=0.0, keepdims=True) > TOLERANCE * scale).any():
+        firm = int(np.flatnonzero(identity > TOLERANCE * scale)[0]) % output.shape[-1]
         raise AccountingError("delivery", firm, "delivered != produced - change in finished stock")
     check("delivery", "finished_stock", state.finished_stock, scale)
 

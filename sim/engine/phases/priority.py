@@ -38,44 +38,45 @@ def priority_fill(state: State, plan: RunPlan, wanted: DemandFlows) -> tuple[np.
     orders (latent demand is served last everywhere: priority protects current needs, not the
     recovery of idle capacity). A pair's fill is ``c_b F_orders[class(b)] + (1 - c_b) F_latent``.
     """
-    dt, n, lines = plan.rates.dt, state.output.size, plan.lines
+    dt, n, lines = plan.rates.dt, state.output.shape[-1], plan.lines
+    runs = state.output.shape[:-1]  # () in a run, (R,) in an ensemble (sim.engine.ensemble)
     suppliers, links = suppliers_now(state, plan)  # links: (3 N, P), (buyer's class, supplier) <- pair
     current = lines.spread(state.current_share)
     orders_part = state.orders * current  # the current part of each order
-    by_class = links.sum_to_rows(orders_part).reshape(3, n)
+    by_class = links.sum_to_rows(orders_part).reshape(*runs, 3, n)
     np.subtract(state.orders, orders_part, out=orders_part)  # now the latent part (pair arrays reused)
     latent_part = suppliers.sum_to_suppliers(orders_part)
     del orders_part
     by_class /= dt
     latent_part /= dt
     # Households' purchases fall in the class of the product; exports come last.
-    final = np.zeros((3, n))
-    final.reshape(-1)[plan.product_slot] += wanted.final_domestic
-    final[2] += wanted.final_export
+    final = np.zeros((*runs, 3, n))
+    final.reshape(*runs, 3 * n)[..., plan.product_slot] += wanted.final_domestic
+    final[..., 2, :] += wanted.final_export
     rank = plan.priority_rank
-    tiers = [by_class[c] for c in rank] + [final[c] for c in rank] + [latent_part]
-    total = by_class.sum(axis=0) + final.sum(axis=0) + latent_part
+    tiers = [by_class[..., c, :] for c in rank] + [final[..., c, :] for c in rank] + [latent_part]
+    total = by_class.sum(axis=-2) + final.sum(axis=-2) + latent_part
     floor = PRIORITY_FLOOR * capped_ratio(state.output, total)
     remaining = np.maximum(0.0, state.output - floor * total)
-    fills, served = [], np.zeros(n)
+    fills, served = [], np.zeros((*runs, n))
     for tier in tiers:
         take = np.minimum(remaining, (1.0 - floor) * tier)
-        extra = np.zeros(n)
+        extra = np.zeros((*runs, n))
         np.divide(take, tier, out=extra, where=tier > 0)
         fill = np.where(tier > 0, floor + extra, 1.0)
         fills.append(fill)
         served += fill * tier
         remaining -= take
-    order_fills = np.empty((3, n))
+    order_fills = np.empty((*runs, 3, n))
     for k, c in enumerate(rank):
-        order_fills[c] = fills[k]
-    share = links.gather_to_pairs(order_fills.reshape(-1))
+        order_fills[..., c, :] = fills[k]
+    share = links.gather_to_pairs(order_fills.reshape(*runs, 3 * n))
     share *= current
     latent_fill = suppliers.gather_from_suppliers(fills[-1])
     np.subtract(1.0, current, out=current)
     latent_fill *= current
     share += latent_fill
-    final_fills = np.empty((3, n))
+    final_fills = np.empty((*runs, 3, n))
     for k, c in enumerate(rank):
-        final_fills[c] = fills[len(rank) + k]
+        final_fills[..., c, :] = fills[len(rank) + k]
     return share, served, final_fills

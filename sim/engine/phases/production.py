@@ -75,7 +75,7 @@ def binding_limit(
     bound binds under an energy cut, then inputs, then imports where they fall short of the plan;
     demand, last, wherever output meets the plan.
     """
-    limit = np.full(output.size, LIMIT_READINESS, dtype=np.int8)
+    limit = np.full(output.shape, LIMIT_READINESS, dtype=np.int8)  # (N,), or (R, N) in an ensemble
     if energy is not None:
         limit[(capacity_bound <= output) & (energy < 1.0)] = LIMIT_ENERGY
     limit[(input_bound <= output) & (input_bound < planned)] = LIMIT_INPUTS

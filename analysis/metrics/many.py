@@ -1,0 +1,301 @@
+"""Every metric of :func:`analysis.metrics.run_metrics`, for many runs of one scenario at once.
+
+An ensemble (:func:`sim.run_ensemble`) leaves its records as one array, ``cube[r, column, step,
+cell]`` (:data:`sim.engine.record.CELL_COLUMNS`; cells ``sector * P + province``). :func:`many_metrics`
+takes the sums the metrics are built from (national, by province, by sector, the cells at the
+first and last month) for all runs with a few array operations, instead of one pandas table a
+run, then applies the same equations: the group growth rates and targets of
+:mod:`.attainment` and the capacity split of :mod:`.endogeneity` over a run axis, and the
+functions of :mod:`.stability`, :mod:`.endogeneity` (persistence, reversal) and
+:mod:`.inclusiveness` (Theil, Gini, beta-convergence, lagging provinces) run by run on the small
+arrays they take. The sums are taken in another order than pandas' (which sums groups with
+Kahan's compensation), so values equal ``run_metrics`` of each run's trajectories to within
+rounding: ``tests/test_many_metrics.py`` checks 1e-9 relative on library scenarios.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.metrics import endogeneity, inclusiveness, stability
+from analysis.metrics.attainment import GROUPS, MONTHS_PER_YEAR, headline_end
+from analysis.metrics.core import METRIC_KEYS
+from analysis.metrics.series import cagr, is_mining
+from sim.engine.record import CELL_INDEX
+
+
+@dataclass(frozen=True)
+class RunCube:
+    """The records of R runs of one economy, read at whole months (or every step), cells with firms only.
+
+    Attributes:
+        cube: The ensemble's records, ``(R, columns, steps + 1, all cells)`` (not copied).
+        rows: The steps read (whole months, or every step).
+        cells: The flat cells read (those with firms), (K,).
+        months: Month of each row read.
+        cell_province: Province index of each cell read, (K,).
+        cell_sector: Sector index of each cell read, (K,).
+        province_codes: Codes of all provinces (the index of ``cell_province``).
+        sector_codes: Codes of all sectors.
+    """
+
+    cube: np.ndarray
+    rows: np.ndarray
+    cells: np.ndarray
+    months: np.ndarray
+    cell_province: np.ndarray
+    cell_sector: np.ndarray
+    province_codes: list[str]
+    sector_codes: list[str]
+
+    @classmethod
+    def of(cls, cube: np.ndarray, dt: float, economy, whole_months: bool = True) -> RunCube:
+        """From an ensemble's record cube (R, columns, steps + 1, all cells) and its economy.
+
+        Args:
+            cube: The records.
+            dt: Step length in months.
+            economy: The economy (cell layout and codes).
+            whole_months: Read the rows at whole months only (as the metrics do); else every step.
+        """
+        cells = np.flatnonzero(economy.firm_counts.T.reshape(-1) > 0)
+        month = np.arange(cube.shape[2]) * dt
+        rows = np.flatnonzero(np.isclose(month, np.round(month))) if whole_months else np.arange(month.size)
+        n_p = economy.n_provinces
+        return cls(
+            cube,
+            rows,
+            cells,
+            month[rows],
+            cells % n_p,
+            cells // n_p,
+            list(economy.province_codes),
+            list(economy.sector_codes),
+        )
+
+    @property
+    def runs(self) -> int:
+        return self.cube.shape[0]
+
+    def column(self, name: str) -> np.ndarray:
+        """One column at the rows and cells read, (R, months, K) (a new array)."""
+        plane = self.cube[:, CELL_INDEX[name]]
+        if self.rows.size != plane.shape[1]:
+            plane = plane[:, self.rows]
+        return np.ascontiguousarray(plane[..., self.cells])  # C order: the sums below read rows
+
+    def by(self, values: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Values (..., K) summed over the cells of each group (``key`` per cell): ``(groups, (..., groups))``.
+
+        Each group's cells are summed in their order along the last axis, run by run, so a run's
+        sums do not depend on the other runs of the cube.
+        """
+        order = np.argsort(key, kind="stable")
+        groups, starts = np.unique(key[order], return_index=True)
+        if np.any(np.diff(key) < 0):  # (the cells are by sector already: no copy for sectors)
+            values = np.take(values, order, axis=-1)
+        return groups, np.add.reduceat(np.ascontiguousarray(values), starts, axis=-1)
+
+
+def _sum(values: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Sum over ``axis``, each run's terms in order: numpy's pairwise sum along a contiguous last axis.
+
+    (A reduction over a non-contiguous layout adds in another order, which would make a run's
+    values depend on the other runs of its array.)
+    """
+    return np.ascontiguousarray(np.moveaxis(values, axis, -1)).sum(axis=-1)
+
+
+def _group_rates(start: np.ndarray, end: np.ndarray, target: np.ndarray, months: float) -> dict[str, np.ndarray]:
+    """:func:`analysis.metrics.attainment.group_rates` over runs: start, end (R, k); target (k,), NaN = none."""
+    growth = np.asarray(cagr(_sum(start), _sum(end), months), float)
+    has = ~np.isnan(target)
+    weights = start[:, has]
+    total = _sum(weights)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        goal = np.where(total > 0, _sum(weights * target[has]) / total, np.nan)
+        judged = ~(np.isnan(goal) | np.isnan(growth))
+        return {
+            "growth": growth,
+            "target": goal,
+            "attainment": np.where(judged & (goal > 0), growth / goal, np.nan),
+            "reached": np.where(judged, (growth >= goal).astype(float), np.nan),
+            "shortfall": np.where(judged, np.maximum(0.0, goal - growth), np.nan),
+        }
+
+
+def _path_rates(start: np.ndarray, last: np.ndarray, goal: np.ndarray, months: float) -> dict[str, np.ndarray]:
+    """:func:`analysis.metrics.attainment.path_rates` over runs: start, last (R, k); the group's target (R,)."""
+    begin, end = _sum(start), _sum(last)
+    growth = np.asarray(cagr(begin, end, months), float)
+    judged = ~(np.isnan(growth) | np.isnan(goal))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        cumulative = (1.0 + goal) ** (months / MONTHS_PER_YEAR) - 1.0
+        return {
+            "path_growth": growth,
+            "path_attainment": np.where(judged & (goal > 0), (end / begin - 1.0) / cumulative, np.nan),
+            "path_reached": np.where(judged, (end / begin >= 1.0 + cumulative).astype(float), np.nan),
+        }
+
+
+def _attainment(cube: RunCube, targets: pd.DataFrame | None, mining: Iterable[str] | None, months: float) -> dict:
+    """:func:`analysis.metrics.attainment.attainment` over runs: the headline year and the path."""
+    va = cube.column("value_added")
+    relative = cube.months - cube.months[0]
+    head = headline_end(relative)
+    start, end, last = va[:, 0], va[:, int(np.flatnonzero(np.isclose(relative, head))[0])], va[:, -1]
+    target = np.full(start.shape[-1], np.nan)
+    if targets is not None:
+        table = targets.set_index(["province", "sector"])["target"]
+        keys = pd.MultiIndex.from_arrays(
+            [np.asarray(cube.province_codes)[cube.cell_province], np.asarray(cube.sector_codes)[cube.cell_sector]]
+        )
+        target = table.reindex(keys).to_numpy(float)
+    mining_mask = is_mining(np.asarray(cube.sector_codes)[cube.cell_sector], mining)
+    flat = {}
+    for group, mask in (("national", slice(None)), ("industry", ~mining_mask), ("mining", mining_mask)):
+        rates = _group_rates(start[:, mask], end[:, mask], target[mask], head)
+        rates.update(_path_rates(start[:, mask], last[:, mask], rates["target"], months))
+        for name, values in rates.items():
+            flat[f"{name}_{group}"] = values
+    reached = [
+        _group_rates(start[:, m], end[:, m], target[m], head)["reached"]
+        for m in (cube.cell_province == p for p in np.unique(cube.cell_province))
+    ]
+    reached = np.stack(reached, axis=-1)
+    judged = ~np.isnan(reached)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        flat["reached_provinces"] = np.where(judged.any(axis=-1), np.nansum(reached, axis=-1) / judged.sum(-1), np.nan)
+        growth = np.asarray(cagr(start, end, head), float)
+        has = ~np.isnan(target)
+        cell_reached = (growth[:, has] >= target[has]).astype(float)
+        weight = start[:, has]
+        total = _sum(weight)
+        flat["reached_cells"] = np.where(total > 0, _sum(weight * cell_reached) / total, np.nan)
+    return flat
+
+
+def _components(cube: RunCube, paired: RunCube | None) -> dict[str, np.ndarray]:
+    """:func:`analysis.metrics.endogeneity.components` over runs."""
+    output, va = cube.column("output"), cube.column("value_added")
+    output0, va0 = output[:, 0], va[:, 0]
+    peak = cube.column("peak_output")[:, 0]
+    own = cube if paired is None else paired
+    x1, va_endo = own.column("output")[:, -1], own.column("value_added")[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.where(output0 > 0, va0 / output0, 0.0)
+    total = _sum(va[:, -1]) - _sum(va0)
+    exo = _sum(va[:, -1]) - _sum(va_endo) if paired is not None else np.full(total.shape, np.nan)
+    return {
+        "idle_recovered": _sum(v * (np.minimum(x1, peak) - np.minimum(output0, peak))),
+        "new_capacity": _sum(v * (np.maximum(x1, peak) - np.maximum(output0, peak))),
+        "exogenous": exo,
+        "total": total,
+    }
+
+
+def _bottlenecks(cube: RunCube) -> np.ndarray:
+    """:func:`analysis.metrics.inclusiveness.bottleneck_share` over runs."""
+    later = cube.months > cube.months.min()
+    if not later.any():
+        return np.full(cube.runs, np.nan)
+    output = cube.column("output")[:, later]
+    held = cube.column("output_bound_by_inputs")[:, later] + cube.column("output_bound_by_imports")[:, later]
+    sectors, held = cube.by(held, cube.cell_sector)
+    held, output = _sum(held, axis=1), _sum(cube.by(output, cube.cell_sector)[1], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(output > 0, held / output, np.nan)
+    return _sum(share > inclusiveness.BOTTLENECK_THRESHOLD) / sectors.size
+
+
+def many_metrics(
+    cube: RunCube,
+    *,
+    targets: pd.DataFrame | None = None,
+    regions: pd.Series | None = None,
+    population: pd.Series | None = None,
+    paired: RunCube | None = None,
+    mining: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Every scalar metric of every run (arguments as :func:`analysis.metrics.run_metrics`).
+
+    Args:
+        cube: The runs' records (:meth:`RunCube.of`).
+        targets: ``province, sector, target`` (annual growth rates).
+        regions: Region of each province (index: province code).
+        population: Population of each province (index: province code).
+        paired: The records of the runs' shock-free pairs (same seeds, same order).
+        mining: Sector codes counted as mining (default ISIC 05-09).
+
+    Returns:
+        One row a run (in the cube's order), one column a metric (:data:`METRIC_KEYS`).
+    """
+    runs = cube.runs
+    months = float(cube.months[-1] - cube.months[0])
+    flat: dict[str, np.ndarray] = dict(_attainment(cube, targets, mining, months))
+    parts = _components(cube, paired)
+    gross = np.abs(parts["idle_recovered"]) + np.abs(parts["new_capacity"]) + np.abs(parts["exogenous"])
+    ok = np.isfinite(gross) & (gross != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for key, value in (
+            ("idle_recovered_share", parts["idle_recovered"]),
+            ("new_capacity_share", parts["new_capacity"]),
+            ("exogenous_share", parts["exogenous"]),
+            ("endogenous_share", parts["idle_recovered"] + parts["new_capacity"]),
+        ):
+            flat[key] = np.where(ok, value / gross, np.nan)
+    national = _sum(cube.column("value_added"))
+    reference = None if paired is None else _sum(paired.column("value_added"))
+    provinces, va = cube.by(cube.column("value_added"), cube.cell_province)
+    _, jobs = cube.by(cube.column("employment"), cube.cell_province)
+    band = 1.0 - endogeneity.REVERSAL_BAND
+    flat["reversal_provinces"] = np.any(va[:, 1:] < va[:, :1] * band, axis=1).mean(axis=-1)
+    va0, va1 = va[:, 0], va[:, -1]
+    growth = np.asarray(cagr(va0, va1, months), float)
+    growth = np.ascontiguousarray(growth)
+    mean_growth = growth.mean(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        flat["cv_provincial_growth"] = np.where(mean_growth != 0, growth.std(axis=-1) / np.abs(mean_growth), np.nan)
+    created = jobs[:, -1] - jobs[:, 0]
+    flat["jobs_created"] = _sum(created)
+    flat["bottleneck_share"] = _bottlenecks(cube)
+    codes = np.asarray(cube.province_codes)[provinces]
+    pop = None if population is None else population.reindex(codes).to_numpy(float)
+    groups = None if regions is None else regions.reindex(codes).fillna("unknown").to_numpy()
+    rows = []
+    for r in range(runs):
+        row = {key: float(values[r]) for key, values in flat.items()}
+        row["persistence"] = endogeneity.persistence(national[r])
+        row["reversal"] = float(endogeneity.reversed_below_start(national[r]))
+        row.update(stability.stability(national[r], None if reference is None else reference[r]))
+        row.update(_per_head(va0[r], va1[r], created[r], pop, groups, months))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(METRIC_KEYS)).astype(float)
+
+
+def _per_head(
+    va0: np.ndarray, va1: np.ndarray, created: np.ndarray, pop: np.ndarray | None, groups, months: float
+) -> dict[str, float]:
+    """The per-head measures of :func:`analysis.metrics.inclusiveness.inclusiveness` for one run."""
+    keys = ("theil", "theil_start", "gini", "beta_convergence", "jobs_lagging_share", "theil_between", "theil_within")
+    out = dict.fromkeys(keys, float("nan"))
+    if pop is None:
+        return out
+    y0, y1 = va0 / pop, va1 / pop
+    out["theil"] = inclusiveness.theil_t(y1, pop)
+    out["theil_start"] = inclusiveness.theil_t(y0, pop)
+    out["gini"] = inclusiveness.gini(y1, pop)
+    out["beta_convergence"] = inclusiveness.beta_convergence(y0, y1, months)
+    poorest = inclusiveness.lagging(y0, pop)
+    total = created.sum()
+    out["jobs_lagging_share"] = float(created[poorest].sum() / total) if total > 0 else float("nan")
+    if groups is not None:
+        out["theil_between"], out["theil_within"] = inclusiveness.theil_split(y1, pop, groups)
+    return out
+
+
+__all__ = ["GROUPS", "RunCube", "many_metrics"]

@@ -1,0 +1,170 @@
+"""A chunk of a batch as ensembles: its runs stepped together, their series and metrics taken together.
+
+A chunk's seeds go in ensembles of at most ``chunk.ensemble`` runs (:func:`sim.run_ensemble`); an
+ensemble's series (:func:`analysis.montecarlo.series.many_level_series`) and metrics
+(:func:`analysis.metrics.many.many_metrics`) come from its record cube in a few array operations.
+Every run's stored rows depend on its seed alone, not on the ensemble it ran in, so a batch
+stores the same values whatever its ensemble size, chunk size, worker count or executor.
+
+If an ensemble raises (a run broke an accounting check), its runs are run again one by one, so
+the failure is recorded against the run that failed and the others are kept.
+
+How many runs an ensemble holds by default: :func:`ensemble_size_for`, from the memory a run
+of the scenario takes (:func:`bytes_per_run`).
+"""
+
+from __future__ import annotations
+
+import math
+import traceback
+
+import numpy as np
+import pandas as pd
+
+from analysis.montecarlo.seeds import RunSeed
+from analysis.montecarlo.series import many_level_series
+from analysis.montecarlo.worker import (
+    FAILURE_COLUMNS,
+    Chunk,
+    ChunkResult,
+    _metric_context,
+    metrics_available,
+    shock_free_pair,
+    targets_of,
+)
+from sim.scenario import Scenario
+
+MAX_ENSEMBLE = 64
+"""Most runs in an automatic ensemble."""
+PAIR_ARRAY_BYTES = 16 << 20
+"""Largest (runs, pairs) array of an automatic ensemble (16 MiB). Above 32 MiB glibc maps every
+allocation afresh from the kernel, so each of a step's temporaries page-faults anew:
+``benchmarks/bench_ensemble.py`` measured ensembles of 64 runs of the default economy (42 MB a
+pair array) at a quarter to four fifths of the speed of runs alone."""
+ENSEMBLE_MEMORY = 1 << 30
+"""Memory an automatic ensemble may take (1 GiB, under the 2 GB an ensemble of the default
+economy is to stay within)."""
+
+
+def bytes_per_run(scenario: Scenario, detail: str = "summary", paired: bool = False) -> int:
+    """Memory one run of an ensemble of ``scenario`` takes, in bytes (an upper estimate).
+
+    The record cube ``columns x (steps + 1) x cells`` floats, twice (the cube and the tables taken
+    from it), plus the state: about 40 firm arrays, 16 pair arrays (stocks, orders, deliveries,
+    use and the step's temporaries) and the investment pipeline, by run; the paired run doubles it.
+    """
+    import sim
+    from sim.engine.record import CELL_COLUMNS
+
+    world = sim.world_for(scenario)
+    p = scenario.parameters
+    steps = p.steps(scenario.horizon_months)
+    gestation = max(1, p.steps(p.gestation_months))
+    record = len(CELL_COLUMNS) * (steps + 1) * world.n_cells * 8
+    state = (40 + gestation) * world.n_firms * 8 + 16 * world.network.n_pairs * 8
+    tables = record * (3 if detail == "province-sector" else 2)
+    return (record + tables + state) * (2 if paired else 1)
+
+
+def ensemble_size_for(
+    scenario: Scenario, pending: int, workers: int, detail: str = "summary", paired: bool = False
+) -> int:
+    """Runs per ensemble: as many as fit :data:`ENSEMBLE_MEMORY`, with pair arrays of at most
+    :data:`PAIR_ARRAY_BYTES`, at most :data:`MAX_ENSEMBLE`, and no more than an even share of the
+    pending runs per worker (every worker gets work)."""
+    import sim
+
+    fit = max(1, ENSEMBLE_MEMORY // bytes_per_run(scenario, detail, paired))
+    pairs = max(1, PAIR_ARRAY_BYTES // (8 * max(1, sim.world_for(scenario).network.n_pairs)))
+    share = max(1, math.ceil(pending / max(1, workers)))
+    return int(min(MAX_ENSEMBLE, fit, pairs, share))
+
+
+def run_chunk_ensembles(chunk: Chunk) -> ChunkResult:
+    """Run a chunk's seeds as ensembles; return its series, cells, metrics and failures."""
+    result = ChunkResult(chunk.part, chunk.scenario_key, None, None, None, None)
+    series, cells, metrics, failures = [], [], [], []
+    size = max(1, chunk.ensemble)
+    for first in range(0, len(chunk.seeds), size):
+        group = chunk.seeds[first : first + size]
+        try:
+            parts = [_ensemble(chunk, group)]
+        except Exception:  # a run broke: run them one by one to know which
+            parts = []
+            for seed in group:
+                try:
+                    parts.append(_ensemble(chunk, [seed]))
+                except Exception as exc:  # a failed run is recorded, not fatal
+                    failures.append(_failure(chunk, seed, exc))
+                    result.failed.append(seed.run)
+        for run_series, run_metrics, run_cells, done in parts:
+            series.append(run_series)
+            metrics.append(run_metrics)
+            cells.extend(run_cells)
+            result.done.extend(done)
+    if series:
+        result.series = pd.concat(series, ignore_index=True)
+        result.metrics = pd.concat(metrics, ignore_index=True)
+    if cells:
+        result.cells = pd.concat(cells, ignore_index=True)
+    if failures:
+        result.failures = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
+        result.failures["run"] = result.failures["run"].astype(np.int64)
+        result.failures["seed_entropy"] = result.failures["seed_entropy"].astype(np.int64)
+    return result
+
+
+def _ensemble(chunk: Chunk, group: list[RunSeed]) -> tuple[pd.DataFrame, pd.DataFrame, list[pd.DataFrame], list[int]]:
+    """Series, metrics and (with the full cube) cells of the runs of ``group``, run as one ensemble."""
+    import sim
+    from analysis.metrics.many import RunCube
+
+    scenario, key = chunk.scenario, chunk.scenario_key
+    sequences = [seed.sequence() for seed in group]
+    ensemble = sim.run_ensemble(scenario, sequences, progress=False)
+    economy, dt = sim.world_for(scenario).economy, ensemble.recorder.dt
+    runs = np.array([seed.run for seed in group], dtype=np.int64)
+    series = many_level_series(RunCube.of(ensemble.cube, dt, economy, whole_months=False))
+    series["run"] = runs[series["run"].to_numpy()]
+    series.insert(0, "scenario", key)
+    metrics = pd.DataFrame(
+        {
+            "scenario": key,
+            "run": runs,
+            "seed_entropy": np.array([seed.entropy for seed in group], dtype=np.int64),
+            "seed_spawn_key": [seed.key_text for seed in group],
+        }
+    )
+    if metrics_available():
+        from analysis.metrics.many import many_metrics
+
+        paired = None
+        if chunk.paired:
+            pair = sim.run_ensemble(shock_free_pair(scenario), sequences, progress=False)
+            paired = RunCube.of(pair.cube, dt, economy)
+        values = many_metrics(
+            RunCube.of(ensemble.cube, dt, economy),
+            targets=targets_of(scenario),
+            paired=paired,
+            **_metric_context(scenario),
+        )
+        metrics = pd.concat([metrics, values], axis=1)
+    cells = []
+    if chunk.detail == "province-sector":
+        for r, run in enumerate(runs):
+            frame = ensemble[r].trajectories.copy()
+            frame.insert(0, "run", np.int64(run))
+            frame.insert(0, "scenario", key)
+            cells.append(frame)
+    return series, metrics, cells, [int(r) for r in runs]
+
+
+def _failure(chunk: Chunk, seed: RunSeed, exc: Exception) -> dict:
+    return {
+        "scenario": chunk.scenario_key,
+        "run": seed.run,
+        "seed_entropy": seed.entropy,
+        "seed_spawn_key": seed.key_text,
+        "error": f"{type(exc).__name__}: {exc}",
+        "traceback": traceback.format_exc(limit=8),
+    }

@@ -1,0 +1,108 @@
+"""Re-routing in an ensemble: each run's own routing, its products taken run by run.
+
+An ensemble (:mod:`sim.engine.ensemble`) steps R runs with state arrays (R, N) and (R, P). Each
+run re-routes as a run alone does (:mod:`sim.engine.reroute`): its own reliability row
+``State.reliability[r]``, its own order shares ``State.route_share[r]`` (a row of one (R, L)
+array) and its own :class:`~sim.engine.reroute.Routing` over them, made the first step one of
+its suppliers is not trusted fully (runs that never meet a shortage cost no routing). The
+products of a step are the plan's for the whole (R, P) block (every run at base shares gets
+what a run alone gets from the plan's lines, row for row), with the rows of the runs off their
+base shares replaced by their own routing's products of their own row: the same calls on the
+same values as in a run alone, so run ``r`` stays equal to ``sim.run`` bit for bit
+(``tests/test_ensemble.py``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.engine.reroute import Routing, smooth
+
+if TYPE_CHECKING:
+    from sim.engine.plan import RunPlan
+
+
+class EnsembleRouting:
+    """The routings of R runs over the rows of one (R, L) share array.
+
+    Args:
+        plan: The run plan shared by the ensemble.
+        share: The runs' order shares, (R, L), rows at the network's base shares.
+    """
+
+    def __init__(self, plan: RunPlan, share: np.ndarray) -> None:
+        self.plan = plan
+        self.share = share
+        self.lines, self.base_class = plan.lines, plan.class_matrix
+        self.runs: list[Routing | None] = [None] * share.shape[0]
+        self.weight = plan.rates.reroute
+
+    @property
+    def off_base(self) -> list[int]:
+        """The runs whose shares are off base this step."""
+        return [r for r, routing in enumerate(self.runs) if routing is not None and not routing.at_base]
+
+    @property
+    def at_base(self) -> bool:
+        """Every run at its base shares."""
+        return not self.off_base
+
+    def update(self, reliability: np.ndarray, fill: np.ndarray) -> None:
+        """Every run's :meth:`~sim.engine.reroute.Router.update` on its own row of ``reliability`` (R, N) and ``fill``."""
+        for r, routing in enumerate(self.runs):
+            if routing is not None:
+                routing.update(reliability[r], fill[r])
+                continue
+            row = reliability[r]
+            smooth(row, fill[r], self.weight)  # what the run's router would do (it has no state yet)
+            if np.minimum.reduce(row, initial=1.0) < 1.0:
+                routing = self.runs[r] = Routing(self.plan, self.share[r])
+                routing.router.set_shares(row)
+
+    def sum_to_suppliers(self, line_values: np.ndarray) -> np.ndarray:
+        """``(M O)_k`` of every run over its own shares, (R, N)."""
+        out = self.lines.sum_to_suppliers(line_values)
+        for r in self.off_base:
+            out[r] = self.runs[r].sum_to_suppliers(line_values[r])
+        return out
+
+    def gather_from_suppliers(self, supplier_values: np.ndarray) -> np.ndarray:
+        """``(M^T f)_p`` of every run over its own shares, (R, P)."""
+        out = self.lines.gather_from_suppliers(supplier_values)
+        for r in self.off_base:
+            out[r] = self.runs[r].gather_from_suppliers(supplier_values[r])
+        return out
+
+    def receipts(self, orders: np.ndarray, fill: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """``O_p (M^T f)_p`` of every run, written into ``out`` (R, P)."""
+        out = self.lines.receipts(orders, fill, out=out)
+        for r in self.off_base:
+            self.runs[r].receipts(orders[r], fill[r], out=out[r])
+        return out
+
+    def class_products(self) -> _EnsembleClass | None:
+        """The class matrix's products run by run (priority rationing)."""
+        return None if self.base_class is None else _EnsembleClass(self)
+
+
+class _EnsembleClass:
+    """The class matrix's two products: the plan's for the block, the routed runs' rows their own."""
+
+    def __init__(self, routing: EnsembleRouting) -> None:
+        self.routing = routing
+
+    def sum_to_rows(self, line_values: np.ndarray) -> np.ndarray:
+        routing = self.routing
+        out = routing.base_class.sum_to_rows(line_values)
+        for r in routing.off_base:
+            out[r] = routing.runs[r].class_products().sum_to_rows(line_values[r])
+        return out
+
+    def gather_to_pairs(self, row_values: np.ndarray) -> np.ndarray:
+        routing = self.routing
+        out = routing.base_class.gather_to_pairs(row_values)
+        for r in routing.off_base:
+            out[r] = routing.runs[r].class_products().gather_to_pairs(row_values[r])
+        return out
