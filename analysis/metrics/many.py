@@ -8,23 +8,24 @@ run, then applies the same equations: the group growth rates and targets of
 :mod:`.attainment` and the capacity split of :mod:`.endogeneity` over a run axis, and the
 functions of :mod:`.stability`, :mod:`.endogeneity` (persistence, reversal) and
 :mod:`.inclusiveness` (Theil, Gini, beta-convergence, lagging provinces) run by run on the small
-arrays they take. The sums are taken in another order than pandas' (which sums groups with
+arrays they take; the priorities (:mod:`.priorities`) are taken run by run from each run's
+trajectories table. The sums are taken in another order than pandas' (which sums groups with
 Kahan's compensation), so values equal ``run_metrics`` of each run's trajectories to within
 rounding: ``tests/test_many_metrics.py`` checks 1e-9 relative on library scenarios.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis.metrics import endogeneity, inclusiveness, stability
+from analysis.metrics import endogeneity, inclusiveness, priorities, stability
 from analysis.metrics.attainment import GROUPS, MONTHS_PER_YEAR, headline_end
 from analysis.metrics.core import METRIC_KEYS
-from analysis.metrics.series import cagr, is_mining
+from analysis.metrics.series import cagr, is_mining, whole_months
 from sim.engine.record import CELL_INDEX
 
 
@@ -220,6 +221,8 @@ def many_metrics(
     population: pd.Series | None = None,
     paired: RunCube | None = None,
     mining: Iterable[str] | None = None,
+    tags: priorities.PriorityTags | None = None,
+    frames: Callable[[int], tuple[pd.DataFrame, pd.DataFrame | None]] | None = None,
 ) -> pd.DataFrame:
     """Every scalar metric of every run (arguments as :func:`analysis.metrics.run_metrics`).
 
@@ -229,6 +232,10 @@ def many_metrics(
         regions: Region of each province (index: province code).
         population: Population of each province (index: province code).
         paired: The records of the runs' shock-free pairs (same seeds, same order).
+        tags: The economy's priority tags, for the priorities section.
+        frames: ``frames(r)``: run ``r``'s trajectories and its pair's (or ``None``), for the
+            priorities section, which is computed run by run with
+            :func:`analysis.metrics.priorities.priorities` (NaN without ``frames``).
         mining: Sector codes counted as mining (default ISIC 05-09).
 
     Returns:
@@ -273,6 +280,10 @@ def many_metrics(
         row["reversal"] = float(endogeneity.reversed_below_start(national[r]))
         row.update(stability.stability(national[r], None if reference is None else reference[r]))
         row.update(_per_head(va0[r], va1[r], created[r], pop, groups, months))
+        if frames is not None:
+            frame, pair = frames(r)
+            pair = None if pair is None else whole_months(pair)
+            row.update(priorities.priorities(whole_months(frame), pair, tags))
         rows.append(row)
     return pd.DataFrame(rows, columns=list(METRIC_KEYS)).astype(float)
 
