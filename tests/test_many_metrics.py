@@ -42,12 +42,13 @@ def _assert_metrics_close(frame: pd.DataFrame, rows: list[dict]) -> None:
 def test_metrics_of_the_ensemble_equal_run_metrics_of_each_run(stress):
     sc, ensemble, pairs = stress
     context = _metric_context(sc)
-    frames = lambda r: (ensemble[r].trajectories, pairs[r].trajectories)  # noqa: E731
-    frame = many_metrics(_cube(ensemble), targets=targets_of(sc), paired=_cube(pairs), frames=frames, **context)
+    frame = many_metrics(_cube(ensemble), targets=targets_of(sc), paired=_cube(pairs), **context)
     rows = [per_run_metrics(ensemble[r].trajectories, sc, paired=pairs[r].trajectories) for r in range(3)]
     _assert_metrics_close(frame, rows)
     assert frame["endogenous_share"].notna().all() and frame["attainment_national"].notna().all()
-    unpaired = many_metrics(_cube(ensemble), targets=None, frames=lambda r: (ensemble[r].trajectories, None), **context)
+    for key in ("needs_output_lost", "sensitive_unmet_excess", "imports_replaced", "complex_export_share"):
+        assert frame[key].notna().all(), key
+    unpaired = many_metrics(_cube(ensemble), targets=None, **context)
     _assert_metrics_close(unpaired, [per_run_metrics(ensemble[r].trajectories, sc, targets=None) for r in range(3)])
     assert unpaired["target_national"].isna().all() and unpaired["exogenous_share"].isna().all()
 
@@ -82,8 +83,7 @@ def test_half_month_steps_series_keep_every_step_and_metrics_whole_months(tmp_pa
     for r in range(2):
         mine = series[series["run"] == r].drop(columns="run").reset_index(drop=True)
         pd.testing.assert_frame_equal(mine, level_series(ensemble[r].trajectories), check_exact=False, rtol=1e-12)
-    frames = lambda r: (ensemble[r].trajectories, None)  # noqa: E731
-    frame = many_metrics(_cube(ensemble), targets=targets_of(sc), frames=frames, **_metric_context(sc))
+    frame = many_metrics(_cube(ensemble), targets=targets_of(sc), **_metric_context(sc))
     _assert_metrics_close(frame, [per_run_metrics(ensemble[r].trajectories, sc) for r in range(2)])
 
 

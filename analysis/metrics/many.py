@@ -1,22 +1,22 @@
 """Every metric of :func:`analysis.metrics.run_metrics`, for many runs of one scenario at once.
 
 An ensemble (:func:`sim.run_ensemble`) leaves its records as one array, ``cube[r, column, step,
-cell]`` (:data:`sim.engine.record.CELL_COLUMNS`; cells ``sector * P + province``). :func:`many_metrics`
-takes the sums the metrics are built from (national, by province, by sector, the cells at the
-first and last month) for all runs with a few array operations, instead of one pandas table a
-run, then applies the same equations: the group growth rates and targets of
-:mod:`.attainment` and the capacity split of :mod:`.endogeneity` over a run axis, and the
-functions of :mod:`.stability`, :mod:`.endogeneity` (persistence, reversal) and
-:mod:`.inclusiveness` (Theil, Gini, beta-convergence, lagging provinces) run by run on the small
-arrays they take; the priorities (:mod:`.priorities`) are taken run by run from each run's
-trajectories table. The sums are taken in another order than pandas' (which sums groups with
-Kahan's compensation), so values equal ``run_metrics`` of each run's trajectories to within
-rounding: ``tests/test_many_metrics.py`` checks 1e-9 relative on library scenarios.
+cell]`` (:data:`sim.engine.record.CELL_COLUMNS`; cells ``sector * P + province``).
+:func:`many_metrics` takes the sums the metrics are built from (national, by province, by
+sector, by tagged sectors, the cells at the first, twelfth and last month) for all runs with a
+few array operations, instead of one pandas table a run, then applies the same equations: the
+headline and path rates of :mod:`.attainment`, the capacity split of :mod:`.endogeneity` and
+the measures of :mod:`.priorities` over a run axis, and the functions of :mod:`.stability`,
+:mod:`.endogeneity` (persistence, reversal) and :mod:`.inclusiveness` (Theil, Gini,
+beta-convergence, lagging provinces) run by run on the small arrays they take. The sums are
+taken in another order than pandas' (which sums groups with Kahan's compensation), so values
+equal ``run_metrics`` of each run's trajectories to within rounding: ``tests/test_many_metrics.py``
+checks 1e-9 relative on library scenarios.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +25,7 @@ import pandas as pd
 from analysis.metrics import endogeneity, inclusiveness, priorities, stability
 from analysis.metrics.attainment import GROUPS, MONTHS_PER_YEAR, headline_end
 from analysis.metrics.core import METRIC_KEYS
-from analysis.metrics.series import cagr, is_mining, whole_months
+from analysis.metrics.series import cagr, is_mining
 from sim.engine.record import CELL_INDEX
 
 
@@ -213,6 +213,75 @@ def _bottlenecks(cube: RunCube) -> np.ndarray:
     return _sum(share > inclusiveness.BOTTLENECK_THRESHOLD) / sectors.size
 
 
+def _tagged(cube: RunCube, sectors: tuple[str, ...], name: str) -> np.ndarray:
+    """A column summed over the cells of the given sectors, by month, (R, months)."""
+    mask = np.isin(np.asarray(cube.sector_codes)[cube.cell_sector], list(sectors))
+    return _sum(cube.column(name)[:, :, mask])
+
+
+def _by_sector_code(cube: RunCube, values: np.ndarray, codes: list[str]) -> np.ndarray:
+    """Values (..., K) summed by sector and laid out in the order of ``codes`` (0 for absent sectors)."""
+    present, sums = cube.by(values, cube.cell_sector)
+    out = np.zeros((*sums.shape[:-1], len(codes)))
+    position = {code: k for k, code in enumerate(codes)}
+    for j, sector in enumerate(present):
+        k = position.get(str(cube.sector_codes[sector]))
+        if k is not None:
+            out[..., k] = sums[..., j]
+    return out
+
+
+def _priorities(cube: RunCube, paired: RunCube | None, tags: priorities.PriorityTags | None) -> dict[str, np.ndarray]:
+    """:func:`analysis.metrics.priorities.priorities` over runs (see its module for the measures)."""
+    flat = {key: np.full(cube.runs, np.nan) for key in priorities.KEYS}
+    if tags is None:
+        return flat
+    with np.errstate(divide="ignore", invalid="ignore"):
+
+        def unmet(c: RunCube, sectors: tuple[str, ...]) -> np.ndarray:
+            left = _sum(_tagged(c, sectors, "unmet_final_demand")[:, 1:])
+            wanted = _sum(_tagged(c, sectors, "final_demand")[:, 1:])
+            return np.where(wanted > 0, left / wanted, np.nan)
+
+        for group in ("needs", "sensitive"):
+            sectors = tags.sectors[group]
+            if not sectors:
+                continue
+            share = unmet(cube, sectors)
+            flat[f"{group}_unmet_share"] = share
+            if paired is not None:
+                made, reference = _tagged(cube, sectors, "output"), _tagged(paired, sectors, "output")
+                total = _sum(reference[:, 1:])
+                lost = np.where(total > 0, _sum(reference[:, 1:] - made[:, 1:]) / total, np.nan)
+                flat[f"{group}_output_lost"] = lost
+                flat[f"{group}_unmet_excess"] = share - unmet(paired, sectors)
+        codes = [str(c) for c in tags.imported.columns]
+        goods = [j for j in tags.sectors["missing_link"] if j in tags.imported.index]
+        output0 = _by_sector_code(cube, cube.column("output")[:, 0], codes)
+        imports = output0 @ tags.imported.loc[goods].to_numpy().T if goods else np.zeros((cube.runs, 0))
+        later = cube.months > cube.months.min()
+        if goods and later.any():
+            column = [codes.index(j) for j in goods]
+            peak = _by_sector_code(cube, cube.column("peak_output")[:, 0], codes)[:, column]
+            made = _by_sector_code(cube, cube.column("output")[:, later], codes)[..., column]
+            replaced = np.minimum(imports[:, None, :], np.maximum(0.0, made - peak[:, None, :]))
+            total = _sum(imports)
+            value = _sum(replaced.reshape(cube.runs, -1)) / (int(later.sum()) * total)
+            flat["imports_replaced"] = np.where(total > 0, value, np.nan)
+        sectors = tags.sectors["complex_export"]
+        if sectors:
+            months = float(cube.months[-1] - cube.months[0])
+            exports = _tagged(cube, sectors, "exports")
+            every = _sum(cube.column("exports"))
+            added = _tagged(cube, sectors, "value_added")
+            flat["complex_exports"] = exports[:, -1]
+            flat["complex_exports_growth"] = np.asarray(cagr(exports[:, 0], exports[:, -1], months), float)
+            flat["complex_value_added_growth"] = np.asarray(cagr(added[:, 0], added[:, -1], months), float)
+            flat["complex_export_share"] = np.where(every[:, -1] > 0, exports[:, -1] / every[:, -1], np.nan)
+            flat["complex_export_share_start"] = np.where(every[:, 0] > 0, exports[:, 0] / every[:, 0], np.nan)
+    return flat
+
+
 def many_metrics(
     cube: RunCube,
     *,
@@ -222,7 +291,6 @@ def many_metrics(
     paired: RunCube | None = None,
     mining: Iterable[str] | None = None,
     tags: priorities.PriorityTags | None = None,
-    frames: Callable[[int], tuple[pd.DataFrame, pd.DataFrame | None]] | None = None,
 ) -> pd.DataFrame:
     """Every scalar metric of every run (arguments as :func:`analysis.metrics.run_metrics`).
 
@@ -233,9 +301,6 @@ def many_metrics(
         population: Population of each province (index: province code).
         paired: The records of the runs' shock-free pairs (same seeds, same order).
         tags: The economy's priority tags, for the priorities section.
-        frames: ``frames(r)``: run ``r``'s trajectories and its pair's (or ``None``), for the
-            priorities section, which is computed run by run with
-            :func:`analysis.metrics.priorities.priorities` (NaN without ``frames``).
         mining: Sector codes counted as mining (default ISIC 05-09).
 
     Returns:
@@ -270,6 +335,7 @@ def many_metrics(
     created = jobs[:, -1] - jobs[:, 0]
     flat["jobs_created"] = _sum(created)
     flat["bottleneck_share"] = _bottlenecks(cube)
+    flat.update(_priorities(cube, paired, tags))
     codes = np.asarray(cube.province_codes)[provinces]
     pop = None if population is None else population.reindex(codes).to_numpy(float)
     groups = None if regions is None else regions.reindex(codes).fillna("unknown").to_numpy()
@@ -280,10 +346,6 @@ def many_metrics(
         row["reversal"] = float(endogeneity.reversed_below_start(national[r]))
         row.update(stability.stability(national[r], None if reference is None else reference[r]))
         row.update(_per_head(va0[r], va1[r], created[r], pop, groups, months))
-        if frames is not None:
-            frame, pair = frames(r)
-            pair = None if pair is None else whole_months(pair)
-            row.update(priorities.priorities(whole_months(frame), pair, tags))
         rows.append(row)
     return pd.DataFrame(rows, columns=list(METRIC_KEYS)).astype(float)
 

@@ -138,19 +138,14 @@ def _ensemble(chunk: Chunk, group: list[RunSeed]) -> tuple[pd.DataFrame, pd.Data
     if metrics_available():
         from analysis.metrics.many import many_metrics
 
-        paired, pair = None, None
+        paired = None
         if chunk.paired:
             pair = sim.run_ensemble(shock_free_pair(scenario), sequences, progress=False)
             paired = RunCube.of(pair.cube, dt, economy)
-
-        def frames(r: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-            return ensemble[r].trajectories, None if pair is None else pair[r].trajectories
-
         values = many_metrics(
             RunCube.of(ensemble.cube, dt, economy),
             targets=targets_of(scenario),
             paired=paired,
-            frames=frames,
             **_metric_context(scenario),
         )
         metrics = pd.concat([metrics, values], axis=1)
