@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from pathlib import Path
 
@@ -166,3 +167,37 @@ def test_readme_example_runs():
     exec(block.replace('"scenarios/combined_stress.toml"', "short"), {**scope, "short": short}, scope)
     pd.testing.assert_frame_equal(scope["ensemble"][2].trajectories, sim.run(short, 2).trajectories, check_exact=True)
     assert scope["ensemble"].national("value_added").shape == (4, 4) and len(scope["runs"]) == 4
+
+
+@pytest.mark.parametrize("rationing", ["proportional", "priority"])
+def test_rerouting_run_by_run(tmp_path, rationing):
+    """Random outages move each run's orders at its own times (sim/engine/reroute_runs.py): runs
+    start re-routing at different steps, one goes back to its base shares while others stay off
+    them, and every run equals its run alone at every step."""
+    sc = scenario(
+        _small(tmp_path, 4),
+        horizon=36,
+        stochastic={"outage_rate": 0.02, "outage_loss": 0.8, "outage_months": 2},
+        policy={"rationing": rationing},
+    )
+    world = sim.world_for(sc)
+    assert world.network.route_of_pair.nnz > world.network.n_pairs  # standby links to move orders to
+    together = EnsembleModel(sc, world, SEEDS)
+    alone = [sim.GrowthModel(sc, world, seed, agents=False) for seed in SEEDS]
+    off_base, started = [], []
+    try:
+        while together.running:
+            together.step()
+            for r, model in enumerate(alone):
+                model.step()
+                for name in ("output", "orders", "received", "stock", "reliability"):
+                    np.testing.assert_array_equal(getattr(together.state, name)[r], getattr(model.state, name))
+            off_base.append(set(together.state.routing.off_base))
+            started.append({r for r, routing in enumerate(together.state.routing.runs) if routing is not None})
+    finally:
+        for model in alone:
+            model.release()
+    runs = set(range(len(SEEDS)))
+    assert any(set() < now < runs for now in off_base)  # some runs re-routed, others not
+    assert any(before < now for before, now in itertools.pairwise(started))  # a run started later
+    assert any(before - now for before, now in itertools.pairwise(off_base))  # a run back at base

@@ -332,15 +332,13 @@ def reroute(state: State, plan: RunPlan, intermediate: np.ndarray) -> None:
     if plan.rates.reroute <= 0 or route is None or route.nnz == 0:
         return
     if state.routing is None:
-        runs = state.output.shape[:-1]  # () in a run, (R,) in an ensemble
-        base = plan.world.network.route_base
-        state.route_share = np.repeat(base[None], runs[0], axis=0) if runs else base.copy()
         state.reliability = np.ones(state.output.shape)
-        if runs:
+        if state.output.ndim > 1:  # an ensemble: each run's routing owns its shares
             from sim.engine.reroute_runs import EnsembleRouting
 
-            state.routing = EnsembleRouting(plan, state.route_share)
+            state.routing = EnsembleRouting(plan, runs=state.output.shape[0])
         else:
+            state.route_share = plan.world.network.route_base.copy()
             state.routing = Routing(plan, state.route_share)
     fill = np.ones(state.output.shape)
     np.divide(state.output, intermediate, out=fill, where=intermediate > 0)

@@ -2,9 +2,11 @@
 
 An ensemble (:mod:`sim.engine.ensemble`) steps R runs with state arrays (R, N) and (R, P). Each
 run re-routes as a run alone does (:mod:`sim.engine.reroute`): its own reliability row
-``State.reliability[r]``, its own order shares ``State.route_share[r]`` (a row of one (R, L)
-array) and its own :class:`~sim.engine.reroute.Routing` over them, made the first step one of
-its suppliers is not trusted fully (runs that never meet a shortage cost no routing). The
+``State.reliability[r]`` and its own :class:`~sim.engine.reroute.Routing` over its own order
+shares (an (L,) array of its own, not a row of an (R, L) one: scipy copies the data of a sparse
+matrix that views a small part of a larger array, and the routed matrices must hold the shares
+the router rewrites), made the first step one of its suppliers is not trusted fully (runs that
+never meet a shortage cost no routing). ``State.route_share`` stays empty in an ensemble. The
 products of a step are the plan's for the whole (R, P) block (every run at base shares gets
 what a run alone gets from the plan's lines, row for row), with the rows of the runs off their
 base shares replaced by their own routing's products of their own row: the same calls on the
@@ -25,18 +27,17 @@ if TYPE_CHECKING:
 
 
 class EnsembleRouting:
-    """The routings of R runs over the rows of one (R, L) share array.
+    """The routings of R runs, each over its own order shares.
 
     Args:
         plan: The run plan shared by the ensemble.
-        share: The runs' order shares, (R, L), rows at the network's base shares.
+        runs: The number of runs R.
     """
 
-    def __init__(self, plan: RunPlan, share: np.ndarray) -> None:
+    def __init__(self, plan: RunPlan, runs: int) -> None:
         self.plan = plan
-        self.share = share
         self.lines, self.base_class = plan.lines, plan.class_matrix
-        self.runs: list[Routing | None] = [None] * share.shape[0]
+        self.runs: list[Routing | None] = [None] * runs
         self.weight = plan.rates.reroute
 
     @property
@@ -50,7 +51,7 @@ class EnsembleRouting:
         return not self.off_base
 
     def update(self, reliability: np.ndarray, fill: np.ndarray) -> None:
-        """Every run's :meth:`~sim.engine.reroute.Router.update` on its own row of ``reliability`` (R, N) and ``fill``."""
+        """Each run's ``Router.update`` on its own rows of ``reliability`` and ``fill``, (R, N)."""
         for r, routing in enumerate(self.runs):
             if routing is not None:
                 routing.update(reliability[r], fill[r])
@@ -58,7 +59,7 @@ class EnsembleRouting:
             row = reliability[r]
             smooth(row, fill[r], self.weight)  # what the run's router would do (it has no state yet)
             if np.minimum.reduce(row, initial=1.0) < 1.0:
-                routing = self.runs[r] = Routing(self.plan, self.share[r])
+                routing = self.runs[r] = Routing(self.plan, self.plan.world.network.route_base.copy())
                 routing.router.set_shares(row)
 
     def sum_to_suppliers(self, line_values: np.ndarray) -> np.ndarray:

@@ -76,11 +76,14 @@ class State:
         substitution: Share ``phi`` of the import shortfall moved to domestic suppliers, by cell (C,).
         new_latent: Latent demand added by policy (new plants' markets), per month, (N,).
         reliability: Buyers' judgement of each supplier's deliveries, its smoothed fill rate on
-            orders (:mod:`sim.engine.reroute`), (N,).
+            orders (:mod:`sim.engine.reroute`), (N,) ((R, N) in an ensemble).
         route_share: Share of each line's order placed on each of its drawn and standby links, in
-            the data order of the network's ``route_of_pair``; empty until re-routing first runs.
+            the data order of the network's ``route_of_pair``; empty until re-routing first runs
+            (and in an ensemble, where each run's routing owns its shares:
+            :mod:`sim.engine.reroute_runs`).
         routing: The supplier products over ``route_share`` and the router that sets it (made by
-            :func:`sim.engine.reroute.reroute` on its first call; ``None`` without re-routing).
+            :func:`sim.engine.reroute.reroute` on its first call; ``None`` without re-routing;
+            in an ensemble, one routing a run).
         random: State of the random shocks (regime, AR(1) states, outages).
         rng: The run's one generator (the model's ``rng``); every random draw of a run comes from it
             (in an ensemble, one generator a run).
