@@ -24,10 +24,10 @@ import pandas as pd
 from analysis.montecarlo.seeds import RunSeed
 from analysis.montecarlo.series import many_level_series
 from analysis.montecarlo.worker import (
-    FAILURE_COLUMNS,
     Chunk,
     ChunkResult,
     _metric_context,
+    failure_table,
     metrics_available,
     shock_free_pair,
     targets_of,
@@ -108,9 +108,7 @@ def run_chunk_ensembles(chunk: Chunk) -> ChunkResult:
     if cells:
         result.cells = pd.concat(cells, ignore_index=True)
     if failures:
-        result.failures = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
-        result.failures["run"] = result.failures["run"].astype(np.int64)
-        result.failures["seed_entropy"] = result.failures["seed_entropy"].astype(np.int64)
+        result.failures = failure_table(failures)
     return result
 
 

@@ -225,7 +225,13 @@ def _run_chunk(chunk: Chunk) -> ChunkResult:
     if cells:
         result.cells = pd.concat(cells, ignore_index=True)
     if failures:
-        result.failures = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
-        result.failures["run"] = result.failures["run"].astype(np.int64)
-        result.failures["seed_entropy"] = result.failures["seed_entropy"].astype(np.int64)
+        result.failures = failure_table(failures)
     return result
+
+
+def failure_table(failures: list) -> pd.DataFrame:
+    """Failed runs as a table of :data:`FAILURE_COLUMNS`, ``run`` and ``seed_entropy`` as int64."""
+    table = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
+    table["run"] = table["run"].astype(np.int64)
+    table["seed_entropy"] = table["seed_entropy"].astype(np.int64)
+    return table
