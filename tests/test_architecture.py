@@ -40,7 +40,15 @@ EXAMPLES = {
     "capacity": {"kind": "capacity", "loss": 0.5, "start": 2, "end": 3},
     "import": {"kind": "import", "availability": 0.5, "start": 2, "end": 3},
     "energy": {"kind": "energy", "availability": 0.5, "start": 2, "end": 3},
-    "fx": {"kind": "fx", "path": [2.0], "pass_through": 1.0, "working_capital": 1.0, "start": 2, "end": 3},
+    "fx": {
+        "kind": "fx",
+        "path": [2.0],
+        "pass_through": 1.0,
+        "working_capital": 1.0,
+        "adjustment_months": 2.0,
+        "start": 2,
+        "end": 3,
+    },
 }
 
 
@@ -60,8 +68,11 @@ def test_each_kind_compiles_into_its_own_fields_only(name):
         if field not in fields:
             np.testing.assert_array_equal(values, 1.0)
             continue
-        # fx: p = 1 + 1 * (2 - 1) = 2, share min(1, 1 / 2) = 0.5; the others halve directly.
-        np.testing.assert_array_equal(values[2:4][:, mask], 0.5)
+        # fx: p = 1 + 1 * (2 - 1) = 2: share W / p = 1 / 2 = 0.5 in step 2, then working capital
+        # catches up half the gap (tau = 2 months): W = 1 + (2 - 1) / 2 = 1.5, share 0.75 in step 3;
+        # the others halve directly.
+        expected = [0.5, 0.75] if name == "fx" else [0.5, 0.5]
+        np.testing.assert_array_equal(values[2:4][:, mask], np.array(expected)[:, None] * np.ones((1, mask.sum())))
         np.testing.assert_array_equal(values[:, ~mask], 1.0)
         np.testing.assert_array_equal(values[[0, 1, 4, 5]], 1.0)
 

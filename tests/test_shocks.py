@@ -193,18 +193,37 @@ def test_season_follows_the_calendar_of_month_one(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("path", "pass_through", "working_capital"),
-    [([2.0], 1.0, 1.0), ([1.5, 3.0], 0.5, 1.2), ([4.0], 0.0, 1.0), ([1.1], 1.0, 1.5)],
+    ("path", "pass_through", "working_capital", "adjustment_months"),
+    [([2.0], 1.0, 1.0, 2.0), ([1.5, 3.0], 0.5, 1.2, 4.0), ([4.0], 0.0, 1.0, 1.0), ([1.1], 1.0, 1.5, 3.0)],
 )
-def test_fx_limits_imports_by_working_capital_over_the_import_price(tmp_path, path, pass_through, working_capital):
-    """alpha_t = min(1, W / (1 + pass_through (e_t - 1))), e_t the path from `start`, last value held."""
+def test_fx_limits_imports_by_working_capital_over_the_import_price(
+    tmp_path, path, pass_through, working_capital, adjustment_months
+):
+    """alpha_t = min(1, W_t / p_t), p_t = 1 + pass_through (e_t - 1), W catching up with w p_{t-1}."""
     shock = [{"kind": "fx", "sectors": ["B"], "start": 2, "path": path, "pass_through": pass_through}]
     shock[0]["working_capital"] = working_capital
+    shock[0]["adjustment_months"] = adjustment_months
     res = sim.run(scenario(import_economy(tmp_path), horizon=5, shock=shock, parameters=NO_INVEST))
-    e = np.array([1.0, 1.0] + [path[min(k, len(path) - 1)] for k in range(4)])
-    expected = np.minimum(1.0, working_capital / (1.0 + pass_through * (e - 1.0)))
+    e = [1.0, 1.0] + [path[min(k, len(path) - 1)] for k in range(4)]
+    p = [1.0 + pass_through * (rate - 1.0) for rate in e]
+    g = 1.0 / adjustment_months  # monthly steps: the share of the gap closed each month
+    capital, expected = working_capital, []
+    for t in range(6):  # W_0 = w, W_t = W_{t-1} + (w p_{t-1} - W_{t-1}) g, written out step by step
+        if t > 0:
+            capital += (working_capital * p[t - 1] - capital) * g
+        expected.append(min(1.0, capital / p[t]) if t >= 2 else 1.0)
     np.testing.assert_allclose(_series(res, "import_availability", "B", range(6)), expected, rtol=1e-12)
     np.testing.assert_allclose(_series(res, "import_availability", "N", range(6)), 1.0)
+
+
+def test_fx_bites_hardest_when_the_rial_falls_and_eases_as_working_capital_catches_up(tmp_path):
+    """A jump to e = 2 with w = 1, tau = 2: shares 1/2, then (1 + 1/2) / 2 = 3/4, then (1.5 + 0.25) / 2."""
+    shock = [{"kind": "fx", "sectors": ["B"], "start": 1, "path": [2.0], "pass_through": 1.0}]
+    shock[0].update(working_capital=1.0, adjustment_months=2.0)
+    res = sim.run(scenario(import_economy(tmp_path), horizon=4, shock=shock, parameters=NO_INVEST))
+    np.testing.assert_allclose(
+        _series(res, "import_availability", "B", range(5)), [1.0, 0.5, 0.75, 0.875, 0.9375], rtol=1e-12
+    )
 
 
 def test_deeper_depreciation_less_output(tmp_path):

@@ -6,11 +6,16 @@ Buyer sector ``s`` needs ``m[j, s]`` of imported good ``j`` per unit of output
 depends on whether good ``j`` has a domestic substitute for ``s``:
 
 - **No domestic substitute** (``j`` is tagged ``missing_link``, or ``a[j, s] = 0`` so the buyer
-  has no domestic supplier of ``j``, or no firm of ``j`` exists): the import binds fully, as a
-  Leontief input. Only a missing-link project (:mod:`sim.engine.policy`) that makes a share ``r_j`` of the
+  has no domestic supplier of ``j``, or no firm of ``j`` exists): nothing replaces the missing
+  imports. Only a missing-link project (:mod:`sim.engine.policy`) that makes a share ``r_j`` of the
   nation's imports of ``j`` at home covers part of the gap:
 
-      c_j = alpha + (1 - alpha) r_j,         X_imp <= c_j q
+      c_j = alpha + (1 - alpha) r_j
+
+  The uncovered share binds as the input's criticality says, as every other input does: a
+  critical input (``critical[j, s]``) as a Leontief input, ``X_imp <= c_j q``; a non-critical one
+  (spare parts, say, that a firm can defer or make do without for a while) by the half-critical
+  rule ``X_imp <= (c_j q + K) / 2`` of Pichler et al. (2022, JEDC 144, eq. 8).
 
 - **Domestic substitute** (``a[j, s] > 0``, ``j`` not a missing link): buyers move part of the
   shortfall to their domestic suppliers of ``j`` after a delay. The substituted share of the
@@ -31,7 +36,7 @@ depends on whether good ``j`` has a domestic substitute for ``s``:
   ``X_imp <= (c_j q + K) / 2`` of Pichler et al. (2022, JEDC 144, eq. 8).
 
 ``q`` is planned output and ``K`` the capacity bound of :func:`sim.engine.phases.production.production`. So with the
-same cut, a missing link binds at ``alpha q`` while a substitutable input binds at
+same cut, a critical missing link binds at ``alpha q`` while a critical substitutable input binds at
 ``(alpha + (1 - alpha) phi) q`` or more: the missing link binds harder.
 """
 
@@ -49,7 +54,9 @@ class ImportStructure:
     """How each buyer sector's imports respond to a shortfall.
 
     Attributes:
-        binding: ``(S, J)``: ``m[j, s] > 0`` and no domestic substitute (binds fully).
+        binding: ``(S, J)``: ``m[j, s] > 0``, no domestic substitute and critical (Leontief on ``c_j``).
+        binding_soft: ``(S, J)``: ``m[j, s] > 0``, no domestic substitute, not critical
+            (half-critical rule on ``c_j``).
         critical_sub: ``(S, J)``: substitutable and critical (Leontief on the covered share).
         soft_sub: ``(S, J)``: substitutable and not critical (half-critical rule).
         pair_sub_m: Imported coefficient ``m[j, s]`` of each (buyer, input) pair whose import can
@@ -58,6 +65,7 @@ class ImportStructure:
     """
 
     binding: np.ndarray
+    binding_soft: np.ndarray
     critical_sub: np.ndarray
     soft_sub: np.ndarray
     pair_sub_m: np.ndarray
@@ -71,12 +79,13 @@ def import_structure(world: World) -> ImportStructure:
     a = economy.a.T
     has_firms = economy.firm_counts.sum(axis=0) > 0
     substitutable = (m > 0) & (a > 0) & ~economy.tag("missing_link")[None, :] & has_firms[None, :]
-    binding = (m > 0) & ~substitutable
+    unsubstitutable = (m > 0) & ~substitutable
     critical = economy.critical.T
     buyer_sector = world.firms.sector[net.pair_buyer]
     pair_sub = substitutable[buyer_sector, net.pair_sector]
     return ImportStructure(
-        binding=binding,
+        binding=unsubstitutable & critical,
+        binding_soft=unsubstitutable & ~critical,
         critical_sub=substitutable & critical,
         soft_sub=substitutable & ~critical,
         pair_sub_m=np.where(pair_sub, m[buyer_sector, net.pair_sector], 0.0),
@@ -102,8 +111,8 @@ def covered_shares(
             (J,), or ``None``.
 
     Returns:
-        ``(hard, soft)`` by cell: ``min_j c_j`` over binding and critical substitutable goods,
-        and over soft substitutable goods (``inf`` where a cell has none).
+        ``(hard, soft)`` by cell: ``min_j c_j`` over the critical goods (with or without a
+        domestic substitute), and over the non-critical ones (``inf`` where a cell has none).
     """
     r = np.zeros(structure.binding.shape[1]) if cover is None else cover
     gap = (1.0 - alpha)[:, None]
@@ -114,7 +123,10 @@ def covered_shares(
         np.where(structure.binding[s], c_bind, np.inf).min(axis=1),
         np.where(structure.critical_sub[s], c_sub, np.inf).min(axis=1),
     )
-    soft = np.where(structure.soft_sub[s], c_sub, np.inf).min(axis=1)
+    soft = np.minimum(
+        np.where(structure.binding_soft[s], c_bind, np.inf).min(axis=1),
+        np.where(structure.soft_sub[s], c_sub, np.inf).min(axis=1),
+    )
     return hard, soft
 
 

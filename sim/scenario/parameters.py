@@ -73,6 +73,9 @@ class ModelParameters(WorldParameters):
             used by an ``fx`` shock that does not set its own ``pass_through``.
         fx_working_capital: Working capital for imports as a multiple of the normal import bill,
             used by an ``fx`` shock that does not set its own ``working_capital``.
+        fx_adjustment_months: Months over which working capital for imports catches up with the
+            rial price of imports (:class:`sim.shocks.fx.FxShock`), used by an ``fx`` shock that
+            does not set its own ``adjustment_months``.
     """
 
     model_config = STRICT_CONFIG
@@ -94,6 +97,7 @@ class ModelParameters(WorldParameters):
     reroute_months: float = Field(2.0, ge=0.0)
     fx_pass_through: float = Field(1.0, ge=0.0, le=1.0)
     fx_working_capital: float = Field(2.71, ge=0.0, le=1000.0)
+    fx_adjustment_months: float = Field(12.0, ge=1.0, le=MAX_MONTHS)
 
     def per_step(self, monthly_rate: float) -> float:
         """Convert a monthly rate to the step length: ``1 - (1 - r) ** step_months``."""

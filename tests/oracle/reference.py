@@ -139,26 +139,27 @@ class ReferenceModel(mesa.Model):
 
     # Build --------------------------------------------------------------------------------------
     @staticmethod
-    def _imported_goods(world: World) -> list[tuple[list[int], list[int], list[int]]]:
-        """By buyer sector, its imported goods: binding, critical substitutable, soft substitutable.
+    def _imported_goods(world: World) -> list[tuple[list[int], list[int], list[int], list[int]]]:
+        """By buyer sector, its imported goods: critical and soft binding, critical and soft substitutable.
 
         A good ``j`` imported by ``s`` (``m[j, s] > 0``) is substitutable when ``s`` also buys it
         at home (``a[j, s] > 0``), ``j`` is not a missing link and has firms; otherwise binding.
+        Either way it is critical when ``critical[j, s]`` says so, soft otherwise.
         """
         economy = world.economy
         has_firms = economy.firm_counts.sum(axis=0) > 0
         missing = economy.tag("missing_link")
         goods = []
         for s in range(economy.n_sectors):
-            binding, critical_sub, soft_sub = [], [], []
+            binding, binding_soft, critical_sub, soft_sub = [], [], [], []
             for j in range(economy.n_sectors):
                 if economy.imported[j, s] <= 0:
                     continue
                 if economy.a[j, s] > 0 and not missing[j] and has_firms[j]:
                     (critical_sub if economy.critical[j, s] else soft_sub).append(j)
                 else:
-                    binding.append(j)
-            goods.append((binding, critical_sub, soft_sub))
+                    (binding if economy.critical[j, s] else binding_soft).append(j)
+            goods.append((binding, binding_soft, critical_sub, soft_sub))
         return goods
 
     def _wire(self, world: World) -> None:

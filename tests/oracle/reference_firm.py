@@ -86,10 +86,12 @@ class ReferenceFirm(mesa.Agent):
         model: The reference model.
         index: Row of the firm in the engine's arrays.
         imported: The firm's imported goods by how their shortfall binds: ``(binding,
-            critical_sub, soft_sub)``, lists of sector indices (see :mod:`sim.engine.imports`).
+            binding_soft, critical_sub, soft_sub)``, lists of sector indices (see :mod:`sim.engine.imports`).
     """
 
-    def __init__(self, model: ReferenceModel, index: int, imported: tuple[list[int], list[int], list[int]]) -> None:
+    def __init__(
+        self, model: ReferenceModel, index: int, imported: tuple[list[int], list[int], list[int], list[int]]
+    ) -> None:
         super().__init__(model)
         world = model.world
         self.index = index
@@ -97,7 +99,7 @@ class ReferenceFirm(mesa.Agent):
         self.weight = float(world.firms.weight[index])
         self.group = int(model.random_group[index])
         self.priority = int(world.firm_class[index])
-        self.binding, self.critical_sub, self.soft_sub = imported
+        self.binding, self.binding_soft, self.critical_sub, self.soft_sub = imported
         self.final_domestic0 = float(world.final_domestic[index])
         self.final_export0 = float(world.final_export[index])
         self.latent0 = float(world.latent[index])
@@ -240,6 +242,8 @@ class ReferenceFirm(mesa.Agent):
         hard = soft = INF
         for j in self.binding:
             hard = min(hard, alpha + gap * (0.0 if cover is None else cover[j]))
+        for j in self.binding_soft:
+            soft = min(soft, alpha + gap * (0.0 if cover is None else cover[j]))
         for j in self.critical_sub:
             hard = min(hard, alpha + gap * min(1.0, self.substitution + (0.0 if cover is None else cover[j])))
         for j in self.soft_sub:
