@@ -15,6 +15,7 @@ These are the simulated counterparts of the recorded swings of :mod:`analysis.hi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,9 +66,33 @@ def run_pair(task: PairTask) -> tuple[int, np.ndarray]:
 
     seed = np.random.SeedSequence(task.entropy, spawn_key=task.spawn_key)
     shocked = sim.run(task.scenario, seed, progress=False).national().to_numpy()
-    twin = sim.run(twin_of(task.scenario), np.random.SeedSequence(task.entropy, spawn_key=task.spawn_key))
-    levels = annual_value_added(shocked, task.years), annual_value_added(twin.national().to_numpy(), task.years)
+    twin = twin_national(_twin_key(task.scenario), task.entropy, task.spawn_key)
+    levels = annual_value_added(shocked, task.years), annual_value_added(twin, task.years)
     return task.run, swings_from_levels(*levels)
+
+
+def _twin_key(scenario: Scenario) -> str:
+    """The twin as JSON without its name, description and path: episodes that differ only in their
+    shocks (the same economy, horizon, parameters and calendar) share one twin."""
+    twin = twin_of(scenario).with_changes(name="shock-free twin", description="", path=None)
+    return twin.model_dump_json()
+
+
+@functools.lru_cache(maxsize=16)
+def twin_national(key: str, entropy: int, spawn_key: tuple[int, ...]) -> np.ndarray:
+    """National value added of a twin (by :func:`_twin_key`) and seed, computed once a process.
+
+    A calibration evaluation replays several episodes on one parameter set; their twins are the
+    same run, so the cache saves one run an episode after the first (read only: a copy is never
+    needed as callers only sum it).
+    """
+    import sim
+
+    twin = Scenario.model_validate_json(key)
+    national = sim.run(twin, np.random.SeedSequence(entropy, spawn_key=spawn_key), progress=False).national()
+    values = national.to_numpy().copy()
+    values.flags.writeable = False
+    return values
 
 
 def twin_of(scenario: Scenario) -> Scenario:
