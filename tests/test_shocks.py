@@ -26,13 +26,15 @@ def _with_imports(folder, rows):
 def import_economy(tmp_path, missing_link=False, critical=True, name="imp"):
     """U supplies B (a = 0.2); B also imports good U (m = 0.1); N has no inputs and imports nothing.
 
-    U has spare capacity (installed twice its output) so it can take over imports.
+    U has spare capacity (installed twice its output) so it can take over imports. B holds no
+    stocks (``inventory_months`` 0), so an import cut reaches it as scheduled, not bridged by a
+    stock of imported inputs (tests/test_import_stock.py covers the stocks).
     """
     folder = write_folder(
         tmp_path / name,
         sectors=[
             sector("U", missing_link=str(missing_link).lower()),
-            sector("B", import_share=0.1),
+            sector("B", import_share=0.1, inventory_months=0.0),
             sector("N"),
         ],
         coefficients=[("U", "B", 0.2)],
@@ -87,7 +89,7 @@ def test_missing_link_binds_fully_and_harder_than_a_substitutable_import(tmp_pat
     months = range(1, 25)
     hard_economy = import_economy(tmp_path, missing_link=True, name="ml")
     soft_economy = import_economy(tmp_path, missing_link=False, name="sub")
-    half = {"substitution_share": 0.5}
+    half = {"substitution_share": 0.5, "substitution_months": 6.0}
     hard = sim.run(scenario(hard_economy, horizon=24, shock=shock, parameters=NO_INVEST, imports=half))
     soft = sim.run(scenario(soft_economy, horizon=24, shock=shock, parameters=NO_INVEST, imports=half))
     x_hard = _series(hard, "output", "B", months)
@@ -127,7 +129,7 @@ def test_non_critical_substitutable_import_binds_by_the_half_rule(tmp_path):
             horizon=2,
             shock=shock,
             parameters=NO_INVEST,
-            imports={"substitution_share": 0.5},
+            imports={"substitution_share": 0.5, "substitution_months": 6.0},
         )
     )
     c = 0.5 + 0.5 * 0.5 / 6.0

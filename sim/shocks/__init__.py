@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Union
 
+import numpy as np
 from pydantic import Field
 
 from sim.economy.cell_economy import Economy
@@ -21,6 +22,7 @@ from sim.shocks.demand import DemandShock
 from sim.shocks.energy import EnergyShock
 from sim.shocks.fx import FxShock, fx_import_share
 from sim.shocks.import_cut import ImportShock
+from sim.shocks.import_stock import buffered_availability
 from sim.shocks.schedule import FIELDS, ShockBase, ShockKind, ShockSchedule, active_steps, cell_mask
 
 if TYPE_CHECKING:  # the scenario holds the shocks: a runtime import would be circular
@@ -71,7 +73,9 @@ def compile_shocks(scenario: Scenario, economy: Economy, n_steps: int, dt: float
         dt: Step length in months.
 
     Returns:
-        The schedule; overlapping shocks multiply.
+        The schedule; overlapping shocks multiply. Import availability is then what firms can
+        use, their stocks of imported inputs bridging a shortfall
+        (:func:`sim.shocks.import_stock.buffered_availability`).
     """
     n_cells = economy.n_provinces * economy.n_sectors
     shocked = frozenset(name for shock in scenario.shock for name in fields_of(shock))
@@ -81,4 +85,8 @@ def compile_shocks(scenario: Scenario, economy: Economy, n_steps: int, dt: float
             shock = shock.with_parameters(scenario.parameters)
         mask = cell_mask(economy, shock.sectors, shock.provinces)
         KINDS[shock.kind].compile(shock, schedule, mask, dt, economy)
+    if "imports" in shocked:
+        held = np.repeat(economy.sectors["inventory_months"].to_numpy(float), economy.n_provinces)
+        restore = scenario.parameters.inventory_restore_months
+        schedule.imports[:] = buffered_availability(schedule.imports, held, dt, restore)
     return schedule
