@@ -58,7 +58,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.national_projects import programme_ratio
+from analysis.national_projects import programme_path, programme_ratio
 from sim.economy.tables import check_codes, read_table
 from sim.economy.world import World
 from sim.engine.policy import compile_policy
@@ -243,9 +243,8 @@ def monthly_levels(
     m = np.arange(1, months + 1, dtype=float)
     recovered = (1.0 - (1.0 - params.recovery_speed) ** m)[:, None] * potential[None, :]
     data_dir = scenario.data_dir if scenario is not None else None
-    projects = np.stack(
-        [project_ratio(world, scenario, k) + programme_ratio(base, data_dir, k) for k in range(1, months + 1)]
-    )
+    planned = np.stack([project_ratio(world, scenario, k) for k in range(1, months + 1)])
+    projects = planned + programme_path(base, data_dir, range(1, months + 1))
     return recovered, projects
 
 
