@@ -239,6 +239,11 @@ def monthly_levels(
         potential: ``lambda min(i_c, h_s)`` by cell.
         params: Model parameters (``recovery_speed``).
         months: How many months.
+
+    Returns:
+        ``(recovered, projects)``: ``r_c(m) = (1 - (1 - rho)^m) potential_c`` and ``pi_c(m)``, the
+        scenario's planned projects (as :func:`project_ratio` counts them for a horizon of ``m``)
+        plus the folder's programmes (:func:`analysis.national_projects.programme_path`).
     """
     m = np.arange(1, months + 1, dtype=float)
     recovered = (1.0 - (1.0 - params.recovery_speed) ** m)[:, None] * potential[None, :]
