@@ -28,6 +28,7 @@ named cells ``c`` of sector ``s``, with current outputs ``x_c``:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -81,7 +82,16 @@ def programme_ratio(base: pd.DataFrame, data_dir: Path | None, horizon_months: i
         data_dir: The economy's data folder (``None``: no projects).
         horizon_months: ``H``.
     """
-    ratio = np.zeros(len(base))
+    return programme_path(base, data_dir, [horizon_months])[0]
+
+
+def programme_path(base: pd.DataFrame, data_dir: Path | None, horizons: Sequence[int]) -> np.ndarray:
+    """``pi_c`` within each of several horizons (the folder is read once), ``(len(horizons), C)``.
+
+    Row ``k`` is :func:`programme_ratio` for ``horizons[k]``; the one-year targets take the months
+    ``1 .. 12 K`` in one call (:func:`analysis.targets.monthly_levels`).
+    """
+    ratio = np.zeros((len(horizons), len(base)))
     if data_dir is None:
         return ratio
     table = load_projects(data_dir)
@@ -91,16 +101,18 @@ def programme_ratio(base: pd.DataFrame, data_dir: Path | None, horizon_months: i
     first = first_month(data_dir)
     national = base.groupby("sector")["output"].sum()
     for row in table.itertuples(index=False):
-        phi = arrived_share(month_index(row.start, first), month_index(row.complete, first), horizon_months)
-        if phi <= 0:
-            continue
         mask = (base["sector"] == row.sector).to_numpy().copy()
         if row.province.strip():
             mask &= base["province"].isin(row.province.split()).to_numpy()
         if not mask.any():
             continue
         if row.capacity_growth.strip():
-            ratio[mask] += phi * float(row.capacity_growth)
+            size = float(row.capacity_growth)
         elif row.national_share.strip():
-            ratio[mask] += phi * float(row.national_share) * national[row.sector] / base.loc[mask, "output"].sum()
+            size = float(row.national_share) * national[row.sector] / base.loc[mask, "output"].sum()
+        else:
+            continue
+        start, complete = month_index(row.start, first), month_index(row.complete, first)
+        for k, horizon in enumerate(horizons):
+            ratio[k, mask] += arrived_share(start, complete, horizon) * size
     return ratio

@@ -31,6 +31,13 @@ and value-added share ``v_s``, over a horizon of ``H`` months:
    ``sum_{c in K} w_c t_c / sum_{c in K} w_c = T_K`` (8.2% industry, 5% mining), ``w_c = v_s x_c``.
    Targets thus follow idle capacity, as the ministry's do; where a kind has no recoverable
    capacity at all, every cell of it gets ``T_K``;
+6'. one year alone (``year = K``, for comparing with a recorded target of one budget year): the
+   level a cell's capacity in use can reach by month ``m`` is ``l_c(m) = r_c(m) + pi_c(m)``, with
+   ``r_c(m) = lambda tau_m min(i_c, h_s)`` and ``pi_c(m)`` the projects on stream by month ``m``;
+   year ``k`` averages it over its months, ``A_c(k) = (1/12) sum_{m=12(k-1)+1}^{12k} l_c(m)``
+   (``A_c(0) = 0``: the year before the run at current output), and the growth of year ``K`` alone
+   is ``g_c = (1 + A_c(K)) / (1 + A_c(K-1)) - 1``, scaled as in 6. A plant on stream in the last
+   month of year ``K`` adds a twelfth of its capacity to that year's average;
 7. provinces that need new fixed investment: a province's *share* of the plan is the national
    rate of its own mix, ``s_p = sum_{c in p} w_c T_K(c) / sum_{c in p} w_c``; its idle capacity
    cannot carry that share when its target falls below ``low_share`` times it,
@@ -51,7 +58,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.national_projects import programme_ratio
+from analysis.national_projects import programme_path, programme_ratio
 from sim.economy.tables import check_codes, read_table
 from sim.economy.world import World
 from sim.engine.policy import compile_policy
@@ -82,6 +89,9 @@ class TargetTable:
         horizon_months: Horizon the recoverable share was computed for.
         source: ``"ministry"`` or the path of the user's CSV.
         scale: The factors ``k_K`` by kind (``industry``, ``mining``); empty for a user's table.
+        year: ``K`` when the targets are for year ``K`` of the run alone (rule 6'; then
+            ``recoverable_ratio`` and ``project_ratio`` are their year-``K`` averages and
+            ``horizon_months`` is ``12 K``); ``None`` for rates over the horizon.
     """
 
     cells: pd.DataFrame
@@ -91,6 +101,7 @@ class TargetTable:
     horizon_months: int
     source: str = "ministry"
     scale: dict[str, float] = field(default_factory=dict)
+    year: int | None = None
 
     def target_frame(self) -> pd.DataFrame:
         """``province, sector, target``: the form :func:`analysis.metrics.run_metrics` takes."""
@@ -194,6 +205,54 @@ def weighted_mean(values: pd.Series | np.ndarray, weights: pd.Series | np.ndarra
     return float((weights[ok] * values[ok]).sum() / total) if total > 0 else float("nan")
 
 
+def year_growth(levels: np.ndarray, year: int) -> np.ndarray:
+    """``g_c`` of year ``K`` alone from the levels reached month by month (rule 6').
+
+    ``A(k)`` is the mean of ``levels`` over months ``12(k-1)+1 .. 12k`` (``A(0) = 0``) and the
+    growth is ``(1 + A(K)) / (1 + A(K-1)) - 1``.
+
+    Args:
+        levels: ``l_c(m)`` for months ``m = 1 .. 12 K`` (rows) and cells (columns), ``(12 K, C)``.
+        year: ``K``, at least 1.
+    """
+    if year < 1 or levels.shape[0] != 12 * year:
+        raise ValueError(f"need levels for months 1..{12 * year} of year {year}, got {levels.shape[0]} months")
+    this = levels[12 * (year - 1) :].mean(axis=0)
+    before = levels[12 * (year - 2) : 12 * (year - 1)].mean(axis=0) if year > 1 else 0.0
+    return (1.0 + this) / (1.0 + before) - 1.0
+
+
+def monthly_levels(
+    world: World,
+    scenario: Scenario | None,
+    base: pd.DataFrame,
+    potential: np.ndarray,
+    params: ModelParameters,
+    months: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``r_c(m)`` and ``pi_c(m)`` for ``m = 1 .. months``, each ``(months, C)`` (rule 6').
+
+    Args:
+        world: The built world.
+        scenario: Its scenario (planned projects; ``None``: none).
+        base: :func:`cell_base` of the world.
+        potential: ``lambda min(i_c, h_s)`` by cell.
+        params: Model parameters (``recovery_speed``).
+        months: How many months.
+
+    Returns:
+        ``(recovered, projects)``: ``r_c(m) = (1 - (1 - rho)^m) potential_c`` and ``pi_c(m)``, the
+        scenario's planned projects (as :func:`project_ratio` counts them for a horizon of ``m``)
+        plus the folder's programmes (:func:`analysis.national_projects.programme_path`).
+    """
+    m = np.arange(1, months + 1, dtype=float)
+    recovered = (1.0 - (1.0 - params.recovery_speed) ** m)[:, None] * potential[None, :]
+    data_dir = scenario.data_dir if scenario is not None else None
+    planned = np.stack([project_ratio(world, scenario, k) for k in range(1, months + 1)])
+    projects = planned + programme_path(base, data_dir, range(1, months + 1))
+    return recovered, projects
+
+
 def ministry_targets(
     world_or_scenario: World | Scenario,
     *,
@@ -201,6 +260,7 @@ def ministry_targets(
     mining: float = MINING_TARGET,
     horizon_months: int | None = None,
     low_share: float = LOW_SHARE,
+    year: int | None = None,
 ) -> TargetTable:
     """The ministry's targets (see the module docstring for the rules and equations).
 
@@ -213,12 +273,20 @@ def ministry_targets(
             scenario's horizon, or 12 for a world).
         low_share: A province needs new investment when its target is below this share of the
             national rate of its own industry/mining mix.
+        year: Targets for year ``K`` of the run alone (rule 6'), instead of rates over a horizon;
+            not together with ``horizon_months``.
 
     Returns:
         The target table.
     """
     world, scenario = _world_and_scenario(world_or_scenario)
     params = scenario.parameters if scenario is not None else ModelParameters()
+    if year is not None:
+        if horizon_months is not None:
+            raise ValueError("give either year or horizon_months, not both")
+        if year < 1:
+            raise ValueError(f"year must be at least 1, got {year}")
+        horizon_months = 12 * year
     if horizon_months is None:
         horizon_months = scenario.horizon_months if scenario is not None else DEFAULT_HORIZON_MONTHS
     if horizon_months <= 0:
@@ -226,11 +294,17 @@ def ministry_targets(
     base = cell_base(world)
     idle = np.maximum(0.0, base["peak"] / base["output"] - 1.0).to_numpy()
     headroom = input_headroom(world).reindex(base["sector"]).to_numpy()
-    time_share = 1.0 - (1.0 - params.recovery_speed) ** horizon_months
-    recoverable = params.latent_demand_share * time_share * np.minimum(idle, headroom)
-    projects = project_ratio(world, scenario, horizon_months)
-    projects = projects + programme_ratio(base, scenario.data_dir if scenario is not None else None, horizon_months)
-    carried = annualise(recoverable + projects, horizon_months)
+    if year is None:
+        time_share = 1.0 - (1.0 - params.recovery_speed) ** horizon_months
+        recoverable = params.latent_demand_share * time_share * np.minimum(idle, headroom)
+        projects = project_ratio(world, scenario, horizon_months)
+        projects = projects + programme_ratio(base, scenario.data_dir if scenario is not None else None, horizon_months)
+        carried = annualise(recoverable + projects, horizon_months)
+    else:
+        potential = params.latent_demand_share * np.minimum(idle, headroom)
+        recovered, arrived = monthly_levels(world, scenario, base, potential, params, horizon_months)
+        carried = year_growth(recovered + arrived, year)
+        recoverable, projects = recovered[-12:].mean(axis=0), arrived[-12:].mean(axis=0)
     means = {"industry": industry, "mining": mining}
     target = np.empty(len(base))
     scale: dict[str, float] = {}
@@ -252,7 +326,9 @@ def ministry_targets(
         carried_growth=carried,
         target=target,
     )
-    return _table(world, cells, means, horizon_months, "ministry", scale, low_share)
+    table = _table(world, cells, means, horizon_months, "ministry", scale, low_share)
+    table.year = year
+    return table
 
 
 def _table(

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.national_projects import arrived_share, first_month, month_index, programme_ratio
+from analysis.national_projects import arrived_share, first_month, month_index, programme_path, programme_ratio
 from analysis.targets import ministry_targets
 from sim.scenario import load_scenario
 
@@ -55,6 +55,10 @@ def test_capacity_growth_and_national_share_land_on_their_cells(tmp_path):
     np.testing.assert_allclose(ratio, [0.0, 0.4, 0.1 * 20.0 / 5.0, 0.0])
     ratio6 = programme_ratio(base, tmp_path, 6)  # half of y's twelve months
     np.testing.assert_allclose(ratio6, [0.0, 0.4, 0.5 * 0.1 * 20.0 / 5.0, 0.0])
+    # Several horizons in one reading: z (+50% of every A cell, month 15) counts from month 15 on.
+    path = programme_path(base, tmp_path, [6, 12, 15])
+    np.testing.assert_allclose(path[:2], [ratio6, ratio])
+    np.testing.assert_allclose(path[2], [0.5, 0.4 + 0.5, 0.1 * 20.0 / 5.0, 0.0])
 
 
 def test_default_economy_projects_raise_bushehr_and_khuzestan_above_the_national_mean():

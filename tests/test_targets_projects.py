@@ -108,11 +108,11 @@ def test_targets_command_moves_the_guided_provinces(guided_table):
     before = baseline.provinces.set_index("province")["target"]
     after = guided_table.provinces.set_index("province")["target"]
     for code in GUIDED_PROVINCES:
-        assert after[code] > before[code] + 0.025  # docs/metrics.md: by 2.9 to 4.1 points
-    # docs/metrics.md: the five provinces' targets rise to between 10.3% and 17.3%.
+        assert after[code] > before[code] + 0.03  # docs/metrics.md: by 3.1 to 4.1 points
+    # docs/metrics.md: the five provinces' targets rise to between 10.4% and 16.1%.
     assert (round(100 * after[GUIDED_PROVINCES].min(), 1), round(100 * after[GUIDED_PROVINCES].max(), 1)) == (
-        10.3,
-        17.3,
+        10.4,
+        16.1,
     )
     assert baseline.needs_investment == ["IR-05", "IR-23"]
     assert not set(GUIDED_PROVINCES) & set(guided_table.needs_investment)

@@ -20,6 +20,12 @@ def horizon_statement(table) -> str:
     )
     if not table.horizon_months:
         return annual + "; this table is the scenario's own, so no recovery horizon was used."
+    if getattr(table, "year", None):
+        return (
+            f"{annual}; they are spread over provinces and sectors by the growth of year {table.year} of the run alone "
+            f"(--year): the mean capacity that can be in use in its months (idle capacity coming back, projects on "
+            f"stream) over the year before's."
+        )
     return (
         f"{annual}; they are spread over provinces and sectors by the idle capacity that can come back within "
         f"{table.horizon_months} months (--horizon; default the scenario's horizon_months)."
@@ -74,6 +80,14 @@ def register(app: typer.Typer) -> None:
         low_share: Annotated[
             float, typer.Option(help="Flag provinces whose target is below this share of their mix's average.")
         ] = 0.75,
+        year: Annotated[
+            int | None,
+            typer.Option(
+                help="Spread the targets by the growth of year K of the run alone (K = 2: 1401 for the default "
+                "economy, whose history ends in 1399), to compare with one budget year's targets; not with --horizon.",
+                min=1,
+            ),
+        ] = None,
     ) -> None:
         """The ministry's growth targets by province and sector (or the scenario's own table)."""
         from analysis.cli import _scenario_or_default
@@ -83,15 +97,16 @@ def register(app: typer.Typer) -> None:
 
         loaded = _scenario_or_default(scenario)
         source = targets_source(loaded)
+        if year is not None and horizon is not None:
+            raise InputError("--year", str(year), "either --year or --horizon, not both")
         if source == "ministry":
             table = ministry_targets(
-                loaded, industry=industry, mining=mining, horizon_months=horizon, low_share=low_share
+                loaded, industry=industry, mining=mining, horizon_months=horizon, low_share=low_share, year=year
             )
         else:
-            if horizon is not None:
-                raise InputError(
-                    "--horizon", str(horizon), f"no --horizon with the scenario's own target table {source}"
-                )
+            for flag, value in (("--horizon", horizon), ("--year", year)):
+                if value is not None:
+                    raise InputError(flag, str(value), f"no {flag} with the scenario's own target table {source}")
             table = user_targets(world_for(loaded), source, low_share=low_share)
         if out is not None:
             write_text_atomic(out, table.cells.to_csv(index=False))
