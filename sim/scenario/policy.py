@@ -119,12 +119,12 @@ class ImportSpec(Strict):
     Attributes:
         substitution_share: Share of an import shortfall that buyers move to domestic suppliers
             of the same input, where such suppliers exist, in [0, 1]. Default fitted to the
-            recorded episodes (0.332, standard error 1.9; the record is in
+            recorded episodes (0.357, standard error 13; the record is in
             :mod:`sim.scenario.parameters`).
         substitution_months: Time constant (months) of that shift: buyers close
-            ``dt / substitution_months`` of the gap each step. Default fitted with it (1.77,
-            standard error 308).
+            ``dt / substitution_months`` of the gap each step. Default fitted with it (2.07,
+            standard error 203).
     """
 
-    substitution_share: float = Field(0.332, ge=0.0, le=1.0)
-    substitution_months: float = Field(1.77, gt=0.0, le=MAX_MONTHS)
+    substitution_share: float = Field(0.357, ge=0.0, le=1.0)
+    substitution_months: float = Field(2.07, gt=0.0, le=MAX_MONTHS)
