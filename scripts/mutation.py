@@ -56,7 +56,7 @@ MODULES: dict[str, list[str]] = {
     "analysis/targets.py": TARGET_TESTS,
     "sim/engine/policy.py": ["tests/test_policy.py", "tests/test_targets_projects.py"],
     "sim/shocks/energy.py": ["tests/test_shocks.py", "tests/test_sim_cases.py"],
-    "sim/shocks/schedule.py": ["tests/test_shocks.py", "tests/test_sim_cases.py"],
+    "sim/shocks/schedule.py": ["tests/test_shocks.py", "tests/test_sim_cases.py", "tests/test_schedule_cases.py"],
 }
 KILLED = {"killed", "timeout", "caught by type check"}
 ALSO_COPY = ["scenarios", "README.md", "docs", "benchmarks"]
