@@ -54,7 +54,7 @@ MODULES: dict[str, list[str]] = {
     "analysis/metrics/endogeneity.py": METRIC_TESTS,
     "analysis/metrics/inclusiveness.py": METRIC_TESTS,
     "analysis/targets.py": TARGET_TESTS,
-    "sim/engine/policy.py": ["tests/test_policy.py", "tests/test_targets_projects.py"],
+    "sim/engine/policy.py": ["tests/test_policy.py", "tests/test_targets_projects.py", "tests/test_policy_cases.py"],
     "sim/shocks/energy.py": ["tests/test_shocks.py", "tests/test_sim_cases.py"],
     "sim/shocks/schedule.py": ["tests/test_shocks.py", "tests/test_sim_cases.py", "tests/test_schedule_cases.py"],
 }
