@@ -15,6 +15,8 @@ Steps are half months over 5 months (11 rows): step ``t`` is in month ``ceil(t /
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from helpers import scenario, sector, write_folder
@@ -148,3 +150,66 @@ def test_later_projects_take_the_market_the_earlier_ones_left(folder):
     assert out.new_capacity.sum() == pytest.approx(35.0) and out.new_latent.sum() == pytest.approx(30.0)
     np.testing.assert_allclose(out.import_cover[:, 0], [0, 0, 0] + [2 / 3] * 4 + [1.0] * 4, rtol=1e-12)
     assert out.recovery is None and out.guarantee is None
+
+
+def test_export_development_arrays_only_where_a_lever_moves_them(folder):
+    # Learning only: no access, no floor; 10%/yr on B in both provinces, months acted min(m, 5).
+    out = _compiled(folder, {"export_development": [{"sectors": ["B"], "learning_rate": 0.1}]})
+    assert out.export_access is None and out.export_floor is None
+    acted = np.array(MONTH, float)
+    np.testing.assert_allclose(out.learning[:, 2], 1.1 ** (acted / 12), rtol=1e-12)
+    np.testing.assert_allclose(out.learning[:, 3], 1.1 ** (acted / 12), rtol=1e-12)
+    np.testing.assert_array_equal(out.learning[:, [0, 1, 4, 5]], 1.0)
+    # Access and a guarantee on B/P2 over months 2-4: acted 0, 0, 0, 1, 1, 2, 2, 3, 3, 3, 3.
+    lever = {"sectors": ["B"], "provinces": ["P2"], "demand_growth": 0.2, "guarantee": 0.5, "start": 2, "end": 4}
+    out = _compiled(folder, {"export_development": [lever]})
+    assert out.learning is None
+    acted = np.array([0, 0, 0, 1, 1, 2, 2, 3, 3, 3, 3], float)
+    np.testing.assert_allclose(out.export_access[:, 3], 1.2 ** (acted / 12), rtol=1e-12)
+    np.testing.assert_array_equal(np.delete(out.export_access, 3, axis=1), 1.0)
+    np.testing.assert_array_equal(out.export_floor[:, 3], [0, 0, 0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0, 0])
+    np.testing.assert_array_equal(np.delete(out.export_floor, 3, axis=1), 0.0)
+
+
+def test_a_lever_without_sectors_names_the_scenario_file(folder, tmp_path):
+    # No sector of this economy is tagged complex_export, so the lever must name its sectors.
+    path = tmp_path / "exports.toml"
+    path.write_text(
+        f'name = "named"\nhorizon_months = 5\n[economy]\ndata = "{folder}"\n'
+        "[[policy.export_development]]\ndemand_growth = 0.1\n"
+    )
+    case = sim.load_scenario(path)
+    month = ShockSchedule.neutral(5, 0, 1.0, shocked=frozenset()).month
+    with pytest.raises(sim.InputError) as error:
+        compile_policy(case, sim.world_for(case), month)
+    assert str(error.value).startswith(f"{path}: policy.export_development[0].sectors:")
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.01])
+def test_guided_investment_where_the_last_cell_has_no_firms(tmp_path, scale):
+    # N/P2, the last flat cell, has no demand and so no firms; values in any unit (0.01: M_U = 0.3).
+    provinces = [{"code": "P1", "name": "One", "population": 10}, {"code": "P2", "name": "Two", "population": 30}]
+    demand = {("P1", "U"): 10.0, ("P2", "U"): 30.0, ("P1", "B"): 100.0, ("P2", "B"): 200.0, ("P1", "N"): 50.0}
+    folder = write_folder(
+        tmp_path / "sparse",
+        [sector("U", missing_link="true"), sector("B", import_share=0.1), sector("N")],
+        [("U", "B", 0.0, True, 0.1)],
+        {cell: scale * value for cell, value in demand.items()},
+        provinces=provinces,
+    )
+    policy = {
+        "investment_guidance": [{"amount": 0.5, "start": 1, "gestation_months": 0.0}],
+        "missing_link_projects": [
+            {"sector": "U", "province": "P1", "capacity": 0.5, "start": 1, "gestation_months": 1},
+            {"sector": "N", "province": "P1", "capacity": 0.1, "start": 1, "gestation_months": 1},  # N imports nothing
+        ],
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no 0/0 or x/0 warning for goods without imports
+        out = _compiled(folder, policy)
+    # Step 1 (month 1): half of each cell's x0; step 3 (month 2): the plant, 0.5 X_U = 20, covering 20 / 30.
+    np.testing.assert_allclose(out.new_capacity[1] / scale, [5.0, 15.0, 50.0, 100.0, 25.0, 0.0], rtol=1e-12)
+    assert out.new_capacity[3, 0] / scale == pytest.approx(20.0) and out.new_latent[3, 0] / scale == pytest.approx(20.0)
+    np.testing.assert_allclose(out.import_cover[:, 0], [0, 0, 0] + [2 / 3] * 8, rtol=1e-12)
+    assert out.new_capacity[3, 4] / scale == pytest.approx(5.0) and out.new_latent[3, 4] == 0.0
+    np.testing.assert_array_equal(out.import_cover[:, 1:], 0.0)
