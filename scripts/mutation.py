@@ -38,6 +38,7 @@ METRIC_TESTS = [
     "tests/test_metrics_cases_stability.py",
     "tests/test_metrics_cases_inclusiveness.py",
     "tests/test_attainment_by_year.py",
+    "tests/test_attainment_edges.py",
 ]
 TARGET_TESTS = [
     "tests/test_targets.py",
