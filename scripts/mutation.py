@@ -46,6 +46,12 @@ TARGET_TESTS = [
     "tests/test_targets_cases.py",
     "tests/test_targets_table.py",
 ]
+SHOCK_TESTS = [
+    "tests/test_shocks.py",
+    "tests/test_sim_cases.py",
+    "tests/test_schedule_cases.py",
+    "tests/test_shock_kinds_cases.py",
+]
 # Module -> the tests that exercise it (the slow default-economy runs are left out: the unit
 # cases are what must catch a mutant).
 MODULES: dict[str, list[str]] = {
@@ -56,8 +62,12 @@ MODULES: dict[str, list[str]] = {
     "analysis/metrics/inclusiveness.py": METRIC_TESTS,
     "analysis/targets.py": TARGET_TESTS,
     "sim/engine/policy.py": ["tests/test_policy.py", "tests/test_targets_projects.py", "tests/test_policy_cases.py"],
-    "sim/shocks/energy.py": ["tests/test_shocks.py", "tests/test_sim_cases.py"],
-    "sim/shocks/schedule.py": ["tests/test_shocks.py", "tests/test_sim_cases.py", "tests/test_schedule_cases.py"],
+    "sim/shocks/energy.py": SHOCK_TESTS,
+    "sim/shocks/schedule.py": SHOCK_TESTS,
+    "sim/shocks/capacity.py": SHOCK_TESTS,
+    "sim/shocks/demand.py": SHOCK_TESTS,
+    "sim/shocks/fx.py": SHOCK_TESTS,
+    "sim/shocks/import_cut.py": SHOCK_TESTS,
 }
 KILLED = {"killed", "timeout", "caught by type check"}
 ALSO_COPY = ["scenarios", "README.md", "docs", "benchmarks"]

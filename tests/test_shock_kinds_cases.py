@@ -1,0 +1,133 @@
+"""Each shock kind compiled step by step (:func:`sim.shocks.compile_shocks`), worked by hand with
+half-month steps over three sectors (A, B, C) and two provinces (P1, P2).
+
+Cells are ``sector * P + province``: A/P1=0, A/P2=1, B/P1=2, B/P2=3, C/P1=4, C/P2=5. Twelve
+half-month steps over six months: step ``t`` is in month ``ceil(t / 2)`` and ends at ``t / 2``
+months::
+
+    step   0  1  2  3  4  5  6  7  8  9  10 11 12
+    month  0  1  1  2  2  3  3  4  4  5  5  6  6
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import scenario, sector, write_folder
+
+import sim
+from sim.shocks import compile_shocks
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    provinces = [{"code": "P1", "name": "One", "population": 10}, {"code": "P2", "name": "Two", "population": 30}]
+    demand = {(p, s): 10.0 for p in ("P1", "P2") for s in ("A", "B", "C")}
+    return write_folder(
+        tmp_path_factory.mktemp("kinds"),
+        [sector("A"), sector("B"), sector("C")],
+        [("A", "A", 0.0)],
+        demand,
+        provinces=provinces,
+    )
+
+
+def _compiled(folder, shocks, **parameters):
+    case = scenario(folder, horizon=6, shock=shocks, parameters={"step_months": 0.5, **parameters})
+    return compile_shocks(case, sim.load_economy(folder), 12, 0.5)
+
+
+def test_capacity_loss_and_linear_recovery_in_half_months(folder):
+    shocks = [
+        # B/P2 loses 40% in months 2-3, back over 2 months: at t/2 months it has recovered
+        # (t/2 - 3) / 2 of the loss, so 0.7, 0.8, 0.9, 1 at steps 7-10.
+        {
+            "kind": "capacity",
+            "sectors": ["B"],
+            "provinces": ["P2"],
+            "loss": 0.4,
+            "start": 2,
+            "end": 3,
+            "recovery_months": 2,
+        },
+        # A permanent 10% loss of C from month 5: no end, no recovery.
+        {"kind": "capacity", "sectors": ["C"], "loss": 0.1, "start": 5, "recovery_months": 3},
+        # A 50% loss of B/P2 in month 4 alone, at once back: it multiplies the first one's recovery.
+        {"kind": "capacity", "sectors": ["B"], "provinces": ["P2"], "loss": 0.5, "start": 4, "end": 4},
+    ]
+    schedule = _compiled(folder, shocks)
+    assert schedule.shocked == frozenset({"capacity"})
+    b2 = [1, 1, 1, 0.6, 0.6, 0.6, 0.6, 0.7 * 0.5, 0.8 * 0.5, 0.9, 1, 1, 1]
+    np.testing.assert_allclose(schedule.capacity[:, 3], b2, rtol=1e-12)
+    for cell in (4, 5):
+        np.testing.assert_allclose(schedule.capacity[:, cell], [1] * 9 + [0.9] * 4, rtol=1e-12)
+    np.testing.assert_array_equal(schedule.capacity[:, [0, 1, 2]], 1.0)
+
+
+def test_capacity_recovery_longer_than_the_run_and_a_shock_from_month_one(folder):
+    shocks = [
+        # All cells lose 20% in month 1 and recover over 10 months: 0.2 (t/2 - 1) / 10 back by step t.
+        {"kind": "capacity", "loss": 0.2, "start": 1, "end": 1, "recovery_months": 10},
+    ]
+    capacity = _compiled(folder, shocks).capacity[:, 0]
+    t = np.arange(13)
+    expected = np.where(t <= 2, 0.8, 0.8 + 0.2 * (t / 2 - 1) / 10)
+    expected[0] = 1.0  # row 0 is the state before the shock
+    np.testing.assert_allclose(capacity, expected, rtol=1e-12)
+
+
+def test_demand_shocks_by_channel(folder):
+    shocks = [
+        {"kind": "demand", "channel": "export", "sectors": ["A"], "change": -0.2, "start": 1, "end": 2},
+        {"kind": "demand", "channel": "domestic", "provinces": ["P1"], "change": 0.5, "start": 2},
+        {"kind": "demand", "sectors": ["C"], "change": 0.1, "start": 3, "end": 3},  # both channels
+    ]
+    schedule = _compiled(folder, shocks)
+    assert schedule.shocked == frozenset({"demand_domestic", "demand_export"})
+    domestic, export = schedule.demand_domestic, schedule.demand_export
+    np.testing.assert_allclose(export[:, 0], [1] + [0.8] * 4 + [1] * 8)  # A/P1, months 1-2
+    np.testing.assert_allclose(export[:, 5], [1] * 5 + [1.1] * 2 + [1] * 6)  # C/P2, month 3
+    np.testing.assert_allclose(domestic[:, 0], [1] * 3 + [1.5] * 10)  # A/P1 from month 2
+    np.testing.assert_allclose(domestic[:, 4], [1] * 3 + [1.5] * 2 + [1.65] * 2 + [1.5] * 6)  # C/P1, both
+    np.testing.assert_allclose(domestic[:, 3], 1.0)  # B/P2: none
+    only_export = _compiled(folder, shocks[:1])
+    assert only_export.shocked == frozenset({"demand_export"})
+    assert not only_export.demand_domestic.flags.writeable
+
+
+def test_currency_path_and_import_cut_multiply(folder):
+    shocks = [
+        # e = 1.5, 2, 3 in months 2, 3, 4 and 3 again in month 5; p = 1 + 0.5 (e - 1) = 1.25, 1.5, 2, 2;
+        # share min(1, 1.2 / p) = 0.96, 0.8, 0.6, 0.6; over after month 5.
+        {
+            "kind": "fx",
+            "sectors": ["B"],
+            "path": [1.5, 2.0, 3.0],
+            "pass_through": 0.5,
+            "working_capital": 1.2,
+            "start": 2,
+            "end": 5,
+        },
+        # An import cut to half for B and C in P2 in months 3-4, on top.
+        {"kind": "import", "sectors": ["B", "C"], "provinces": ["P2"], "availability": 0.5, "start": 3, "end": 4},
+    ]
+    schedule = _compiled(folder, shocks)
+    assert schedule.shocked == frozenset({"imports"})
+    fx = np.array([1, 1, 1, 0.96, 0.96, 0.8, 0.8, 0.6, 0.6, 0.6, 0.6, 1, 1])
+    cut = np.array([1] * 5 + [0.5] * 4 + [1] * 4)
+    np.testing.assert_allclose(schedule.imports[:, 2], fx, rtol=1e-12)
+    np.testing.assert_allclose(schedule.imports[:, 3], fx * cut, rtol=1e-12)
+    np.testing.assert_allclose(schedule.imports[:, 5], cut, rtol=1e-12)
+    np.testing.assert_array_equal(schedule.imports[:, [0, 1, 4]], 1.0)
+
+
+def test_currency_shock_takes_its_missing_settings_from_the_parameters(folder):
+    # Pass-through 1 and working capital 0.9 from [parameters]: e = 2 gives p = 2, share 0.45,
+    # from month 4 to the horizon; the shock's own pass-through (0) wins where it is set.
+    shocks = [
+        {"kind": "fx", "provinces": ["P1"], "path": [2.0], "start": 4},
+        {"kind": "fx", "provinces": ["P2"], "path": [2.0], "pass_through": 0.0, "start": 4},
+    ]
+    schedule = _compiled(folder, shocks, fx_pass_through=1.0, fx_working_capital=0.9)
+    np.testing.assert_allclose(schedule.imports[:, 0], [1] * 7 + [0.45] * 6, rtol=1e-12)
+    np.testing.assert_allclose(schedule.imports[:, 1], [1] * 7 + [0.9] * 6, rtol=1e-12)
