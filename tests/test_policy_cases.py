@@ -172,16 +172,19 @@ def test_export_development_arrays_only_where_a_lever_moves_them(folder):
 
 
 def test_a_lever_without_sectors_names_the_scenario_file(folder, tmp_path):
-    # No sector of this economy is tagged complex_export, so the lever must name its sectors.
+    # No sector of this economy is tagged complex_export, so the lever must name its sectors. The
+    # world is built for a valid scenario of the same economy (world_for would refuse this one
+    # first): compile_policy itself must name the file.
     path = tmp_path / "exports.toml"
     path.write_text(
         f'name = "named"\nhorizon_months = 5\n[economy]\ndata = "{folder}"\n'
         "[[policy.export_development]]\ndemand_growth = 0.1\n"
     )
     case = sim.load_scenario(path)
+    world = sim.world_for(scenario(folder, horizon=5))
     month = ShockSchedule.neutral(5, 0, 1.0, shocked=frozenset()).month
     with pytest.raises(sim.InputError) as error:
-        compile_policy(case, sim.world_for(case), month)
+        compile_policy(case, world, month)
     assert str(error.value).startswith(f"{path}: policy.export_development[0].sectors:")
 
 
@@ -196,6 +199,7 @@ def test_guided_investment_where_the_last_cell_has_no_firms(tmp_path, scale):
         [("U", "B", 0.0, True, 0.1)],
         {cell: scale * value for cell, value in demand.items()},
         provinces=provinces,
+        firms={cell: 1 for cell in demand} | {("P2", "N"): 0},
     )
     policy = {
         "investment_guidance": [{"amount": 0.5, "start": 1, "gestation_months": 0.0}],
