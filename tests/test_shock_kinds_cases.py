@@ -11,6 +11,8 @@ months::
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from helpers import scenario, sector, write_folder
@@ -81,12 +83,14 @@ def test_demand_shocks_by_channel(folder):
         {"kind": "demand", "channel": "export", "sectors": ["A"], "change": -0.2, "start": 1, "end": 2},
         {"kind": "demand", "channel": "domestic", "provinces": ["P1"], "change": 0.5, "start": 2},
         {"kind": "demand", "sectors": ["C"], "change": 0.1, "start": 3, "end": 3},  # both channels
+        {"kind": "demand", "channel": "export", "sectors": ["C"], "provinces": ["P2"], "change": 1.0, "start": 3},
     ]
     schedule = _compiled(folder, shocks)
     assert schedule.shocked == frozenset({"demand_domestic", "demand_export"})
     domestic, export = schedule.demand_domestic, schedule.demand_export
     np.testing.assert_allclose(export[:, 0], [1] + [0.8] * 4 + [1] * 8)  # A/P1, months 1-2
-    np.testing.assert_allclose(export[:, 5], [1] * 5 + [1.1] * 2 + [1] * 6)  # C/P2, month 3
+    np.testing.assert_allclose(export[:, 5], [1] * 5 + [2.2] * 2 + [2] * 6)  # C/P2: 1.1 x 2 in month 3, then 2
+    np.testing.assert_allclose(export[:, 4], [1] * 5 + [1.1] * 2 + [1] * 6)  # C/P1: month 3
     np.testing.assert_allclose(domestic[:, 0], [1] * 3 + [1.5] * 10)  # A/P1 from month 2
     np.testing.assert_allclose(domestic[:, 4], [1] * 3 + [1.5] * 2 + [1.65] * 2 + [1.5] * 6)  # C/P1, both
     np.testing.assert_allclose(domestic[:, 3], 1.0)  # B/P2: none
@@ -131,3 +135,25 @@ def test_currency_shock_takes_its_missing_settings_from_the_parameters(folder):
     schedule = _compiled(folder, shocks, fx_pass_through=1.0, fx_working_capital=0.9)
     np.testing.assert_allclose(schedule.imports[:, 0], [1] * 7 + [0.45] * 6, rtol=1e-12)
     np.testing.assert_allclose(schedule.imports[:, 1], [1] * 7 + [0.9] * 6, rtol=1e-12)
+
+
+def test_capacity_back_within_a_month_and_at_once_without_warnings(folder):
+    shocks = [
+        # A/P1 loses half in month 2, back over one month: half of it back at step 5 (3.5 months).
+        {
+            "kind": "capacity",
+            "sectors": ["A"],
+            "provinces": ["P1"],
+            "loss": 0.5,
+            "start": 2,
+            "end": 2,
+            "recovery_months": 1,
+        },
+        # A/P2 loses half in month 2 and is back at once (recovery_months 0): no 1/0 along the way.
+        {"kind": "capacity", "sectors": ["A"], "provinces": ["P2"], "loss": 0.5, "start": 2, "end": 2},
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        capacity = _compiled(folder, shocks).capacity
+    np.testing.assert_allclose(capacity[:, 0], [1, 1, 1, 0.5, 0.5, 0.75] + [1] * 7, rtol=1e-12)
+    np.testing.assert_allclose(capacity[:, 1], [1, 1, 1, 0.5, 0.5] + [1] * 8, rtol=1e-12)
