@@ -18,7 +18,8 @@ import pytest
 from helpers import scenario, sector, write_folder
 
 import sim
-from sim.shocks import compile_shocks
+from sim.shocks import compile_shocks, fx_import_share
+from sim.shocks.fx import FxShock
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +100,10 @@ def test_demand_shocks_by_channel(folder):
     assert not only_export.demand_domestic.flags.writeable
 
 
-def test_currency_path_and_import_cut_multiply(folder):
+def test_currency_path_and_import_cuts_multiply_in_any_order(folder):
     shocks = [
+        # An import cut to half for B and C in P2 in months 3-4, before the currency shock.
+        {"kind": "import", "sectors": ["B", "C"], "provinces": ["P2"], "availability": 0.5, "start": 3, "end": 4},
         # e = 1.5, 2, 3 in months 2, 3, 4 and 3 again in month 5; p = 1 + 0.5 (e - 1) = 1.25, 1.5, 2, 2;
         # share min(1, 1.2 / p) = 0.96, 0.8, 0.6, 0.6; over after month 5.
         {
@@ -112,17 +115,27 @@ def test_currency_path_and_import_cut_multiply(folder):
             "start": 2,
             "end": 5,
         },
-        # An import cut to half for B and C in P2 in months 3-4, on top.
-        {"kind": "import", "sectors": ["B", "C"], "provinces": ["P2"], "availability": 0.5, "start": 3, "end": 4},
+        # A second cut to half for B/P1 from month 5, after it.
+        {"kind": "import", "sectors": ["B"], "provinces": ["P1"], "availability": 0.5, "start": 5},
     ]
     schedule = _compiled(folder, shocks)
     assert schedule.shocked == frozenset({"imports"})
     fx = np.array([1, 1, 1, 0.96, 0.96, 0.8, 0.8, 0.6, 0.6, 0.6, 0.6, 1, 1])
     cut = np.array([1] * 5 + [0.5] * 4 + [1] * 4)
-    np.testing.assert_allclose(schedule.imports[:, 2], fx, rtol=1e-12)
+    late_cut = np.array([1] * 9 + [0.5] * 4)
+    np.testing.assert_allclose(schedule.imports[:, 2], fx * late_cut, rtol=1e-12)
     np.testing.assert_allclose(schedule.imports[:, 3], fx * cut, rtol=1e-12)
     np.testing.assert_allclose(schedule.imports[:, 5], cut, rtol=1e-12)
     np.testing.assert_array_equal(schedule.imports[:, [0, 1, 4]], 1.0)
+
+
+def test_an_unresolved_currency_shock_is_refused():
+    message = "fx shock without pass_through or working_capital: resolve it with with_parameters first"
+    for missing in ({"pass_through": 0.5}, {"working_capital": 1.0}, {}):
+        shock = FxShock(kind="fx", path=[2.0], **missing)
+        with pytest.raises(ValueError) as error:
+            fx_import_share(shock, np.array([0, 1, 2]))
+        assert str(error.value) == message
 
 
 def test_currency_shock_takes_its_missing_settings_from_the_parameters(folder):
