@@ -28,7 +28,9 @@ def folder(tmp_path_factory):
     demand = {(p, s): 10.0 for p in ("P1", "P2") for s in ("A", "B", "C")}
     return write_folder(
         tmp_path_factory.mktemp("kinds"),
-        [sector("A"), sector("B"), sector("C")],
+        # No stocks of imported inputs (inventory_months 0): the schedule's import availability is
+        # what firms can buy, unbuffered (sim/shocks/import_stock.py; tests/test_import_stock.py).
+        [sector(code, inventory_months=0.0) for code in ("A", "B", "C")],
         [("A", "A", 0.0)],
         demand,
         provinces=provinces,
@@ -104,14 +106,17 @@ def test_currency_path_and_import_cuts_multiply_in_any_order(folder):
     shocks = [
         # An import cut to half for B and C in P2 in months 3-4, before the currency shock.
         {"kind": "import", "sectors": ["B", "C"], "provinces": ["P2"], "availability": 0.5, "start": 3, "end": 4},
-        # e = 1.5, 2, 3 in months 2, 3, 4 and 3 again in month 5; p = 1 + 0.5 (e - 1) = 1.25, 1.5, 2, 2;
-        # share min(1, 1.2 / p) = 0.96, 0.8, 0.6, 0.6; over after month 5.
+        # e = 1.5, 2, 3 in months 2, 3, 4 and 3 again in month 5; p = 1 + 0.5 (e - 1) = 1.25, 1.5, 2, 2
+        # (1 before and after). With adjustment_months 1 working capital catches up in one step:
+        # W_t = 1.2 p_{t-1}, so the share min(1, W_t / p_t) bites only in the first step of each
+        # rise: 1.2 / 1.25 = 0.96 at step 3, 1.8 / 2 = 0.9 at step 7 (1.5 / 1.5 = 1 at step 5).
         {
             "kind": "fx",
             "sectors": ["B"],
             "path": [1.5, 2.0, 3.0],
             "pass_through": 0.5,
             "working_capital": 1.2,
+            "adjustment_months": 1.0,
             "start": 2,
             "end": 5,
         },
@@ -120,7 +125,7 @@ def test_currency_path_and_import_cuts_multiply_in_any_order(folder):
     ]
     schedule = _compiled(folder, shocks)
     assert schedule.shocked == frozenset({"imports"})
-    fx = np.array([1, 1, 1, 0.96, 0.96, 0.8, 0.8, 0.6, 0.6, 0.6, 0.6, 1, 1])
+    fx = np.array([1, 1, 1, 0.96, 1, 1, 1, 0.9, 1, 1, 1, 1, 1])
     cut = np.array([1] * 5 + [0.5] * 4 + [1] * 4)
     late_cut = np.array([1] * 9 + [0.5] * 4)
     np.testing.assert_allclose(schedule.imports[:, 2], fx * late_cut, rtol=1e-12)
@@ -130,23 +135,31 @@ def test_currency_path_and_import_cuts_multiply_in_any_order(folder):
 
 
 def test_an_unresolved_currency_shock_is_refused():
-    message = "fx shock without pass_through or working_capital: resolve it with with_parameters first"
-    for missing in ({"pass_through": 0.5}, {"working_capital": 1.0}, {}):
-        shock = FxShock(kind="fx", path=[2.0], **missing)
+    message = "fx shock without pass_through, working_capital or adjustment_months: resolve it first"
+    settings = {"pass_through": 0.5, "working_capital": 1.0, "adjustment_months": 2.0}
+    for missing in (*settings, None):
+        given = {key: value for key, value in settings.items() if key != missing} if missing else {}
+        shock = FxShock(kind="fx", path=[2.0], **given)
         with pytest.raises(ValueError) as error:
             fx_import_share(shock, np.array([0, 1, 2]))
         assert str(error.value) == message
 
 
 def test_currency_shock_takes_its_missing_settings_from_the_parameters(folder):
-    # Pass-through 1 and working capital 0.9 from [parameters]: e = 2 gives p = 2, share 0.45,
-    # from month 4 to the horizon; the shock's own pass-through (0) wins where it is set.
+    # From [parameters]: pass-through 1, working capital 0.9, adjustment over 4 months. The rial
+    # halves from month 4 (step 7) to the horizon: p = 2 from step 7, 1 before. Working capital
+    # closes the gap to 0.9 p at 1 - 0.75 ** (1/2) a half month, so from step 7 on
+    # W_t = 0.9 (2 - 0.75 ** ((t - 7) / 2)) and the share is W_t / 2. In P2 the shock's own
+    # pass-through (0) wins: p = 1, W = 0.9, share 0.9.
     shocks = [
         {"kind": "fx", "provinces": ["P1"], "path": [2.0], "start": 4},
         {"kind": "fx", "provinces": ["P2"], "path": [2.0], "pass_through": 0.0, "start": 4},
     ]
-    schedule = _compiled(folder, shocks, fx_pass_through=1.0, fx_working_capital=0.9)
-    np.testing.assert_allclose(schedule.imports[:, 0], [1] * 7 + [0.45] * 6, rtol=1e-12)
+    parameters = {"fx_pass_through": 1.0, "fx_working_capital": 0.9, "fx_adjustment_months": 4.0}
+    schedule = _compiled(folder, shocks, **parameters)
+    t = np.arange(7, 13)
+    share = 0.45 * (2 - 0.75 ** ((t - 7) / 2))
+    np.testing.assert_allclose(schedule.imports[:, 0], [1] * 7 + list(share), rtol=1e-12)
     np.testing.assert_allclose(schedule.imports[:, 1], [1] * 7 + [0.9] * 6, rtol=1e-12)
 
 
