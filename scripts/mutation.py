@@ -51,6 +51,7 @@ SHOCK_TESTS = [
     "tests/test_sim_cases.py",
     "tests/test_schedule_cases.py",
     "tests/test_shock_kinds_cases.py",
+    "tests/test_import_stock.py",
 ]
 # Module -> the tests that exercise it (the slow default-economy runs are left out: the unit
 # cases are what must catch a mutant).
@@ -68,6 +69,7 @@ MODULES: dict[str, list[str]] = {
     "sim/shocks/demand.py": SHOCK_TESTS,
     "sim/shocks/fx.py": SHOCK_TESTS,
     "sim/shocks/import_cut.py": SHOCK_TESTS,
+    "sim/shocks/import_stock.py": SHOCK_TESTS,
 }
 KILLED = {"killed", "timeout", "caught by type check"}
 ALSO_COPY = ["scenarios", "README.md", "docs", "benchmarks"]
