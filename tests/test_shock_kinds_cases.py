@@ -145,6 +145,18 @@ def test_an_unresolved_currency_shock_is_refused():
         assert str(error.value) == message
 
 
+def test_working_capital_catches_up_during_the_fall_and_after_it_ends():
+    # Monthly steps (the default), the rial halves in months 1-2 only, pass-through 1, w = 1,
+    # tau = 2: the gap to w p closes by half a month. p = 1, 2, 2, 1, 1 at months 0-4;
+    # W = 1, 1, 1.5, 1.75, 1.375 (W_t = W_{t-1} + (p_{t-1} - W_{t-1}) / 2); while the shock acts the
+    # share is W / p = 0.5, 0.75, then 1 once it has ended.
+    shock = FxShock(kind="fx", path=[2.0], pass_through=1.0, working_capital=1.0, adjustment_months=2.0, start=1, end=2)
+    np.testing.assert_allclose(fx_import_share(shock, np.arange(5)), [1.0, 0.5, 0.75, 1.0, 1.0], rtol=1e-12)
+    # Left on, the same fall is met by W = 1.75, 1.875 in months 3-4: shares 0.875, 0.9375.
+    open_ended = shock.model_copy(update={"end": None})
+    np.testing.assert_allclose(fx_import_share(open_ended, np.arange(5)), [1.0, 0.5, 0.75, 0.875, 0.9375], rtol=1e-12)
+
+
 def test_currency_shock_takes_its_missing_settings_from_the_parameters(folder):
     # From [parameters]: pass-through 1, working capital 0.9, adjustment over 4 months. The rial
     # halves from month 4 (step 7) to the horizon: p = 2 from step 7, 1 before. Working capital
