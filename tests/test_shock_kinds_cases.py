@@ -120,14 +120,14 @@ def test_currency_path_and_import_cuts_multiply_in_any_order(folder):
             "start": 2,
             "end": 5,
         },
-        # A second cut to half for B/P1 from month 5, after it.
-        {"kind": "import", "sectors": ["B"], "provinces": ["P1"], "availability": 0.5, "start": 5},
+        # A second cut to half for B/P1 from month 4, after it (so at step 7 both bite: 0.9 x 0.5).
+        {"kind": "import", "sectors": ["B"], "provinces": ["P1"], "availability": 0.5, "start": 4},
     ]
     schedule = _compiled(folder, shocks)
     assert schedule.shocked == frozenset({"imports"})
     fx = np.array([1, 1, 1, 0.96, 1, 1, 1, 0.9, 1, 1, 1, 1, 1])
     cut = np.array([1] * 5 + [0.5] * 4 + [1] * 4)
-    late_cut = np.array([1] * 9 + [0.5] * 4)
+    late_cut = np.array([1] * 7 + [0.5] * 6)
     np.testing.assert_allclose(schedule.imports[:, 2], fx * late_cut, rtol=1e-12)
     np.testing.assert_allclose(schedule.imports[:, 3], fx * cut, rtol=1e-12)
     np.testing.assert_allclose(schedule.imports[:, 5], cut, rtol=1e-12)
