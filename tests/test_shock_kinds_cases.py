@@ -20,6 +20,7 @@ from helpers import scenario, sector, write_folder
 import sim
 from sim.shocks import compile_shocks, fx_import_share
 from sim.shocks.fx import FxShock
+from sim.shocks.import_stock import buffered_availability
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +196,22 @@ def test_capacity_back_within_a_month_and_at_once_without_warnings(folder):
         capacity = _compiled(folder, shocks).capacity
     np.testing.assert_allclose(capacity[:, 0], [1, 1, 1, 0.5, 0.5, 0.75] + [1] * 7, rtol=1e-12)
     np.testing.assert_allclose(capacity[:, 1], [1, 1, 1, 0.5, 0.5] + [1] * 8, rtol=1e-12)
+
+
+def test_import_stock_rebuilt_in_half_months_and_row_zero_as_given():
+    # b = 1 month held, tau = 4 months, half-month steps: a stock gap shrinks by 0.75 ** (1/2) a
+    # step. Steps 1-2 buy nothing and use the whole stock (0.5 a step); steps 3-5 (1.5 months)
+    # rebuild it to 1 - 0.75 ** 1.5; step 6 buys nothing and uses that (alpha' = stock / 0.5);
+    # step 7 finds nothing left.
+    alpha = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0])[:, None]
+    out = buffered_availability(alpha, np.array([1.0]), 0.5, 4.0)
+    expected = [1, 1, 1, 1, 1, 1, 2 * (1 - 0.75**1.5), 0]
+    np.testing.assert_allclose(out[:, 0], expected, rtol=1e-12, atol=1e-15)
+    # Whole-number shares (a full cut written as 0) give the same fractions: 0.25 held bridges
+    # half of the first half month.
+    whole = buffered_availability(np.array([[1], [0], [0]]), np.array([0.25]), 0.5, 2.0)
+    np.testing.assert_allclose(whole[:, 0], [1.0, 0.5, 0.0], rtol=1e-12)
+    # Row 0 (month 0, before the run) is returned as given, and draws on no stock.
+    np.testing.assert_allclose(
+        buffered_availability(np.array([[0.5], [0.5]]), np.array([1.0]), 1.0, 2.0)[:, 0], [0.5, 1.0]
+    )
