@@ -70,7 +70,15 @@ def test_bad_spec_is_one_line_and_exit_2(tmp_path, text, key):
 
 
 def test_packaged_specs_load():
-    assert load_spec("calibration/episodes.toml").max_evaluations >= 400
+    episodes = load_spec("calibration/episodes.toml")
+    # The fit of the packaged defaults: the parameters sim/scenario/parameters.py records.
+    import sim.scenario.parameters as record
+
+    for name in episodes.parameters:
+        key = f"[imports] {name.removeprefix('imports.')}" if name.startswith("imports.") else name
+        assert f"``{key}``" in record.__doc__, name
+    assert episodes.max_evaluations >= 200
+    assert load_spec("calibration/loo.toml").parameters.keys() == episodes.parameters.keys()
     assert load_spec("calibration/volatility.toml").volatility_scenario().is_file()
 
 

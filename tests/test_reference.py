@@ -372,7 +372,7 @@ def test_reference_matches_engine_under_imports_energy_and_building(folder, tmp_
 
 
 @pytest.mark.parametrize("rationing", ["proportional", "priority"])
-@pytest.mark.parametrize("correlated_by", ["province", "sector"])
+@pytest.mark.parametrize("correlated_by", ["province", "sector", "nation"])
 def test_reference_matches_engine_under_random_shocks_and_guarantees(folder, tmp_path, rationing, correlated_by):
     """Noise, correlated shocks, outages and the uncertainty regime; market guarantees."""
     text = RANDOM_SHOCKS_AND_GUARANTEES

@@ -39,7 +39,7 @@ from sim.engine.record import CELL_COLUMNS, Recorder
 from sim.engine.run import Results, manifest, seed_record, world_for
 from sim.engine.state import State
 from sim.engine.step import advance
-from sim.engine.stochastic import StochasticState
+from sim.engine.stochastic import StochasticState, correlated_groups
 from sim.scenario import Scenario, load_scenario
 
 Seed = int | np.random.SeedSequence
@@ -77,8 +77,7 @@ class EnsembleModel:
         self.plan = run_plan.compile(scenario, world)
         self.n_steps = self.plan.n_steps
         rates = self.plan.rates
-        by_province = scenario.stochastic.correlated_by == "province"
-        groups = world.economy.n_provinces if by_province else world.economy.n_sectors
+        _, groups = correlated_groups(scenario.stochastic.correlated_by, world)
         random = StochasticState.initial(scenario.stochastic, world.n_firms, groups)
         alone = State.initial(world, rates.dt, rates.gestation_steps, random, imports_vary=self.plan.imports_vary)
         self.state = alone.for_runs(self.runs, self.rngs)

@@ -20,7 +20,7 @@ from sim.engine import reporters
 from sim.engine.record import Recorder
 from sim.engine.state import LIMIT_NAMES, State
 from sim.engine.step import advance
-from sim.engine.stochastic import StochasticState
+from sim.engine.stochastic import StochasticState, correlated_groups
 from sim.scenario import Scenario, load_scenario, scenario_from_dict
 
 
@@ -166,9 +166,7 @@ class GrowthModel(mesa.Model):
         self.plan = run_plan.compile(scenario, world)
         self.n_steps = self.plan.n_steps
         rates = self.plan.rates
-        groups = (
-            world.economy.n_provinces if scenario.stochastic.correlated_by == "province" else world.economy.n_sectors
-        )
+        _, groups = correlated_groups(scenario.stochastic.correlated_by, world)
         random = StochasticState.initial(scenario.stochastic, world.n_firms, groups)
         self.state = State.initial(
             world, rates.dt, rates.gestation_steps, random, imports_vary=self.plan.imports_vary, rng=self.rng

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from sim.economy.world import World
 from sim.engine.imports import ImportStructure, import_structure
 from sim.engine.policy import PolicySchedule, compile_policy
-from sim.engine.stochastic import StochasticRates
+from sim.engine.stochastic import StochasticRates, correlated_groups
 from sim.kernels.lines import InputLines
 from sim.kernels.supplier_matrix import PairMatrix
 from sim.scenario import PRIORITY_CLASSES, Scenario
@@ -139,7 +139,7 @@ def compile(scenario: Scenario, world: World) -> RunPlan:
     rates = step_rates(scenario)
     n_steps = scenario.parameters.steps(scenario.horizon_months)
     schedule = compile_shocks(scenario, world.economy, n_steps, rates.dt)
-    by_province = scenario.stochastic.correlated_by == "province"
+    random_group, _ = correlated_groups(scenario.stochastic.correlated_by, world)
     firm_ones = np.ones(world.n_firms)
     firm_ones.setflags(write=False)
     lines = InputLines(world.network)
@@ -155,7 +155,7 @@ def compile(scenario: Scenario, world: World) -> RunPlan:
         schedule=schedule,
         policy=policy,
         random=StochasticRates.from_spec(scenario.stochastic, rates.dt, world.output0),
-        random_group=world.firms.province if by_province else world.firms.sector,
+        random_group=random_group,
         imports=import_structure(world),
         substitution_share=scenario.imports.substitution_share,
         substitution_rate=min(1.0, rates.dt / scenario.imports.substitution_months),

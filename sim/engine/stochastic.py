@@ -80,6 +80,20 @@ class StochasticRates:
         return bool(self.regime_on or self.sigma > 0 or self.common_sigma > 0 or self.outage_start > 0)
 
 
+def correlated_groups(correlated_by: str, world) -> tuple[np.ndarray, int]:
+    """``(group of each firm, number of groups)`` of the correlated shock.
+
+    ``"province"``: the firm's province; ``"sector"``: its sector; ``"nation"``: one group of all
+    firms (an aggregate shock).
+    """
+    firms, economy = world.firms, world.economy
+    if correlated_by == "province":
+        return firms.province, economy.n_provinces
+    if correlated_by == "sector":
+        return firms.sector, economy.n_sectors
+    return np.zeros_like(firms.sector), 1
+
+
 def draws_random_numbers(scenario) -> bool:
     """Whether a run of ``scenario`` draws any random number from its generator.
 

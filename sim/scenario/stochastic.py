@@ -34,9 +34,10 @@ class StochasticSpec(Strict):
         regime_volatility: Multiplier of the productivity and correlated shock sigmas in the
             high regime (>= 1).
         correlated_sigma: Standard deviation of the monthly innovation of a log productivity
-            shock common to all firms of a province (or sector).
+            shock common to all firms of a province (or sector, or the whole nation).
         correlated_rho: AR(1) persistence of the common shock.
-        correlated_by: ``"province"`` or ``"sector"``: who shares a common shock.
+        correlated_by: ``"province"``, ``"sector"`` or ``"nation"``: who shares a common shock
+            (``"nation"``: one aggregate shock, e.g. oil revenue, sanctions, the exchange rate).
     """
 
     productivity_sigma: float = Field(0.0, ge=0.0, le=1.0)
@@ -51,4 +52,4 @@ class StochasticSpec(Strict):
     regime_volatility: float = Field(2.0, ge=1.0, le=10.0)
     correlated_sigma: float = Field(0.0, ge=0.0, le=1.0)
     correlated_rho: float = Field(0.5, ge=0.0, lt=1.0)
-    correlated_by: Literal["province", "sector"] = "province"
+    correlated_by: Literal["province", "sector", "nation"] = "province"

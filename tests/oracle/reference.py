@@ -83,9 +83,12 @@ class ReferenceModel(mesa.Model):
         self.policy = compile_policy(scenario, world, self.schedule.month)
         st = scenario.stochastic
         self.random_rates = StochasticRates.from_spec(st, self.rates.dt)
-        by_province = st.correlated_by == "province"
-        self.random_group = world.firms.province if by_province else world.firms.sector
-        n_groups = world.economy.n_provinces if by_province else world.economy.n_sectors
+        if st.correlated_by == "province":
+            self.random_group, n_groups = world.firms.province, world.economy.n_provinces
+        elif st.correlated_by == "sector":
+            self.random_group, n_groups = world.firms.sector, world.economy.n_sectors
+        else:  # nation: one aggregate shock
+            self.random_group, n_groups = np.zeros_like(world.firms.sector), 1
         self.high = st.regime_start_high
         self.common = [0.0] * n_groups
         self.eps: np.ndarray | None = None
