@@ -43,6 +43,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.economy.network import SupplyNetwork
+from sim.kernels import routes
 from sim.kernels.matvec import MatVec
 from sim.kernels.supplier_matrix import PairMatrix
 
@@ -66,9 +67,10 @@ class Router:
         share: The run's order shares on the entries of ``route_of_pair`` (its CSC data order),
             the data array of the run's routed supplier matrix: :meth:`update` rewrites it in place.
         weight: ``1 - exp(-dt / T_r)``, the step's weight of the newest fill rate.
+        compiled: Recompute a few lines' shares in a compiled loop (:mod:`sim.kernels.routes`).
     """
 
-    def __init__(self, network: SupplyNetwork, share: np.ndarray, weight: float) -> None:
+    def __init__(self, network: SupplyNetwork, share: np.ndarray, weight: float, compiled: bool = False) -> None:
         route = network.route_of_pair  # CSC: each pair's links contiguous
         self.per_pair = np.diff(route.indptr)
         self.link_supplier = route.indices.astype(np.intp)  # take wants intp (no conversion per step)
@@ -87,6 +89,10 @@ class Router:
         self.at_base = True
         self.touched: np.ndarray | None = np.zeros(0, dtype=np.intp)  # links off base (None: any)
         self.mirrors: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.loops = routes.kernels() if compiled else None  # the compiled loops (an ensemble's runs)
+        if self.loops is not None:
+            self._mark = np.zeros(route.shape[1], dtype=np.bool_)
+            self._links = np.empty(share.size, dtype=np.intp)
 
     def mirror(self, data: np.ndarray, order: np.ndarray) -> None:
         """Keep ``data[i] = share[order[i]]`` (another matrix over the same links) after each update."""
@@ -140,16 +146,26 @@ class Router:
             share[:] = self.base
         else:
             share[before] = self.base[before]
+        if self.loops is None:
+            links = self._lines_of(distrusted, reliability)
+        else:
+            links = self._compiled_lines_of(distrusted, reliability)
+        self.touched = links
+        for data, order, where in self.mirrors:
+            if before is None:
+                np.take(share, order, out=data)
+            elif links.size == 0:  # every supplier trusted again: all lines back at base
+                data[where[before]] = share[before]
+            else:
+                changed = np.concatenate((before, links))
+                data[where[changed]] = share[changed]
+
+    def _lines_of(self, distrusted: np.ndarray, reliability: np.ndarray) -> np.ndarray:
+        """Set the shares of the lines served by ``distrusted``; return their links, increasing."""
         pairs = np.unique(self.supplier_pairs[_ragged(self.supplier_ptr, distrusted)])
         links = _ragged(self.pair_ptr, pairs)
-        if links.size == 0:  # every supplier trusted again: all lines back at base
-            self.touched = links
-            for data, order, where in self.mirrors:
-                if before is None:
-                    np.take(share, order, out=data)
-                else:
-                    data[where[before]] = share[before]
-            return
+        if links.size == 0:
+            return links
         local = np.repeat(np.arange(pairs.size), self.per_pair[pairs])
         rho = reliability[self.link_supplier[links]]
         base, standby = self.base[links], self.standby[links]
@@ -163,14 +179,25 @@ class Router:
         new *= rho
         stuck = none[local]
         new[stuck] = base[stuck]
-        share[links] = new
-        self.touched = links
-        for data, order, where in self.mirrors:
-            if before is None:
-                np.take(share, order, out=data)
-            else:
-                changed = np.concatenate((before, links))
-                data[where[changed]] = share[changed]
+        self.share[links] = new
+        return links
+
+    def _compiled_lines_of(self, distrusted: np.ndarray, reliability: np.ndarray) -> np.ndarray:
+        """:meth:`_lines_of` in one compiled pass (:mod:`sim.kernels.routes`), the same values and links."""
+        n = self.loops.update_lines(
+            distrusted,
+            reliability,
+            self.supplier_ptr,
+            self.supplier_pairs,
+            self.pair_ptr,
+            self.link_supplier,
+            self.base,
+            self.standby,
+            self.share,
+            self._mark,
+            self._links,
+        )
+        return self._links[:n].copy()
 
 
 def smooth(reliability: np.ndarray, fill: np.ndarray, weight: float) -> None:
@@ -199,14 +226,16 @@ class Routing:
     Args:
         plan: The run plan (network, step weight ``rates.reroute``, rationing, input lines).
         share: The run's order shares (``State.route_share``), rewritten in place by the router.
+        compiled: The router's and the products' per-link work in compiled loops
+            (:mod:`sim.kernels.routes`, an ensemble's runs), the same values as the numpy code.
     """
 
-    def __init__(self, plan: RunPlan, share: np.ndarray) -> None:
+    def __init__(self, plan: RunPlan, share: np.ndarray, compiled: bool = False) -> None:
         world = plan.world
         route = world.network.route_of_pair
         n = world.n_firms
         self.lines, self.base_class = plan.lines, plan.class_matrix
-        self.router = Router(world.network, share, plan.rates.reroute)
+        self.router = Router(world.network, share, plan.rates.reroute, compiled)
         self.link_pair = np.repeat(np.arange(route.shape[1], dtype=np.intp), np.diff(route.indptr))
         matrix = sp.csc_matrix((share, route.indices, route.indptr), shape=route.shape, copy=False)
         if not np.shares_memory(matrix.data, share):  # pragma: no cover (scipy keeps float64 data)
@@ -246,8 +275,7 @@ class Routing:
         if not self.few:
             return self.suppliers.sum_to_rows(line_values)
         out = self.lines.sum_to_suppliers(line_values)
-        links, change = self.router.touched, self.delta.change()
-        out += np.bincount(self.router.link_supplier[links], change * line_values[self.link_pair[links]], out.size)
+        self.add_change_to_suppliers(line_values, out)
         return out
 
     def gather_from_suppliers(self, supplier_values: np.ndarray) -> np.ndarray:
@@ -255,9 +283,24 @@ class Routing:
         if not self.few:
             return self.suppliers.gather_to_pairs(supplier_values)
         out = self.lines.gather_from_suppliers(supplier_values)
-        links, change = self.router.touched, self.delta.change()
-        out += np.bincount(self.link_pair[links], change * supplier_values[self.router.link_supplier[links]], out.size)
+        self.add_change_to_pairs(supplier_values, out)
         return out
+
+    def add_change_to_suppliers(self, line_values: np.ndarray, out: np.ndarray) -> None:
+        """``out += sum_e (w_e - b_e) O_p(e)`` by supplier: the plan's ``M_0 O`` in ``out`` becomes ``M O`` (few)."""
+        links, change, supplier = self.router.touched, self.delta.change(), self.router.link_supplier
+        if self.router.loops is None:
+            out += np.bincount(supplier[links], change * line_values[self.link_pair[links]], out.size)
+        else:
+            routes.add_change(self.router.loops, links, change, supplier, self.link_pair, line_values, out)
+
+    def add_change_to_pairs(self, supplier_values: np.ndarray, out: np.ndarray) -> None:
+        """``out += sum_e (w_e - b_e) f_k(e)`` by line: the plan's ``M_0^T f`` in ``out`` becomes ``M^T f`` (few)."""
+        links, change, supplier = self.router.touched, self.delta.change(), self.router.link_supplier
+        if self.router.loops is None:
+            out += np.bincount(self.link_pair[links], change * supplier_values[supplier[links]], out.size)
+        else:
+            routes.add_change(self.router.loops, links, change, self.link_pair, supplier, supplier_values, out)
 
     def receipts(self, orders: np.ndarray, fill: np.ndarray, out: np.ndarray) -> np.ndarray:
         """``O_p (M^T f)_p``, written into ``out``."""
