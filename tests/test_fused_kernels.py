@@ -74,16 +74,23 @@ def test_router_lines_and_the_change_of_a_product_by_hand():
     supplier_ptr, supplier_pairs = np.array([0, 1, 3], dtype=np.intp), np.array([0, 0, 1], dtype=np.intp)
     base, standby, rho = np.array([1.0, 0.0, 1.0]), np.array([0.5, 0.5, 1.0]), np.array([0.5, 1.0])
     share = base.copy()
-    mark, links = np.zeros(2, dtype=np.bool_), np.empty(3, dtype=np.intp)
-    args = (supplier_ptr, supplier_pairs, pair_ptr, link_supplier, base, standby, share, mark, links)
-    n = loops.update_lines(np.array([0], dtype=np.intp), rho, *args)
+    share[2] = 0.5  # line 1's link left off base by the last step: back at base first
+    mark, links, change = np.zeros(2, dtype=np.bool_), np.empty(3, dtype=np.intp), np.empty(3)
+    args = (supplier_ptr, supplier_pairs, pair_ptr, link_supplier, base, standby, share, mark, links, change)
+    n = loops.update_lines(np.array([2], dtype=np.intp), np.array([0], dtype=np.intp), rho, *args)
     # line 0: L = 1 (1 - 0.5) = 0.5, C = 0.5 * 0.5 + 0.5 * 1 = 0.75; w = (s L / C + b) rho:
     # link 0: (0.5 * 2/3 + 1) * 0.5 = 2/3, link 1: 0.5 * 2/3 * 1 = 1/3 (they sum to one); line 1 untouched
     assert n == 2 and list(links[:2]) == [0, 1] and not mark.any()
     np.testing.assert_allclose(share, [2 / 3, 1 / 3, 1.0], rtol=1e-15)
+    np.testing.assert_allclose(change[:2], [2 / 3 - 1, 1 / 3], rtol=1e-15)
     # M O adds (w - b) O_p(e) by supplier: supplier 0 gets (2/3 - 1) * 6 = -2, supplier 1 (1/3) * 6 = 2
     out = np.array([10.0, 20.0])
-    change = share[:2] - base[:2]
     link_pair = np.array([0, 0, 1], dtype=np.intp)
-    routes.add_change(loops, links[:2], change, link_supplier, link_pair, np.array([6.0, 9.0]), out)
+    scratch = routes.Scratch(2)
+    routes.add_change(loops, links[:2], change[:2], link_supplier, link_pair, np.array([6.0, 9.0]), out, scratch)
     np.testing.assert_allclose(out, [8.0, 22.0], rtol=1e-15)
+    assert not scratch.bins.any() and not scratch.seen.any()  # left as found
+    # M^T f adds (w - b) f_k(e) by line: line 0 gets (2/3 - 1) 3 + (1/3) 6 = 1, line 1 nothing
+    lines = np.array([5.0, 7.0])
+    routes.add_change(loops, links[:2], change[:2], link_pair, link_supplier, np.array([3.0, 6.0]), lines, scratch)
+    np.testing.assert_allclose(lines, [6.0, 7.0], rtol=1e-15)

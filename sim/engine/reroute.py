@@ -37,6 +37,8 @@ standby links' shares being zero), the routed ones otherwise.
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -59,6 +61,61 @@ FEW_LINKS = 10
 """Recompute only the lines of the distrusted suppliers when they serve under 1/FEW_LINKS of the links."""
 
 
+@dataclass(frozen=True)
+class RouteIndex:
+    """The link structure of a network's ``route_of_pair``, read-only, shared by the runs of the network.
+
+    Attributes:
+        per_pair: Links of each line, (P,).
+        link_supplier: Supplier of each link, (L,) intp.
+        link_pair: Line of each link, (L,) intp.
+        pair_ptr: First link of each line, and L last, (P + 1,).
+        supplier_ptr: First position of each supplier in ``supplier_pairs``, and L last, (N + 1,).
+        supplier_pairs: The lines each supplier serves, supplier by supplier, (L,).
+        lost_of: ``B^T``: ``x -> sum_e b_e x_k(e)`` by line.
+        capacity_of: ``S^T``: ``x -> sum_e s_e x_k(e)`` by line.
+    """
+
+    per_pair: np.ndarray
+    link_supplier: np.ndarray
+    link_pair: np.ndarray
+    pair_ptr: np.ndarray
+    supplier_ptr: np.ndarray
+    supplier_pairs: np.ndarray
+    lost_of: MatVec
+    capacity_of: MatVec
+
+
+_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def route_index(network: SupplyNetwork) -> RouteIndex:
+    """The :class:`RouteIndex` of a network, derived once and kept while the network lives."""
+    index = _INDEXES.get(network)
+    if index is None:
+        route = network.route_of_pair  # CSC: each pair's links contiguous
+        per_pair = np.diff(route.indptr)
+        # Sums over each pair's links as compiled sparse products: L = B^T (1 - rho), C = S^T rho.
+        pattern = (route.indices, route.indptr)
+        by_supplier = route.tocsr()  # each supplier's links contiguous: the lines it serves
+        index = RouteIndex(
+            per_pair=per_pair,
+            link_supplier=route.indices.astype(np.intp),  # take wants intp (no conversion per step)
+            link_pair=np.repeat(np.arange(route.shape[1], dtype=np.intp), per_pair),
+            pair_ptr=route.indptr.astype(np.intp),
+            supplier_ptr=by_supplier.indptr.astype(np.intp),
+            supplier_pairs=by_supplier.indices.astype(np.intp),
+            lost_of=MatVec(sp.csc_matrix((network.route_base, *pattern), shape=route.shape).T),
+            capacity_of=MatVec(sp.csc_matrix((route.data, *pattern), shape=route.shape).T),
+        )
+        for array in (index.per_pair, index.link_supplier, index.link_pair, index.pair_ptr):
+            array.setflags(write=False)
+        for array in (index.supplier_ptr, index.supplier_pairs):
+            array.setflags(write=False)
+        _INDEXES[network] = index
+    return index
+
+
 class Router:
     """The re-routing of one run over the network's drawn and standby links.
 
@@ -71,28 +128,24 @@ class Router:
     """
 
     def __init__(self, network: SupplyNetwork, share: np.ndarray, weight: float, compiled: bool = False) -> None:
-        route = network.route_of_pair  # CSC: each pair's links contiguous
-        self.per_pair = np.diff(route.indptr)
-        self.link_supplier = route.indices.astype(np.intp)  # take wants intp (no conversion per step)
+        index = route_index(network)  # the network's link structure, shared by its runs
+        self.per_pair = index.per_pair
+        self.link_supplier = index.link_supplier
         self.base = network.route_base
-        self.standby = route.data
-        # Sums over each pair's links as compiled sparse products: L = B^T (1 - rho), C = S^T rho.
-        pattern = (route.indices, route.indptr)
-        self.lost_of = MatVec(sp.csc_matrix((self.base, *pattern), shape=route.shape).T)
-        self.capacity_of = MatVec(sp.csc_matrix((self.standby, *pattern), shape=route.shape).T)
-        by_supplier = route.tocsr()  # each supplier's links contiguous: the lines it serves
-        self.supplier_ptr = by_supplier.indptr.astype(np.intp)
-        self.supplier_pairs = by_supplier.indices.astype(np.intp)
-        self.pair_ptr = route.indptr.astype(np.intp)
+        self.standby = network.route_of_pair.data
+        self.lost_of, self.capacity_of = index.lost_of, index.capacity_of
+        self.supplier_ptr, self.supplier_pairs, self.pair_ptr = index.supplier_ptr, index.supplier_pairs, index.pair_ptr
         self.share = share
         self.weight = weight
         self.at_base = True
         self.touched: np.ndarray | None = np.zeros(0, dtype=np.intp)  # links off base (None: any)
+        self.change: np.ndarray | None = None  # w_e - b_e on the touched links, when the compiled loop set them
         self.mirrors: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.loops = routes.kernels() if compiled else None  # the compiled loops (an ensemble's runs)
         if self.loops is not None:
-            self._mark = np.zeros(route.shape[1], dtype=np.bool_)
+            self._mark = np.zeros(self.pair_ptr.size - 1, dtype=np.bool_)
             self._links = np.empty(share.size, dtype=np.intp)
+            self._change = np.empty(share.size)
 
     def mirror(self, data: np.ndarray, order: np.ndarray) -> None:
         """Keep ``data[i] = share[order[i]]`` (another matrix over the same links) after each update."""
@@ -138,18 +191,19 @@ class Router:
         for data, order, _ in self.mirrors:
             np.take(share, order, out=data)
         self.touched = None
+        self.change = None
 
     def _update_lines_of(self, distrusted: np.ndarray, reliability: np.ndarray) -> None:
         """The same shares, computed only on the lines served by ``distrusted`` (the others at base)."""
         share, before = self.share, self.touched
         if before is None:
             share[:] = self.base
-        else:
-            share[before] = self.base[before]
         if self.loops is None:
-            links = self._lines_of(distrusted, reliability)
-        else:
-            links = self._compiled_lines_of(distrusted, reliability)
+            if before is not None:
+                share[before] = self.base[before]
+            links, self.change = self._lines_of(distrusted, reliability), None
+        else:  # the links of before back at base in the loop
+            links = self._compiled_lines_of(before, distrusted, reliability)
         self.touched = links
         for data, order, where in self.mirrors:
             if before is None:
@@ -182,9 +236,13 @@ class Router:
         self.share[links] = new
         return links
 
-    def _compiled_lines_of(self, distrusted: np.ndarray, reliability: np.ndarray) -> np.ndarray:
-        """:meth:`_lines_of` in one compiled pass (:mod:`sim.kernels.routes`), the same values and links."""
+    def _compiled_lines_of(
+        self, before: np.ndarray | None, distrusted: np.ndarray, reliability: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`_lines_of` in one compiled pass (:mod:`sim.kernels.routes`), the same values and links,
+        after setting the links ``before`` back at base; sets :attr:`change` on the links returned."""
         n = self.loops.update_lines(
+            _NO_LINKS if before is None else before,
             distrusted,
             reliability,
             self.supplier_ptr,
@@ -196,8 +254,13 @@ class Router:
             self.share,
             self._mark,
             self._links,
+            self._change,
         )
+        self.change = self._change[:n].copy()
         return self._links[:n].copy()
+
+
+_NO_LINKS = np.zeros(0, dtype=np.intp)
 
 
 def smooth(reliability: np.ndarray, fill: np.ndarray, weight: float) -> None:
@@ -236,11 +299,13 @@ class Routing:
         n = world.n_firms
         self.lines, self.base_class = plan.lines, plan.class_matrix
         self.router = Router(world.network, share, plan.rates.reroute, compiled)
-        self.link_pair = np.repeat(np.arange(route.shape[1], dtype=np.intp), np.diff(route.indptr))
+        self.link_pair = route_index(world.network).link_pair
         matrix = sp.csc_matrix((share, route.indices, route.indptr), shape=route.shape, copy=False)
         if not np.shares_memory(matrix.data, share):  # pragma: no cover (scipy keeps float64 data)
             raise TypeError("the routed supplier matrix must hold the run's shares without a copy")
         self.suppliers = PairMatrix(matrix)
+        if self.router.loops is not None:  # work arrays of the compiled products' change
+            self._firms, self._lines = routes.Scratch(n), routes.Scratch(route.shape[1])
         self.class_matrix: PairMatrix | None = None
         self.class_row: np.ndarray | None = None
         if plan.rationing == "priority":
@@ -292,7 +357,7 @@ class Routing:
         if self.router.loops is None:
             out += np.bincount(supplier[links], change * line_values[self.link_pair[links]], out.size)
         else:
-            routes.add_change(self.router.loops, links, change, supplier, self.link_pair, line_values, out)
+            routes.add_change(self.router.loops, links, change, supplier, self.link_pair, line_values, out, self._firms)
 
     def add_change_to_pairs(self, supplier_values: np.ndarray, out: np.ndarray) -> None:
         """``out += sum_e (w_e - b_e) f_k(e)`` by line: the plan's ``M_0^T f`` in ``out`` becomes ``M^T f`` (few)."""
@@ -300,7 +365,9 @@ class Routing:
         if self.router.loops is None:
             out += np.bincount(self.link_pair[links], change * supplier_values[supplier[links]], out.size)
         else:
-            routes.add_change(self.router.loops, links, change, self.link_pair, supplier, supplier_values, out)
+            routes.add_change(
+                self.router.loops, links, change, self.link_pair, supplier, supplier_values, out, self._lines
+            )
 
     def receipts(self, orders: np.ndarray, fill: np.ndarray, out: np.ndarray) -> np.ndarray:
         """``O_p (M^T f)_p``, written into ``out``."""
@@ -330,7 +397,8 @@ class _Delta:
         router = self.routing.router
         if self._key is not router.touched:
             self._key = router.touched
-            self._change = router.share[router.touched] - router.base[router.touched]
+            change = router.change  # set by the compiled loop with the touched links, else taken here
+            self._change = router.share[router.touched] - router.base[router.touched] if change is None else change
         return self._change
 
 

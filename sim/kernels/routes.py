@@ -26,9 +26,24 @@ import numpy as np
 
 
 def _update_lines(  # pragma: no cover - compiled
-    distrusted, reliability, supplier_ptr, supplier_pairs, pair_ptr, link_supplier, base, standby, share, mark, links
+    before,
+    distrusted,
+    reliability,
+    supplier_ptr,
+    supplier_pairs,
+    pair_ptr,
+    link_supplier,
+    base,
+    standby,
+    share,
+    mark,
+    links,
+    change,
 ):
-    """Shares of the lines served by ``distrusted``; their links into ``links``, their count returned."""
+    """Shares of the lines served by ``distrusted`` (the links ``before`` first back at base); their
+    links into ``links`` and ``w_e - b_e`` into ``change``, their count returned."""
+    for e in before:
+        share[e] = base[e]
     for k in distrusted:
         for i in range(supplier_ptr[k], supplier_ptr[k + 1]):
             mark[supplier_pairs[i]] = True
@@ -57,18 +72,30 @@ def _update_lines(  # pragma: no cover - compiled
                 new *= reliability[link_supplier[e]]
                 share[e] = new
             links[n] = e
+            change[n] = share[e] - base[e]
             n += 1
     return n
 
 
-def _add_change(links, change, into_of_link, from_of_link, values, out, bins):  # pragma: no cover - compiled
-    """``out += bincount(into_of_link[links], change * values[from_of_link[links]], out.size)``."""
-    bins[:] = 0.0
+def _add_change(links, change, into_of_link, from_of_link, values, out, bins, seen):  # pragma: no cover - compiled
+    """``out += bincount(into_of_link[links], change * values[from_of_link[links]], out.size)``.
+
+    ``bins`` (zeros) and ``seen`` (all false), both ``out.size`` long, are left as they were found.
+    Only the entries the links reach change: elsewhere ``out + 0.0`` is ``out`` (a product's
+    entries, sums from ``+0.0``, are never ``-0.0``).
+    """
     for i in range(links.size):
         e = links[i]
         bins[into_of_link[e]] += change[i] * values[from_of_link[e]]
-    for k in range(out.size):
-        out[k] += bins[k]
+    for i in range(links.size):
+        k = into_of_link[links[i]]
+        if not seen[k]:
+            seen[k] = True
+            out[k] += bins[k]
+    for i in range(links.size):
+        k = into_of_link[links[i]]
+        seen[k] = False
+        bins[k] = 0.0
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +109,14 @@ def kernels() -> SimpleNamespace | None:
     return SimpleNamespace(update_lines=jit(_update_lines), add_change=jit(_add_change))
 
 
+class Scratch:
+    """Work arrays of :func:`add_change` for outputs of one length (zeros and false, as left after each call)."""
+
+    def __init__(self, size: int) -> None:
+        self.bins = np.zeros(size)
+        self.seen = np.zeros(size, dtype=np.bool_)
+
+
 def add_change(
     loops: SimpleNamespace,
     links: np.ndarray,
@@ -90,6 +125,7 @@ def add_change(
     from_of_link: np.ndarray,
     values: np.ndarray,
     out: np.ndarray,
+    scratch: Scratch,
 ) -> None:
     """``out += np.bincount(into_of_link[links], change * values[from_of_link[links]], out.size)`` in place.
 
@@ -101,5 +137,6 @@ def add_change(
         from_of_link: Which value each link's term multiplies (its line or its supplier).
         values: The values the product multiplies.
         out: The plan's product, to which the change is added.
+        scratch: Work arrays as long as ``out``.
     """
-    loops.add_change(links, change, into_of_link, from_of_link, values, out, np.empty(out.size))
+    loops.add_change(links, change, into_of_link, from_of_link, values, out, scratch.bins, scratch.seen)
