@@ -76,21 +76,35 @@ def test_router_lines_and_the_change_of_a_product_by_hand():
     share = base.copy()
     share[2] = 0.5  # line 1's link left off base by the last step: back at base first
     mark, links, change = np.zeros(2, dtype=np.bool_), np.empty(3, dtype=np.intp), np.empty(3)
-    args = (supplier_ptr, supplier_pairs, pair_ptr, link_supplier, base, standby, share, mark, links, change)
+    line, firm = np.empty(3, dtype=np.intp), np.empty(3, dtype=np.intp)
+    args = (supplier_ptr, supplier_pairs, pair_ptr, link_supplier, base, standby, share)
+    args += (mark, links, change, line, firm)
     n = loops.update_lines(np.array([2], dtype=np.intp), np.array([0], dtype=np.intp), rho, *args)
     # line 0: L = 1 (1 - 0.5) = 0.5, C = 0.5 * 0.5 + 0.5 * 1 = 0.75; w = (s L / C + b) rho:
     # link 0: (0.5 * 2/3 + 1) * 0.5 = 2/3, link 1: 0.5 * 2/3 * 1 = 1/3 (they sum to one); line 1 untouched
     assert n == 2 and list(links[:2]) == [0, 1] and not mark.any()
+    assert list(line[:2]) == [0, 0] and list(firm[:2]) == [0, 1]
     np.testing.assert_allclose(share, [2 / 3, 1 / 3, 1.0], rtol=1e-15)
     np.testing.assert_allclose(change[:2], [2 / 3 - 1, 1 / 3], rtol=1e-15)
     # M O adds (w - b) O_p(e) by supplier: supplier 0 gets (2/3 - 1) * 6 = -2, supplier 1 (1/3) * 6 = 2
     out = np.array([10.0, 20.0])
-    link_pair = np.array([0, 0, 1], dtype=np.intp)
     scratch = routes.Scratch(2)
-    routes.add_change(loops, links[:2], change[:2], link_supplier, link_pair, np.array([6.0, 9.0]), out, scratch)
+    routes.add_to_suppliers(loops, firm[:2], line[:2], change[:2], np.array([6.0, 9.0]), out, scratch)
     np.testing.assert_allclose(out, [8.0, 22.0], rtol=1e-15)
     assert not scratch.bins.any() and not scratch.seen.any()  # left as found
     # M^T f adds (w - b) f_k(e) by line: line 0 gets (2/3 - 1) 3 + (1/3) 6 = 1, line 1 nothing
     lines = np.array([5.0, 7.0])
-    routes.add_change(loops, links[:2], change[:2], link_pair, link_supplier, np.array([3.0, 6.0]), lines, scratch)
+    routes.add_to_lines(loops, line[:2], firm[:2], change[:2], np.array([3.0, 6.0]), lines)
     np.testing.assert_allclose(lines, [6.0, 7.0], rtol=1e-15)
+
+
+def test_stock_update_and_its_accounting_check(loops):
+    # S <- S + R - U: run 0 (1 + 2 - 3, 5 + 0 - 1) = (0, 4); run 1 (1 + 0 - 2) = -1 < -1e-9 * max(1, 2): fails
+    stock = np.array([[1.0, 5.0], [1.0, 1.0]])
+    received, used = np.array([[2.0, 0.0], [0.0, 0.0]]), np.array([[3.0, 1.0], [2.0, 0.0]])
+    assert not fused.stock_update(loops, stock, received, used)
+    np.testing.assert_array_equal(stock, [[0.0, 4.0], [-1.0, 1.0]])
+    # a shortfall of 1e-3 within the tolerance 1e-9 x 4e9 of the run's scale max(1, max U) passes
+    assert fused.stock_update(loops, np.array([[1.0, 4e9]]), np.zeros((1, 2)), np.array([[1.001, 4e9]]))
+    # an infinite stock fails
+    assert not fused.stock_update(loops, np.array([[np.inf, 1.0]]), np.zeros((1, 2)), np.zeros((1, 2)))

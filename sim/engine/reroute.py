@@ -146,6 +146,8 @@ class Router:
             self._mark = np.zeros(self.pair_ptr.size - 1, dtype=np.bool_)
             self._links = np.empty(share.size, dtype=np.intp)
             self._change = np.empty(share.size)
+            self._link_line = np.empty(share.size, dtype=np.intp)
+            self._link_firm = np.empty(share.size, dtype=np.intp)
 
     def mirror(self, data: np.ndarray, order: np.ndarray) -> None:
         """Keep ``data[i] = share[order[i]]`` (another matrix over the same links) after each update."""
@@ -255,8 +257,11 @@ class Router:
             self._mark,
             self._links,
             self._change,
+            self._link_line,
+            self._link_firm,
         )
         self.change = self._change[:n].copy()
+        self.touched_line, self.touched_firm = self._link_line[:n].copy(), self._link_firm[:n].copy()
         return self._links[:n].copy()
 
 
@@ -305,7 +310,7 @@ class Routing:
             raise TypeError("the routed supplier matrix must hold the run's shares without a copy")
         self.suppliers = PairMatrix(matrix)
         if self.router.loops is not None:  # work arrays of the compiled products' change
-            self._firms, self._lines = routes.Scratch(n), routes.Scratch(route.shape[1])
+            self._firms = routes.Scratch(n)
         self.class_matrix: PairMatrix | None = None
         self.class_row: np.ndarray | None = None
         if plan.rationing == "priority":
@@ -353,20 +358,24 @@ class Routing:
 
     def add_change_to_suppliers(self, line_values: np.ndarray, out: np.ndarray) -> None:
         """``out += sum_e (w_e - b_e) O_p(e)`` by supplier: the plan's ``M_0 O`` in ``out`` becomes ``M O`` (few)."""
-        links, change, supplier = self.router.touched, self.delta.change(), self.router.link_supplier
-        if self.router.loops is None:
-            out += np.bincount(supplier[links], change * line_values[self.link_pair[links]], out.size)
-        else:
-            routes.add_change(self.router.loops, links, change, supplier, self.link_pair, line_values, out, self._firms)
+        router = self.router
+        if router.loops is None:
+            links, change = router.touched, self.delta.change()
+            out += np.bincount(router.link_supplier[links], change * line_values[self.link_pair[links]], out.size)
+        else:  # the touched links' suppliers, lines and change, as the compiled router loop left them
+            routes.add_to_suppliers(
+                router.loops, router.touched_firm, router.touched_line, router.change, line_values, out, self._firms
+            )
 
     def add_change_to_pairs(self, supplier_values: np.ndarray, out: np.ndarray) -> None:
         """``out += sum_e (w_e - b_e) f_k(e)`` by line: the plan's ``M_0^T f`` in ``out`` becomes ``M^T f`` (few)."""
-        links, change, supplier = self.router.touched, self.delta.change(), self.router.link_supplier
-        if self.router.loops is None:
-            out += np.bincount(self.link_pair[links], change * supplier_values[supplier[links]], out.size)
+        router = self.router
+        if router.loops is None:
+            links, change = router.touched, self.delta.change()
+            out += np.bincount(self.link_pair[links], change * supplier_values[router.link_supplier[links]], out.size)
         else:
-            routes.add_change(
-                self.router.loops, links, change, self.link_pair, supplier, supplier_values, out, self._lines
+            routes.add_to_lines(
+                router.loops, router.touched_line, router.touched_firm, router.change, supplier_values, out
             )
 
     def receipts(self, orders: np.ndarray, fill: np.ndarray, out: np.ndarray) -> np.ndarray:

@@ -39,9 +39,12 @@ def _update_lines(  # pragma: no cover - compiled
     mark,
     links,
     change,
+    link_line,
+    link_firm,
 ):
     """Shares of the lines served by ``distrusted`` (the links ``before`` first back at base); their
-    links into ``links`` and ``w_e - b_e`` into ``change``, their count returned."""
+    links into ``links``, ``w_e - b_e`` into ``change``, each link's line and supplier into
+    ``link_line`` and ``link_firm``; their count returned."""
     for e in before:
         share[e] = base[e]
     for k in distrusted:
@@ -73,29 +76,46 @@ def _update_lines(  # pragma: no cover - compiled
                 share[e] = new
             links[n] = e
             change[n] = share[e] - base[e]
+            link_line[n] = p
+            link_firm[n] = link_supplier[e]
             n += 1
     return n
 
 
-def _add_change(links, change, into_of_link, from_of_link, values, out, bins, seen):  # pragma: no cover - compiled
-    """``out += bincount(into_of_link[links], change * values[from_of_link[links]], out.size)``.
+def _add_to_suppliers(link_firm, link_line, change, values, out, bins, seen):  # pragma: no cover - compiled
+    """``out += bincount(link_firm, change * values[link_line], out.size)``.
 
     ``bins`` (zeros) and ``seen`` (all false), both ``out.size`` long, are left as they were found.
-    Only the entries the links reach change: elsewhere ``out + 0.0`` is ``out`` (a product's
+    Only the suppliers the links reach change: elsewhere ``out + 0.0`` is ``out`` (a product's
     entries, sums from ``+0.0``, are never ``-0.0``).
     """
-    for i in range(links.size):
-        e = links[i]
-        bins[into_of_link[e]] += change[i] * values[from_of_link[e]]
-    for i in range(links.size):
-        k = into_of_link[links[i]]
+    for i in range(link_firm.size):
+        bins[link_firm[i]] += change[i] * values[link_line[i]]
+    for i in range(link_firm.size):
+        k = link_firm[i]
         if not seen[k]:
             seen[k] = True
             out[k] += bins[k]
-    for i in range(links.size):
-        k = into_of_link[links[i]]
+    for i in range(link_firm.size):
+        k = link_firm[i]
         seen[k] = False
         bins[k] = 0.0
+
+
+def _add_to_lines(link_line, link_firm, change, values, out):  # pragma: no cover - compiled
+    """``out += bincount(link_line, change * values[link_firm], out.size)`` for ``link_line`` non-decreasing.
+
+    A line's links are consecutive: their terms are summed from zero in order, then added to the line.
+    """
+    n = link_line.size
+    i = 0
+    while i < n:
+        p = link_line[i]
+        total = 0.0
+        while i < n and link_line[i] == p:
+            total += change[i] * values[link_firm[i]]
+            i += 1
+        out[p] += total
 
 
 @lru_cache(maxsize=1)
@@ -106,37 +126,52 @@ def kernels() -> SimpleNamespace | None:
     except ImportError:  # pragma: no cover - numba is a dependency; a broken install falls back to numpy
         return None
     jit = numba.njit(cache=True, nogil=True, error_model="numpy")
-    return SimpleNamespace(update_lines=jit(_update_lines), add_change=jit(_add_change))
+    return SimpleNamespace(
+        update_lines=jit(_update_lines), add_to_suppliers=jit(_add_to_suppliers), add_to_lines=jit(_add_to_lines)
+    )
 
 
 class Scratch:
-    """Work arrays of :func:`add_change` for outputs of one length (zeros and false, as left after each call)."""
+    """Work arrays of :func:`add_to_suppliers` (zeros and false, as left after each call)."""
 
     def __init__(self, size: int) -> None:
         self.bins = np.zeros(size)
         self.seen = np.zeros(size, dtype=np.bool_)
 
 
-def add_change(
+def add_to_suppliers(
     loops: SimpleNamespace,
-    links: np.ndarray,
+    link_firm: np.ndarray,
+    link_line: np.ndarray,
     change: np.ndarray,
-    into_of_link: np.ndarray,
-    from_of_link: np.ndarray,
-    values: np.ndarray,
+    line_values: np.ndarray,
     out: np.ndarray,
     scratch: Scratch,
 ) -> None:
-    """``out += np.bincount(into_of_link[links], change * values[from_of_link[links]], out.size)`` in place.
+    """``out += np.bincount(link_firm, change * line_values[link_line], out.size)`` in place: ``M_0 O`` to ``M O``.
 
     Args:
         loops: :func:`kernels`.
-        links: The links off their base shares, increasing.
+        link_firm: Supplier of each link off its base share (links increasing).
+        link_line: Line of each of those links.
         change: Their shares' change from base, ``w_e - b_e``.
-        into_of_link: Where each link's term goes (its supplier, its line, or its class row).
-        from_of_link: Which value each link's term multiplies (its line or its supplier).
-        values: The values the product multiplies.
-        out: The plan's product, to which the change is added.
+        line_values: The line values ``O`` the product sums.
+        out: The plan's product, by supplier, to which the change is added.
         scratch: Work arrays as long as ``out``.
     """
-    loops.add_change(links, change, into_of_link, from_of_link, values, out, scratch.bins, scratch.seen)
+    loops.add_to_suppliers(link_firm, link_line, change, line_values, out, scratch.bins, scratch.seen)
+
+
+def add_to_lines(
+    loops: SimpleNamespace,
+    link_line: np.ndarray,
+    link_firm: np.ndarray,
+    change: np.ndarray,
+    supplier_values: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """``out += np.bincount(link_line, change * supplier_values[link_firm], out.size)``: ``M_0^T f`` to ``M^T f``.
+
+    In place. ``link_line`` is non-decreasing (the links increase, and a line's links are consecutive).
+    """
+    loops.add_to_lines(link_line, link_firm, change, supplier_values, out)
