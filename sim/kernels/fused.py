@@ -20,8 +20,6 @@ The rules, for line ``p`` of buyer ``k`` (pairs sorted by buyer, firm ``k`` owni
 - input bound (production): ``X_k = min_p X_p``, ``X_p = S_p / (a_p dt)`` for a critical input and
   ``(S_p / (a_p dt) + K_k) / 2`` otherwise (``inf`` for a firm without lines);
 - inputs used (production): ``U_p = (x_k a_p) dt``, at most ``S_p`` for a non-critical input;
-- stocks (inventories): ``S_p <- (S_p + R_p) - U_p``, with the minimum of each run, the maximum of
-  all and the scale ``max(1, max_p U_p)`` of each run for the accounting check;
 - orders (inventories): with ``S_p`` first raised to 0,
   ``O_p = max(((f_k u_p - S_p) / tau) + u_p, F_k a_p dt)``, ``u_p = x^d_k (a_p dt)``.
 
@@ -99,31 +97,6 @@ def _orders(stock, coef, desired, stock_factor, floor_output, dt, restore_steps,
                 o_row[p] = refill if (refill >= least or refill != refill) else least  # np.maximum
 
 
-def _stock_update(stock, received, used, low, scale):  # pragma: no cover - compiled
-    runs, n = stock.shape
-    high = -np.inf
-    for r in range(runs):
-        s_row = stock[r]
-        r_row = received[r]
-        u_row = used[r]
-        lowest = np.inf
-        largest = 1.0
-        for p in range(n):
-            s = s_row[p] + r_row[p]
-            s = s - u_row[p]
-            s_row[p] = s
-            if p == 0 or (lowest == lowest and (s < lowest or s != s)):  # np.minimum.reduce
-                lowest = s
-            if not (high >= s or high != high):  # np.maximum.reduce over every run
-                high = s
-            u = u_row[p]
-            if not (largest >= u or largest != largest):  # np.maximum.reduce(used, initial=1)
-                largest = u
-        low[r] = lowest
-        scale[r] = largest
-    return high
-
-
 @lru_cache(maxsize=1)
 def _kernels() -> SimpleNamespace | None:
     """The compiled loops (Numba imported on first use: ``import sim`` stays light), or ``None``."""
@@ -136,7 +109,6 @@ def _kernels() -> SimpleNamespace | None:
         input_bound=jit(_input_bound),
         inputs_used=jit(_inputs_used),
         orders=jit(_orders),
-        stock_update=jit(_stock_update),
     )
 
 
@@ -205,19 +177,3 @@ def orders(
     """
     kernels.orders(stock, coef, desired, stock_factor, floor_output, float(dt), float(restore_steps), first, out)
     return out
-
-
-def stock_update(kernels: SimpleNamespace, stock: np.ndarray, received: np.ndarray, used: np.ndarray) -> bool:
-    """``S <- (S + R) - U`` in place (inventories), and whether the stocks pass the accounting check.
-
-    The check of :func:`sim.engine.phases.accounting.check` with the scale ``largest(U)`` of each
-    run, from the same minima and maxima, taken in the same pass: every stock finite and at least
-    ``-tol`` times its run's scale. ``False`` sends the caller to ``check`` itself, which names the
-    offending line.
-    """
-    from sim.engine.phases.accounting import TOLERANCE
-
-    runs = stock.shape[0]
-    low, scale = np.empty(runs), np.empty(runs)
-    high = kernels.stock_update(stock, received, used, low, scale)
-    return bool((low >= -TOLERANCE * scale).all() and high < np.inf)

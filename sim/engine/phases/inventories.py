@@ -34,12 +34,9 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
     orders accordingly (:func:`sim.engine.reroute.reroute`).
     """
     r, stock, coef, desired = plan.rates, state.stock, state.pair_coef, state.desired
-    kernels = fused.compiled(desired)  # an ensemble's (R, N) firms: the same rules in compiled passes
-    if kernels is None or not fused.stock_update(kernels, stock, state.received, state.used):
-        if kernels is None:
-            stock += state.received
-            stock -= state.used
-        check("inventories", "stock", stock, largest(state.used), firm_of=plan.lines.buyer)
+    stock += state.received
+    stock -= state.used
+    check("inventories", "stock", stock, largest(state.used), firm_of=plan.lines.buyer)
     # Output of a capacity-bound firm (its inputs' use is the floor of its orders); 0 elsewhere.
     floor_output = np.where(desired < state.planned, state.output, 0.0)
 
@@ -50,7 +47,8 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
         return np.maximum(refill, line.spread(floor_output) * a_dt)
 
     # Orders rewritten in place: demand and delivery have read this step's orders.
-    if kernels is None:  # (an ensemble: the clip and order_of in one compiled pass)
+    kernels = fused.compiled(desired)  # an ensemble's (R, N) firms: the clip and order_of in one compiled pass
+    if kernels is None:
         np.maximum(stock, 0.0, out=stock)
         plan.lines.each_line(order_of, out=state.orders)
     else:
