@@ -75,23 +75,29 @@ def test_router_lines_and_the_change_of_a_product_by_hand():
     base, standby, rho = np.array([1.0, 0.0, 1.0]), np.array([0.5, 0.5, 1.0]), np.array([0.5, 1.0])
     share = base.copy()
     share[2] = 0.5  # line 1's link left off base by the last step: back at base first
-    mark, links, change = np.zeros(2, dtype=np.bool_), np.empty(3, dtype=np.intp), np.empty(3)
-    line, firm = np.empty(3, dtype=np.intp), np.empty(3, dtype=np.intp)
+    work = routes.Scratch(3, 2, 2)
     args = (supplier_ptr, supplier_pairs, pair_ptr, link_supplier, base, standby, share)
-    args += (mark, links, change, line, firm)
-    n = loops.update_lines(np.array([2], dtype=np.intp), np.array([0], dtype=np.intp), rho, *args)
+    args += (work.mark, work.links, work.change, work.link_line, work.link_firm)
+    n = loops.update_lines(True, np.array([2], dtype=np.intp), np.array([0], dtype=np.intp), rho, *args)
+    links, change, line, firm, mark = work.links, work.change, work.link_line, work.link_firm, work.mark
     # line 0: L = 1 (1 - 0.5) = 0.5, C = 0.5 * 0.5 + 0.5 * 1 = 0.75; w = (s L / C + b) rho:
     # link 0: (0.5 * 2/3 + 1) * 0.5 = 2/3, link 1: 0.5 * 2/3 * 1 = 1/3 (they sum to one); line 1 untouched
     assert n == 2 and list(links[:2]) == [0, 1] and not mark.any()
     assert list(line[:2]) == [0, 0] and list(firm[:2]) == [0, 1]
     np.testing.assert_allclose(share, [2 / 3, 1 / 3, 1.0], rtol=1e-15)
     np.testing.assert_allclose(change[:2], [2 / 3 - 1, 1 / 3], rtol=1e-15)
+    # without write_share the same links and change, the shares left as they are
+    kept, again = np.array([1.0, 0.0, 1.0]), np.empty(3)
+    args = (supplier_ptr, supplier_pairs, pair_ptr, link_supplier, base, standby, kept)
+    args += (work.mark, np.empty(3, dtype=np.intp), again, work.link_line, work.link_firm)
+    assert loops.update_lines(False, np.array([2], dtype=np.intp), np.array([0], dtype=np.intp), rho, *args) == 2
+    np.testing.assert_array_equal(again[:2], change[:2])
+    np.testing.assert_array_equal(kept, base)
     # M O adds (w - b) O_p(e) by supplier: supplier 0 gets (2/3 - 1) * 6 = -2, supplier 1 (1/3) * 6 = 2
     out = np.array([10.0, 20.0])
-    scratch = routes.Scratch(2)
-    routes.add_to_suppliers(loops, firm[:2], line[:2], change[:2], np.array([6.0, 9.0]), out, scratch)
+    routes.add_to_suppliers(loops, firm[:2], line[:2], change[:2], np.array([6.0, 9.0]), out, work)
     np.testing.assert_allclose(out, [8.0, 22.0], rtol=1e-15)
-    assert not scratch.bins.any() and not scratch.seen.any()  # left as found
+    assert not work.bins.any() and not work.seen.any()  # left as found
     # M^T f adds (w - b) f_k(e) by line: line 0 gets (2/3 - 1) 3 + (1/3) 6 = 1, line 1 nothing
     lines = np.array([5.0, 7.0])
     routes.add_to_lines(loops, line[:2], firm[:2], change[:2], np.array([3.0, 6.0]), lines)

@@ -124,10 +124,16 @@ class Router:
         share: The run's order shares on the entries of ``route_of_pair`` (its CSC data order),
             the data array of the run's routed supplier matrix: :meth:`update` rewrites it in place.
         weight: ``1 - exp(-dt / T_r)``, the step's weight of the newest fill rate.
-        compiled: Recompute a few lines' shares in a compiled loop (:mod:`sim.kernels.routes`).
+        scratch: Recompute a few lines' shares in a compiled loop (:mod:`sim.kernels.routes`), with
+            these work arrays. Then, unless another matrix mirrors the shares (priority rationing),
+            ``share`` holds the base shares while only a few lines are off them (:attr:`touched`,
+            with their change :attr:`change`): the products add the change to the plan's, and the
+            whole ``share`` is set when every line is recomputed.
     """
 
-    def __init__(self, network: SupplyNetwork, share: np.ndarray, weight: float, compiled: bool = False) -> None:
+    def __init__(
+        self, network: SupplyNetwork, share: np.ndarray, weight: float, scratch: routes.Scratch | None = None
+    ) -> None:
         index = route_index(network)  # the network's link structure, shared by its runs
         self.per_pair = index.per_pair
         self.link_supplier = index.link_supplier
@@ -141,13 +147,8 @@ class Router:
         self.touched: np.ndarray | None = np.zeros(0, dtype=np.intp)  # links off base (None: any)
         self.change: np.ndarray | None = None  # w_e - b_e on the touched links, when the compiled loop set them
         self.mirrors: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.loops = routes.kernels() if compiled else None  # the compiled loops (an ensemble's runs)
-        if self.loops is not None:
-            self._mark = np.zeros(self.pair_ptr.size - 1, dtype=np.bool_)
-            self._links = np.empty(share.size, dtype=np.intp)
-            self._change = np.empty(share.size)
-            self._link_line = np.empty(share.size, dtype=np.intp)
-            self._link_firm = np.empty(share.size, dtype=np.intp)
+        self.loops = None if scratch is None else routes.kernels()  # the compiled loops (an ensemble's runs)
+        self.scratch = scratch
 
     def mirror(self, data: np.ndarray, order: np.ndarray) -> None:
         """Keep ``data[i] = share[order[i]]`` (another matrix over the same links) after each update."""
@@ -243,7 +244,9 @@ class Router:
     ) -> np.ndarray:
         """:meth:`_lines_of` in one compiled pass (:mod:`sim.kernels.routes`), the same values and links,
         after setting the links ``before`` back at base; sets :attr:`change` on the links returned."""
+        work = self.scratch
         n = self.loops.update_lines(
+            bool(self.mirrors),  # the shares themselves only when another matrix mirrors them
             _NO_LINKS if before is None else before,
             distrusted,
             reliability,
@@ -254,15 +257,15 @@ class Router:
             self.base,
             self.standby,
             self.share,
-            self._mark,
-            self._links,
-            self._change,
-            self._link_line,
-            self._link_firm,
+            work.mark,
+            work.links,
+            work.change,
+            work.link_line,
+            work.link_firm,
         )
-        self.change = self._change[:n].copy()
-        self.touched_line, self.touched_firm = self._link_line[:n].copy(), self._link_firm[:n].copy()
-        return self._links[:n].copy()
+        self.change = work.change[:n].copy()
+        self.touched_line, self.touched_firm = work.link_line[:n].copy(), work.link_firm[:n].copy()
+        return work.links[:n].copy()
 
 
 _NO_LINKS = np.zeros(0, dtype=np.intp)
@@ -294,23 +297,22 @@ class Routing:
     Args:
         plan: The run plan (network, step weight ``rates.reroute``, rationing, input lines).
         share: The run's order shares (``State.route_share``), rewritten in place by the router.
-        compiled: The router's and the products' per-link work in compiled loops
-            (:mod:`sim.kernels.routes`, an ensemble's runs), the same values as the numpy code.
+        scratch: The router's and the products' per-link work in compiled loops
+            (:mod:`sim.kernels.routes`, an ensemble's runs) with these work arrays, the same values
+            as the numpy code.
     """
 
-    def __init__(self, plan: RunPlan, share: np.ndarray, compiled: bool = False) -> None:
+    def __init__(self, plan: RunPlan, share: np.ndarray, scratch: routes.Scratch | None = None) -> None:
         world = plan.world
         route = world.network.route_of_pair
         n = world.n_firms
         self.lines, self.base_class = plan.lines, plan.class_matrix
-        self.router = Router(world.network, share, plan.rates.reroute, compiled)
+        self.router = Router(world.network, share, plan.rates.reroute, scratch)
         self.link_pair = route_index(world.network).link_pair
         matrix = sp.csc_matrix((share, route.indices, route.indptr), shape=route.shape, copy=False)
         if not np.shares_memory(matrix.data, share):  # pragma: no cover (scipy keeps float64 data)
             raise TypeError("the routed supplier matrix must hold the run's shares without a copy")
         self.suppliers = PairMatrix(matrix)
-        if self.router.loops is not None:  # work arrays of the compiled products' change
-            self._firms = routes.Scratch(n)
         self.class_matrix: PairMatrix | None = None
         self.class_row: np.ndarray | None = None
         if plan.rationing == "priority":
@@ -364,7 +366,7 @@ class Routing:
             out += np.bincount(router.link_supplier[links], change * line_values[self.link_pair[links]], out.size)
         else:  # the touched links' suppliers, lines and change, as the compiled router loop left them
             routes.add_to_suppliers(
-                router.loops, router.touched_firm, router.touched_line, router.change, line_values, out, self._firms
+                router.loops, router.touched_firm, router.touched_line, router.change, line_values, out, router.scratch
             )
 
     def add_change_to_pairs(self, supplier_values: np.ndarray, out: np.ndarray) -> None:

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.engine.reroute import Routing, smooth
-from sim.kernels import fused
+from sim.kernels import fused, routes
+from sim.kernels.routes import Scratch
 
 if TYPE_CHECKING:
     from sim.engine.plan import RunPlan
@@ -40,7 +41,10 @@ class EnsembleRouting:
         self.lines, self.base_class = plan.lines, plan.class_matrix
         self.runs: list[Routing | None] = [None] * runs
         self.weight = plan.rates.reroute
-        self.compiled = fused.USE_NUMBA  # the routers' per-link work in compiled loops (sim.kernels.routes)
+        # The routers' per-link work in compiled loops (sim.kernels.routes), with one set of work arrays.
+        network = plan.world.network
+        compiled = fused.USE_NUMBA and routes.kernels() is not None
+        self.scratch = Scratch(network.route_of_pair.nnz, network.n_pairs, plan.world.n_firms) if compiled else None
 
     @property
     def off_base(self) -> list[int]:
@@ -62,7 +66,7 @@ class EnsembleRouting:
             smooth(row, fill[r], self.weight)  # what the run's router would do (it has no state yet)
             if np.minimum.reduce(row, initial=1.0) < 1.0:
                 share = self.plan.world.network.route_base.copy()
-                routing = self.runs[r] = Routing(self.plan, share, compiled=self.compiled)
+                routing = self.runs[r] = Routing(self.plan, share, scratch=self.scratch)
                 routing.router.set_shares(row)
 
     def sum_to_suppliers(self, line_values: np.ndarray) -> np.ndarray:

@@ -26,6 +26,7 @@ import numpy as np
 
 
 def _update_lines(  # pragma: no cover - compiled
+    write_share,
     before,
     distrusted,
     reliability,
@@ -42,11 +43,12 @@ def _update_lines(  # pragma: no cover - compiled
     link_line,
     link_firm,
 ):
-    """Shares of the lines served by ``distrusted`` (the links ``before`` first back at base); their
-    links into ``links``, ``w_e - b_e`` into ``change``, each link's line and supplier into
-    ``link_line`` and ``link_firm``; their count returned."""
-    for e in before:
-        share[e] = base[e]
+    """Shares of the lines served by ``distrusted``: their links into ``links``, ``w_e - b_e`` into
+    ``change``, each link's line and supplier into ``link_line`` and ``link_firm``; their count
+    returned. With ``write_share``, also ``w_e`` into ``share`` (the links ``before`` first back at base)."""
+    if write_share:
+        for e in before:
+            share[e] = base[e]
     for k in distrusted:
         for i in range(supplier_ptr[k], supplier_ptr[k + 1]):
             mark[supplier_pairs[i]] = True
@@ -67,15 +69,17 @@ def _update_lines(  # pragma: no cover - compiled
         if not stuck:
             lost = lost / capacity
         for e in range(lo, hi):
+            b = base[e]
             if stuck:
-                share[e] = base[e]
+                new = b
             else:
                 new = standby[e] * lost
-                new += base[e]
+                new += b
                 new *= reliability[link_supplier[e]]
+            if write_share:
                 share[e] = new
             links[n] = e
-            change[n] = share[e] - base[e]
+            change[n] = new - b
             link_line[n] = p
             link_firm[n] = link_supplier[e]
             n += 1
@@ -132,11 +136,25 @@ def kernels() -> SimpleNamespace | None:
 
 
 class Scratch:
-    """Work arrays of :func:`add_to_suppliers` (zeros and false, as left after each call)."""
+    """Work arrays of the compiled loops, shared by the routers of one ensemble (used one run at a time).
 
-    def __init__(self, size: int) -> None:
-        self.bins = np.zeros(size)
-        self.seen = np.zeros(size, dtype=np.bool_)
+    ``mark``, ``bins`` and ``seen`` are left as found (false, zeros) by every call; the others hold
+    a call's results until the caller copies them.
+
+    Args:
+        links: Links of the network (``route_of_pair.nnz``).
+        lines: Input lines (pairs).
+        firms: Firms.
+    """
+
+    def __init__(self, links: int, lines: int, firms: int) -> None:
+        self.mark = np.zeros(lines, dtype=np.bool_)
+        self.links = np.empty(links, dtype=np.intp)
+        self.change = np.empty(links)
+        self.link_line = np.empty(links, dtype=np.intp)
+        self.link_firm = np.empty(links, dtype=np.intp)
+        self.bins = np.zeros(firms)
+        self.seen = np.zeros(firms, dtype=np.bool_)
 
 
 def add_to_suppliers(
