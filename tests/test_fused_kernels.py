@@ -76,7 +76,8 @@ def test_router_lines_and_the_change_of_a_product_by_hand():
     share = base.copy()
     share[2] = 0.5  # line 1's link left off base by the last step: back at base first
     work = routes.Scratch(3, 2, 2)
-    args = (supplier_ptr, supplier_pairs, pair_ptr, link_supplier, base, standby, share)
+    table = np.column_stack((base, standby, link_supplier.astype(float)))
+    args = (supplier_ptr, supplier_pairs, pair_ptr, table, share)
     args += (work.mark, work.links, work.change, work.link_line, work.link_firm)
     n = loops.update_lines(True, np.array([2], dtype=np.intp), np.array([0], dtype=np.intp), rho, *args)
     links, change, line, firm, mark = work.links, work.change, work.link_line, work.link_firm, work.mark
@@ -88,7 +89,7 @@ def test_router_lines_and_the_change_of_a_product_by_hand():
     np.testing.assert_allclose(change[:2], [2 / 3 - 1, 1 / 3], rtol=1e-15)
     # without write_share the same links and change, the shares left as they are
     kept, again = np.array([1.0, 0.0, 1.0]), np.empty(3)
-    args = (supplier_ptr, supplier_pairs, pair_ptr, link_supplier, base, standby, kept)
+    args = (supplier_ptr, supplier_pairs, pair_ptr, table, kept)
     args += (work.mark, np.empty(3, dtype=np.intp), again, work.link_line, work.link_firm)
     assert loops.update_lines(False, np.array([2], dtype=np.intp), np.array([0], dtype=np.intp), rho, *args) == 2
     np.testing.assert_array_equal(again[:2], change[:2])

@@ -72,6 +72,8 @@ class RouteIndex:
         pair_ptr: First link of each line, and L last, (P + 1,).
         supplier_ptr: First position of each supplier in ``supplier_pairs``, and L last, (N + 1,).
         supplier_pairs: The lines each supplier serves, supplier by supplier, (L,).
+        table: Each link's base share, standby size and supplier (as a float), (L, 3): what the
+            compiled router reads of a link, in one place (:mod:`sim.kernels.routes`).
         lost_of: ``B^T``: ``x -> sum_e b_e x_k(e)`` by line.
         capacity_of: ``S^T``: ``x -> sum_e s_e x_k(e)`` by line.
     """
@@ -82,6 +84,7 @@ class RouteIndex:
     pair_ptr: np.ndarray
     supplier_ptr: np.ndarray
     supplier_pairs: np.ndarray
+    table: np.ndarray
     lost_of: MatVec
     capacity_of: MatVec
 
@@ -105,12 +108,13 @@ def route_index(network: SupplyNetwork) -> RouteIndex:
             pair_ptr=route.indptr.astype(np.intp),
             supplier_ptr=by_supplier.indptr.astype(np.intp),
             supplier_pairs=by_supplier.indices.astype(np.intp),
+            table=np.column_stack((network.route_base, route.data, route.indices.astype(np.float64))),
             lost_of=MatVec(sp.csc_matrix((network.route_base, *pattern), shape=route.shape).T),
             capacity_of=MatVec(sp.csc_matrix((route.data, *pattern), shape=route.shape).T),
         )
         for array in (index.per_pair, index.link_supplier, index.link_pair, index.pair_ptr):
             array.setflags(write=False)
-        for array in (index.supplier_ptr, index.supplier_pairs):
+        for array in (index.supplier_ptr, index.supplier_pairs, index.table):
             array.setflags(write=False)
         _INDEXES[network] = index
     return index
@@ -141,6 +145,7 @@ class Router:
         self.standby = network.route_of_pair.data
         self.lost_of, self.capacity_of = index.lost_of, index.capacity_of
         self.supplier_ptr, self.supplier_pairs, self.pair_ptr = index.supplier_ptr, index.supplier_pairs, index.pair_ptr
+        self.table = index.table
         self.share = share
         self.weight = weight
         self.at_base = True
@@ -253,9 +258,7 @@ class Router:
             self.supplier_ptr,
             self.supplier_pairs,
             self.pair_ptr,
-            self.link_supplier,
-            self.base,
-            self.standby,
+            self.table,
             self.share,
             work.mark,
             work.links,

@@ -33,9 +33,7 @@ def _update_lines(  # pragma: no cover - compiled
     supplier_ptr,
     supplier_pairs,
     pair_ptr,
-    link_supplier,
-    base,
-    standby,
+    table,
     share,
     mark,
     links,
@@ -45,10 +43,12 @@ def _update_lines(  # pragma: no cover - compiled
 ):
     """Shares of the lines served by ``distrusted``: their links into ``links``, ``w_e - b_e`` into
     ``change``, each link's line and supplier into ``link_line`` and ``link_firm``; their count
-    returned. With ``write_share``, also ``w_e`` into ``share`` (the links ``before`` first back at base)."""
+    returned. With ``write_share``, also ``w_e`` into ``share`` (the links ``before`` first back at
+    base). ``table[e]`` is link ``e``'s base share, standby size and supplier, side by side: one
+    trip to memory a link."""
     if write_share:
         for e in before:
-            share[e] = base[e]
+            share[e] = table[e, 0]
     for k in distrusted:
         for i in range(supplier_ptr[k], supplier_ptr[k + 1]):
             mark[supplier_pairs[i]] = True
@@ -62,26 +62,27 @@ def _update_lines(  # pragma: no cover - compiled
         lost = 0.0
         capacity = 0.0
         for e in range(lo, hi):
-            rho = reliability[link_supplier[e]]
-            lost += base[e] * (1.0 - rho)
-            capacity += standby[e] * rho
+            rho = reliability[int(table[e, 2])]
+            lost += table[e, 0] * (1.0 - rho)
+            capacity += table[e, 1] * rho
         stuck = capacity <= 0.0
         if not stuck:
             lost = lost / capacity
         for e in range(lo, hi):
-            b = base[e]
+            b = table[e, 0]
+            k = int(table[e, 2])
             if stuck:
                 new = b
             else:
-                new = standby[e] * lost
+                new = table[e, 1] * lost
                 new += b
-                new *= reliability[link_supplier[e]]
+                new *= reliability[k]
             if write_share:
                 share[e] = new
             links[n] = e
             change[n] = new - b
             link_line[n] = p
-            link_firm[n] = link_supplier[e]
+            link_firm[n] = k
             n += 1
     return n
 
