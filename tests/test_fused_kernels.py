@@ -103,3 +103,16 @@ def test_router_lines_and_the_change_of_a_product_by_hand():
     lines = np.array([5.0, 7.0])
     routes.add_to_lines(loops, line[:2], firm[:2], change[:2], np.array([3.0, 6.0]), lines)
     np.testing.assert_allclose(lines, [6.0, 7.0], rtol=1e-15)
+
+
+def test_segment_sums_are_reduceat_bit_for_bit():
+    """Every segment length to 700 (numpy's pairwise sum changes form at 8 and 128 values), and 1,000 and 5,000."""
+    from sim.kernels.segments import segment_sum
+
+    rng = np.random.default_rng(0)
+    lengths = [*range(1, 700), 1000, 5000]
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    values = rng.random((2, sum(lengths))) * 10.0 ** rng.uniform(-5, 5, (2, sum(lengths)))
+    expected = np.add.reduceat(values, starts, axis=-1)
+    assert segment_sum(values, starts).view(np.int64).tolist() == expected.view(np.int64).tolist()
+    assert np.array_equal(segment_sum(values[0], starts), expected[0])  # a run alone: reduceat itself
