@@ -73,13 +73,16 @@ def ensemble_size_for(
 ) -> int:
     """Runs per ensemble: as many as fit :data:`ENSEMBLE_MEMORY`, with pair arrays of at most
     :data:`PAIR_ARRAY_BYTES`, at most :data:`MAX_ENSEMBLE`, and no more than an even share of the
-    pending runs per worker (every worker gets work)."""
+    pending runs per worker (every worker gets work); then evened out over that share, so that a
+    worker's runs go in equal ensembles (64 runs at most 21 a time: 4 ensembles of 16, not 21, 21,
+    21 and a run alone)."""
     import sim
 
     fit = max(1, ENSEMBLE_MEMORY // bytes_per_run(scenario, detail, paired))
     pairs = max(1, PAIR_ARRAY_BYTES // (8 * max(1, sim.world_for(scenario).network.n_pairs)))
     share = max(1, math.ceil(pending / max(1, workers)))
-    return int(min(MAX_ENSEMBLE, fit, pairs, share))
+    size = int(min(MAX_ENSEMBLE, fit, pairs, share))
+    return math.ceil(share / math.ceil(share / size))
 
 
 def available_memory() -> int | None:
