@@ -4,8 +4,10 @@ Every ratio is measured in one process, the single runs (``sim.run``, one after 
 ensemble (``sim.run_ensemble``) interleaved, medians over ``--repeats``; each measurement runs in a
 fresh subprocess so its peak memory (``VmHWM``) is its own.
 
-0. **The Numba loop** (:mod:`sim.kernels.segments`): the minimum over each firm's lines of
-   (R, P) values, ``np.minimum.reduceat`` against the compiled loop, on the default economy's blocks.
+0. **The compiled loops** (:mod:`sim.kernels.fused`, :mod:`sim.kernels.routes`,
+   :mod:`sim.kernels.segments`): an ensemble of ``--compiled-runs`` runs (default 16) of the
+   60-month scenario with them and with the numpy rules they replace
+   (``sim.kernels.fused.USE_NUMBA`` off), interleaved, against single runs: what Numba earns.
 1. **By ensemble size** (default economy, 13,126 firms, a 60-month stochastic scenario: the
    baseline with idiosyncratic productivity noise, as ``bench_batch.py``): runs a second of
    ensembles of ``--ensembles`` runs against single runs, and the process's peak memory.
@@ -133,27 +135,34 @@ def batch_ratio(runs: int, repeats: int) -> dict:
     }
 
 
-def segment_minimum(repeats: int) -> list[dict]:
-    """Section 0: the minimum over each firm's lines of (R, P) values, ``reduceat`` vs the Numba loop."""
-    from sim.kernels.blocks import pair_blocks
-    from sim.kernels.segments import segment_min
+def compiled_against_numpy(runs: int, repeats: int) -> dict:
+    """Section 0: an ensemble with the compiled loops and with the numpy rules, and single runs (seconds a run)."""
+    from sim.kernels import fused
 
-    network = sim.world_for(noise_scenario()).network
-    blocks = pair_blocks(np.bincount(network.pair_buyer, minlength=network.supplier_of_pair.shape[0]))
-    rows = []
-    for runs in (4, 16):
-        values = [np.random.default_rng(runs).random((runs, b.pairs.stop - b.pairs.start)) for b in blocks]
-        segment_min(values[0], blocks[0].starts)  # compile (or load the cache)
-        times: dict[str, list[float]] = {"reduceat": [], "numba": []}
-        for _ in range(max(5, repeats)):
-            for name, fn in (("reduceat", lambda v, s: np.minimum.reduceat(v, s, axis=-1)), ("numba", segment_min)):
-                started = time.perf_counter()
-                for block, v in zip(blocks, values, strict=True):
-                    fn(v, block.starts)
-                times[name].append((time.perf_counter() - started) / runs)
-        a, b = statistics.median(times["reduceat"]), statistics.median(times["numba"])
-        rows.append({"runs": runs, "reduceat_us": 1e6 * a, "numba_us": 1e6 * b, "ratio": a / b})
-    return rows
+    scenario = noise_scenario()
+    sim.world_for(scenario)
+    seeds = np.random.SeedSequence(2026).spawn(runs)
+    sim.run(scenario, seeds[0])
+    sim.run_ensemble(scenario, seeds[:2])  # compile (or load Numba's cache)
+    single, compiled, numpy_rules = [], [], []
+    try:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            for seed in seeds[: min(runs, 8)]:
+                sim.run(scenario, seed)
+            single.append((time.perf_counter() - started) / min(runs, 8))
+            fused.USE_NUMBA = True
+            started = time.perf_counter()
+            sim.run_ensemble(scenario, seeds)
+            compiled.append((time.perf_counter() - started) / runs)
+            fused.USE_NUMBA = False
+            started = time.perf_counter()
+            sim.run_ensemble(scenario, seeds)
+            numpy_rules.append((time.perf_counter() - started) / runs)
+    finally:
+        fused.USE_NUMBA = True
+    a, b, c = statistics.median(single), statistics.median(compiled), statistics.median(numpy_rules)
+    return {"runs": runs, "single_s": a, "compiled_s": b, "numpy_s": c, "ratio": a / b, "ratio_numpy": a / c}
 
 
 def reductions(runs: int, repeats: int) -> dict:
@@ -207,6 +216,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--size-ensemble", type=int, default=4, help="runs per ensemble by economy size")
     parser.add_argument("--size-months", type=int, default=6, help="months per run by economy size")
     parser.add_argument("--batch-runs", type=int, default=64)
+    parser.add_argument("--compiled-runs", type=int, default=16, help="runs of section 0's ensembles (0: skip)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--thousand", action="store_true", help="also 1,000 runs on 2 workers")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
@@ -218,12 +228,14 @@ def main(argv: list[str] | None = None) -> dict:
         return {}
     print_machine()
     script, reps = Path(__file__), str(args.repeats)
-    result: dict = {"segment_min": segment_minimum(args.repeats)}
-    print("0. minimum over each firm's lines of an ensemble's (R, P) values, microseconds a run, default economy")
-    for row in result["segment_min"]:
+    result: dict = {}
+    if args.compiled_runs:
+        c = result["compiled"] = compiled_against_numpy(args.compiled_runs, args.repeats)
+        print(f"0. compiled loops: ensembles of {c['runs']} runs, default economy, 60 months, median of {reps}")
         print(
-            f"  R={row['runs']:>3}: reduceat {row['reduceat_us']:.0f}, "
-            f"Numba loop {row['numba_us']:.0f} (x{row['ratio']:.1f})"
+            f"  single runs {1e3 * c['single_s']:.0f} ms a run; ensemble with the compiled loops "
+            f"{1e3 * c['compiled_s']:.0f} (x{c['ratio']:.2f}), with the numpy rules {1e3 * c['numpy_s']:.0f} "
+            f"(x{c['ratio_numpy']:.2f})"
         )
     by_runs = [measure_in_subprocess(script, 13_000, "--runs", str(r), "--repeats", reps) for r in args.ensembles]
     if by_runs:

@@ -102,3 +102,29 @@ def test_user_mistakes_are_one_line_and_exit_code_2(calm, tmp_path):
     assert twice.exit_code == 2 and "name" in twice.stderr
     detail = runner.invoke(app, ["batch", str(calm), "--runs", "1", "--out", str(tmp_path / "z"), "--detail", "firms"])
     assert detail.exit_code == 2 and "detail" in detail.stderr
+
+
+def test_an_explicit_ensemble_too_large_for_memory_is_refused(calm, tmp_path, monkeypatch):
+    """--ensemble R: R runs of the scenario (bytes_per_run each) must fit the memory available: exit 2, one line."""
+    from analysis.montecarlo import ensembles
+
+    per_run = ensembles.bytes_per_run(sim.load_scenario(calm))
+    monkeypatch.setattr(ensembles, "available_memory", lambda: 3 * per_run + per_run // 2)  # room for 3 runs
+    runner, out = CliRunner(), tmp_path / "store"
+    refused = runner.invoke(
+        app, ["batch", str(calm), "--runs", "4", "--ensemble", "4", "--workers", "1", "--out", str(out)]
+    )
+    assert refused.exit_code == 2
+    assert refused.stderr.strip().count("\n") == 0
+    assert "ensemble: at most 3 run(s) an ensemble" in refused.stderr and "got 4" in refused.stderr
+    assert not out.exists(), "nothing is written for a user mistake"
+    fits = runner.invoke(
+        app, ["batch", str(calm), "--runs", "4", "--ensemble", "3", "--workers", "1", "--out", str(out)]
+    )
+    assert fits.exit_code == 0, fits.stderr
+    assert load_batch(out).manifest["settings"]["ensemble"] == 3
+    # two workers hold two ensembles at once: 2 x 2 runs do not fit the room of 3
+    two = runner.invoke(
+        app, ["batch", str(calm), "--runs", "4", "--ensemble", "2", "--workers", "2", "--out", str(tmp_path / "two")]
+    )
+    assert two.exit_code == 2 and "at most 1 run(s) an ensemble: 2 worker(s)" in two.stderr

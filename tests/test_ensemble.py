@@ -13,6 +13,7 @@ from helpers import scenario, sector, write_folder
 
 import sim
 from sim.engine.ensemble import EnsembleModel, run_generator
+from sim.kernels import fused
 from sim.scenario import scenario_from_dict
 
 SEEDS = np.random.SeedSequence(20261202).spawn(3)
@@ -55,6 +56,12 @@ def assert_runs_equal(sc: sim.Scenario, seeds) -> sim.EnsembleResults:
 )
 def test_library_scenarios_equal_runs_alone(name, horizon):
     assert_runs_equal(library(name, horizon), SEEDS)
+
+
+def test_numpy_rules_of_an_ensemble_equal_runs_alone(monkeypatch):
+    """Without the compiled loops (sim/kernels/fused.py off) the phases' numpy rules on (R, P) arrays."""
+    monkeypatch.setattr(fused, "USE_NUMBA", False)
+    assert_runs_equal(library("combined_stress", 30), SEEDS)
 
 
 def test_full_horizon_stochastic_run_equals_run_alone():
@@ -169,11 +176,14 @@ def test_readme_example_runs():
     assert scope["ensemble"].national("value_added").shape == (4, 4) and len(scope["runs"]) == 4
 
 
+@pytest.mark.parametrize("compiled", [True, False], ids=["numba", "numpy"])
 @pytest.mark.parametrize("rationing", ["proportional", "priority"])
-def test_rerouting_run_by_run(tmp_path, rationing):
+def test_rerouting_run_by_run(tmp_path, rationing, compiled, monkeypatch):
     """Random outages move each run's orders at its own times (sim/engine/reroute_runs.py): runs
     start re-routing at different steps, one goes back to its base shares while others stay off
-    them, and every run equals its run alone at every step."""
+    them, and every run equals its run alone at every step; with the compiled loops of ensembles
+    (sim/kernels/fused.py, routes.py) and with the numpy rules they replace."""
+    monkeypatch.setattr(fused, "USE_NUMBA", compiled)
     sc = scenario(
         _small(tmp_path, 4),
         horizon=36,

@@ -110,7 +110,10 @@ def test_ensemble_size_fits_memory_and_shares_the_runs(tmp_path):
     # 6 cells x 25 columns x 13 rows of floats (record, kept twice more as tables) is the bulk.
     assert bytes_per_run(sc) >= 3 * 25 * 13 * 6 * 8
     assert bytes_per_run(sc, paired=True) == 2 * bytes_per_run(sc)
-    assert ensemble_size_for(sc, pending=1000, workers=2) == MAX_ENSEMBLE  # tiny runs: the cap
+    # tiny runs: the cap, evened out: 500 runs a worker in ceil(500 / 64) = 8 ensembles of ceil(500 / 8) = 63
+    assert ensemble_size_for(sc, pending=1000, workers=2) == 63
+    assert ensemble_size_for(sc, pending=128, workers=1) == MAX_ENSEMBLE
+    assert ensemble_size_for(sc, pending=65, workers=1) == 33  # 2 ensembles, not 64 and a run alone
     pairs = sim.world_for(default := sim.load_scenario("scenarios/combined_stress.toml")).network.n_pairs
     assert ensemble_size_for(default, pending=1000, workers=1) <= PAIR_ARRAY_BYTES // (8 * pairs)
     assert ensemble_size_for(sc, pending=5, workers=2) == 3  # every worker gets work

@@ -16,6 +16,7 @@ of the scenario takes (:func:`bytes_per_run`).
 from __future__ import annotations
 
 import math
+import os
 import traceback
 
 import numpy as np
@@ -32,6 +33,7 @@ from analysis.montecarlo.worker import (
     shock_free_pair,
     targets_of,
 )
+from sim.errors import InputError
 from sim.scenario import Scenario
 
 MAX_ENSEMBLE = 64
@@ -71,13 +73,63 @@ def ensemble_size_for(
 ) -> int:
     """Runs per ensemble: as many as fit :data:`ENSEMBLE_MEMORY`, with pair arrays of at most
     :data:`PAIR_ARRAY_BYTES`, at most :data:`MAX_ENSEMBLE`, and no more than an even share of the
-    pending runs per worker (every worker gets work)."""
+    pending runs per worker (every worker gets work); then evened out over that share, so that a
+    worker's runs go in equal ensembles (64 runs at most 21 a time: 4 ensembles of 16, not 21, 21,
+    21 and a run alone)."""
     import sim
 
     fit = max(1, ENSEMBLE_MEMORY // bytes_per_run(scenario, detail, paired))
     pairs = max(1, PAIR_ARRAY_BYTES // (8 * max(1, sim.world_for(scenario).network.n_pairs)))
     share = max(1, math.ceil(pending / max(1, workers)))
-    return int(min(MAX_ENSEMBLE, fit, pairs, share))
+    size = int(min(MAX_ENSEMBLE, fit, pairs, share))
+    return math.ceil(share / math.ceil(share / size))
+
+
+def available_memory() -> int | None:
+    """Memory available to new processes on this machine, in bytes (Linux ``MemAvailable``), or ``None``."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_ensemble_memory(
+    scenarios: list[Scenario],
+    ensemble: int,
+    workers: int,
+    detail: str = "summary",
+    paired: bool = False,
+    available: int | None = None,
+) -> None:
+    """Refuse an explicit ensemble size whose ensembles, one a worker, would not fit this machine's memory.
+
+    ``workers`` ensembles of ``ensemble`` runs of the largest scenario (:func:`bytes_per_run`, an
+    upper estimate) must fit the memory available now (:func:`available_memory`, or ``available``).
+    Nothing is checked when the available memory is unknown.
+
+    Raises:
+        InputError: ``batch: ensemble: at most N runs ...`` (the CLI's exit 2).
+    """
+    available = available_memory() if available is None else available
+    if available is None:
+        return
+    per_run = max(bytes_per_run(s, detail, paired) for s in scenarios)
+    most = available // (per_run * max(1, workers))
+    if ensemble > most:
+        raise InputError(
+            "batch",
+            "ensemble",
+            f"at most {most} run(s) an ensemble: {max(1, workers)} worker(s) x {ensemble} runs x "
+            f"{per_run / 2**20:.0f} MB a run would exceed the {available / 2**30:.1f} GB of memory available, "
+            f"got {ensemble}",
+        )
 
 
 def run_chunk_ensembles(chunk: Chunk) -> ChunkResult:

@@ -26,7 +26,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 import sim
-from analysis.montecarlo.ensembles import ensemble_size_for
+from analysis.montecarlo.ensembles import check_ensemble_memory, ensemble_size_for
 from analysis.montecarlo.executors import default_workers, make_executor
 from analysis.montecarlo.seeds import MAX_MASTER_SEED, RunSeed, spawn_seeds
 from analysis.montecarlo.store import BatchStore
@@ -275,14 +275,18 @@ def run_batch(
         repeat_identical: Run a deterministic scenario ``runs`` times anyway.
         ensemble: Runs stepped together in one set of arrays (:func:`sim.run_ensemble`), each
             equal to its run alone; by default as many as fit memory
-            (:func:`analysis.montecarlo.ensembles.ensemble_size_for`). Ignored with ``model``.
+            (:func:`analysis.montecarlo.ensembles.ensemble_size_for`). Ignored with ``model``. An
+            explicit size whose ensembles, one a local worker, would not fit the memory available
+            is refused (:func:`analysis.montecarlo.ensembles.check_ensemble_memory`; not checked
+            with ``scheduler``, whose workers' memory is their own).
 
     Returns:
         The batch, readable as pandas tables; ``batch.summary`` says what this call did.
 
     Raises:
-        InputError: On a bad scenario, a non-empty ``out`` without ``resume``, or a resume whose
-            scenarios, seed or detail differ from the stored batch.
+        InputError: On a bad scenario, a non-empty ``out`` without ``resume``, a resume whose
+            scenarios, seed or detail differ from the stored batch, or an ``ensemble`` too large
+            for memory.
     """
     started = time.perf_counter()
     if runs < 1:
@@ -322,6 +326,10 @@ def run_batch(
             slots = n_workers if scheduler is None else 8
             if ensemble is not None and ensemble < 1:
                 raise InputError("batch", "ensemble", f"at least 1, got {ensemble}")
+            if ensemble is not None and model is None and scheduler is None and pending:
+                together = min(ensemble, max(runs_of.values()))  # an ensemble holds at most a scenario's runs
+                at_once = min(n_workers, math.ceil(pending / together))
+                check_ensemble_memory(list(resolved.values()), together, at_once, detail, paired)
             if model is None:  # one task an ensemble (a chunk size, if given, bounds the ensembles)
                 auto = min(ensemble_size_for(s, max(1, pending), slots, detail, paired) for s in resolved.values())
                 runs_together = ensemble or (min(auto, chunk_size) if chunk_size else auto)

@@ -23,6 +23,7 @@ import pandas as pd
 from sim.economy.world import World
 from sim.engine import buffers
 from sim.engine.state import LIMIT_NAMES, State
+from sim.kernels.segments import segment_sum
 
 WINDOW_MONTHS = 120
 
@@ -177,10 +178,10 @@ class Recorder:
                 rows[..., CELL_INDEX[name], :] = values
         else:
             for name, values in columns:
-                sums = values if self.one_per_cell else np.add.reduceat(values, self.firm_starts, axis=-1)
+                sums = values if self.one_per_cell else segment_sum(values, self.firm_starts)
                 rows[..., CELL_INDEX[name], self.filled] = sums
         if self.pair_starts.size:
-            stock = np.add.reduceat(state.stock, self.pair_starts, axis=-1)
+            stock = segment_sum(state.stock, self.pair_starts)  # reduceat (compiled for an ensemble)
             rows[..., CELL_INDEX["input_stock"], self.with_pairs] = stock
         high = state.uncertainty_high
         rows[..., CELL_INDEX["uncertainty_high"], :] = float(high) if np.ndim(high) == 0 else high

@@ -37,12 +37,15 @@ standby links' shares being zero), the routed ones otherwise.
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
 from sim.economy.network import SupplyNetwork
+from sim.kernels import routes
 from sim.kernels.matvec import MatVec
 from sim.kernels.supplier_matrix import PairMatrix
 
@@ -58,6 +61,65 @@ FEW_LINKS = 10
 """Recompute only the lines of the distrusted suppliers when they serve under 1/FEW_LINKS of the links."""
 
 
+@dataclass(frozen=True)
+class RouteIndex:
+    """The link structure of a network's ``route_of_pair``, read-only, shared by the runs of the network.
+
+    Attributes:
+        per_pair: Links of each line, (P,).
+        link_supplier: Supplier of each link, (L,) intp.
+        link_pair: Line of each link, (L,) intp.
+        pair_ptr: First link of each line, and L last, (P + 1,).
+        supplier_ptr: First position of each supplier in ``supplier_pairs``, and L last, (N + 1,).
+        supplier_pairs: The lines each supplier serves, supplier by supplier, (L,).
+        table: Each link's base share, standby size and supplier (as a float), (L, 3): what the
+            compiled router reads of a link, in one place (:mod:`sim.kernels.routes`).
+        lost_of: ``B^T``: ``x -> sum_e b_e x_k(e)`` by line.
+        capacity_of: ``S^T``: ``x -> sum_e s_e x_k(e)`` by line.
+    """
+
+    per_pair: np.ndarray
+    link_supplier: np.ndarray
+    link_pair: np.ndarray
+    pair_ptr: np.ndarray
+    supplier_ptr: np.ndarray
+    supplier_pairs: np.ndarray
+    table: np.ndarray
+    lost_of: MatVec
+    capacity_of: MatVec
+
+
+_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def route_index(network: SupplyNetwork) -> RouteIndex:
+    """The :class:`RouteIndex` of a network, derived once and kept while the network lives."""
+    index = _INDEXES.get(network)
+    if index is None:
+        route = network.route_of_pair  # CSC: each pair's links contiguous
+        per_pair = np.diff(route.indptr)
+        # Sums over each pair's links as compiled sparse products: L = B^T (1 - rho), C = S^T rho.
+        pattern = (route.indices, route.indptr)
+        by_supplier = route.tocsr()  # each supplier's links contiguous: the lines it serves
+        index = RouteIndex(
+            per_pair=per_pair,
+            link_supplier=route.indices.astype(np.intp),  # take wants intp (no conversion per step)
+            link_pair=np.repeat(np.arange(route.shape[1], dtype=np.intp), per_pair),
+            pair_ptr=route.indptr.astype(np.intp),
+            supplier_ptr=by_supplier.indptr.astype(np.intp),
+            supplier_pairs=by_supplier.indices.astype(np.intp),
+            table=np.column_stack((network.route_base, route.data, route.indices.astype(np.float64))),
+            lost_of=MatVec(sp.csc_matrix((network.route_base, *pattern), shape=route.shape).T),
+            capacity_of=MatVec(sp.csc_matrix((route.data, *pattern), shape=route.shape).T),
+        )
+        for array in (index.per_pair, index.link_supplier, index.link_pair, index.pair_ptr):
+            array.setflags(write=False)
+        for array in (index.supplier_ptr, index.supplier_pairs, index.table):
+            array.setflags(write=False)
+        _INDEXES[network] = index
+    return index
+
+
 class Router:
     """The re-routing of one run over the network's drawn and standby links.
 
@@ -66,27 +128,32 @@ class Router:
         share: The run's order shares on the entries of ``route_of_pair`` (its CSC data order),
             the data array of the run's routed supplier matrix: :meth:`update` rewrites it in place.
         weight: ``1 - exp(-dt / T_r)``, the step's weight of the newest fill rate.
+        scratch: Recompute a few lines' shares in a compiled loop (:mod:`sim.kernels.routes`), with
+            these work arrays. Then, unless another matrix mirrors the shares (priority rationing),
+            ``share`` holds the base shares while only a few lines are off them (:attr:`touched`,
+            with their change :attr:`change`): the products add the change to the plan's, and the
+            whole ``share`` is set when every line is recomputed.
     """
 
-    def __init__(self, network: SupplyNetwork, share: np.ndarray, weight: float) -> None:
-        route = network.route_of_pair  # CSC: each pair's links contiguous
-        self.per_pair = np.diff(route.indptr)
-        self.link_supplier = route.indices.astype(np.intp)  # take wants intp (no conversion per step)
+    def __init__(
+        self, network: SupplyNetwork, share: np.ndarray, weight: float, scratch: routes.Scratch | None = None
+    ) -> None:
+        index = route_index(network)  # the network's link structure, shared by its runs
+        self.per_pair = index.per_pair
+        self.link_supplier = index.link_supplier
         self.base = network.route_base
-        self.standby = route.data
-        # Sums over each pair's links as compiled sparse products: L = B^T (1 - rho), C = S^T rho.
-        pattern = (route.indices, route.indptr)
-        self.lost_of = MatVec(sp.csc_matrix((self.base, *pattern), shape=route.shape).T)
-        self.capacity_of = MatVec(sp.csc_matrix((self.standby, *pattern), shape=route.shape).T)
-        by_supplier = route.tocsr()  # each supplier's links contiguous: the lines it serves
-        self.supplier_ptr = by_supplier.indptr.astype(np.intp)
-        self.supplier_pairs = by_supplier.indices.astype(np.intp)
-        self.pair_ptr = route.indptr.astype(np.intp)
+        self.standby = network.route_of_pair.data
+        self.lost_of, self.capacity_of = index.lost_of, index.capacity_of
+        self.supplier_ptr, self.supplier_pairs, self.pair_ptr = index.supplier_ptr, index.supplier_pairs, index.pair_ptr
+        self.table = index.table
         self.share = share
         self.weight = weight
         self.at_base = True
         self.touched: np.ndarray | None = np.zeros(0, dtype=np.intp)  # links off base (None: any)
+        self.change: np.ndarray | None = None  # w_e - b_e on the touched links, when the compiled loop set them
         self.mirrors: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.loops = None if scratch is None else routes.kernels()  # the compiled loops (an ensemble's runs)
+        self.scratch = scratch
 
     def mirror(self, data: np.ndarray, order: np.ndarray) -> None:
         """Keep ``data[i] = share[order[i]]`` (another matrix over the same links) after each update."""
@@ -132,24 +199,35 @@ class Router:
         for data, order, _ in self.mirrors:
             np.take(share, order, out=data)
         self.touched = None
+        self.change = None
 
     def _update_lines_of(self, distrusted: np.ndarray, reliability: np.ndarray) -> None:
         """The same shares, computed only on the lines served by ``distrusted`` (the others at base)."""
         share, before = self.share, self.touched
         if before is None:
             share[:] = self.base
-        else:
-            share[before] = self.base[before]
+        if self.loops is None:
+            if before is not None:
+                share[before] = self.base[before]
+            links, self.change = self._lines_of(distrusted, reliability), None
+        else:  # the links of before back at base in the loop
+            links = self._compiled_lines_of(before, distrusted, reliability)
+        self.touched = links
+        for data, order, where in self.mirrors:
+            if before is None:
+                np.take(share, order, out=data)
+            elif links.size == 0:  # every supplier trusted again: all lines back at base
+                data[where[before]] = share[before]
+            else:
+                changed = np.concatenate((before, links))
+                data[where[changed]] = share[changed]
+
+    def _lines_of(self, distrusted: np.ndarray, reliability: np.ndarray) -> np.ndarray:
+        """Set the shares of the lines served by ``distrusted``; return their links, increasing."""
         pairs = np.unique(self.supplier_pairs[_ragged(self.supplier_ptr, distrusted)])
         links = _ragged(self.pair_ptr, pairs)
-        if links.size == 0:  # every supplier trusted again: all lines back at base
-            self.touched = links
-            for data, order, where in self.mirrors:
-                if before is None:
-                    np.take(share, order, out=data)
-                else:
-                    data[where[before]] = share[before]
-            return
+        if links.size == 0:
+            return links
         local = np.repeat(np.arange(pairs.size), self.per_pair[pairs])
         rho = reliability[self.link_supplier[links]]
         base, standby = self.base[links], self.standby[links]
@@ -163,14 +241,37 @@ class Router:
         new *= rho
         stuck = none[local]
         new[stuck] = base[stuck]
-        share[links] = new
-        self.touched = links
-        for data, order, where in self.mirrors:
-            if before is None:
-                np.take(share, order, out=data)
-            else:
-                changed = np.concatenate((before, links))
-                data[where[changed]] = share[changed]
+        self.share[links] = new
+        return links
+
+    def _compiled_lines_of(
+        self, before: np.ndarray | None, distrusted: np.ndarray, reliability: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`_lines_of` in one compiled pass (:mod:`sim.kernels.routes`), the same values and links,
+        after setting the links ``before`` back at base; sets :attr:`change` on the links returned."""
+        work = self.scratch
+        n = self.loops.update_lines(
+            bool(self.mirrors),  # the shares themselves only when another matrix mirrors them
+            _NO_LINKS if before is None else before,
+            distrusted,
+            reliability,
+            self.supplier_ptr,
+            self.supplier_pairs,
+            self.pair_ptr,
+            self.table,
+            self.share,
+            work.mark,
+            work.links,
+            work.change,
+            work.link_line,
+            work.link_firm,
+        )
+        self.change = work.change[:n].copy()
+        self.touched_line, self.touched_firm = work.link_line[:n].copy(), work.link_firm[:n].copy()
+        return work.links[:n].copy()
+
+
+_NO_LINKS = np.zeros(0, dtype=np.intp)
 
 
 def smooth(reliability: np.ndarray, fill: np.ndarray, weight: float) -> None:
@@ -199,15 +300,18 @@ class Routing:
     Args:
         plan: The run plan (network, step weight ``rates.reroute``, rationing, input lines).
         share: The run's order shares (``State.route_share``), rewritten in place by the router.
+        scratch: The router's and the products' per-link work in compiled loops
+            (:mod:`sim.kernels.routes`, an ensemble's runs) with these work arrays, the same values
+            as the numpy code.
     """
 
-    def __init__(self, plan: RunPlan, share: np.ndarray) -> None:
+    def __init__(self, plan: RunPlan, share: np.ndarray, scratch: routes.Scratch | None = None) -> None:
         world = plan.world
         route = world.network.route_of_pair
         n = world.n_firms
         self.lines, self.base_class = plan.lines, plan.class_matrix
-        self.router = Router(world.network, share, plan.rates.reroute)
-        self.link_pair = np.repeat(np.arange(route.shape[1], dtype=np.intp), np.diff(route.indptr))
+        self.router = Router(world.network, share, plan.rates.reroute, scratch)
+        self.link_pair = route_index(world.network).link_pair
         matrix = sp.csc_matrix((share, route.indices, route.indptr), shape=route.shape, copy=False)
         if not np.shares_memory(matrix.data, share):  # pragma: no cover (scipy keeps float64 data)
             raise TypeError("the routed supplier matrix must hold the run's shares without a copy")
@@ -246,8 +350,7 @@ class Routing:
         if not self.few:
             return self.suppliers.sum_to_rows(line_values)
         out = self.lines.sum_to_suppliers(line_values)
-        links, change = self.router.touched, self.delta.change()
-        out += np.bincount(self.router.link_supplier[links], change * line_values[self.link_pair[links]], out.size)
+        self.add_change_to_suppliers(line_values, out)
         return out
 
     def gather_from_suppliers(self, supplier_values: np.ndarray) -> np.ndarray:
@@ -255,9 +358,30 @@ class Routing:
         if not self.few:
             return self.suppliers.gather_to_pairs(supplier_values)
         out = self.lines.gather_from_suppliers(supplier_values)
-        links, change = self.router.touched, self.delta.change()
-        out += np.bincount(self.link_pair[links], change * supplier_values[self.router.link_supplier[links]], out.size)
+        self.add_change_to_pairs(supplier_values, out)
         return out
+
+    def add_change_to_suppliers(self, line_values: np.ndarray, out: np.ndarray) -> None:
+        """``out += sum_e (w_e - b_e) O_p(e)`` by supplier: the plan's ``M_0 O`` in ``out`` becomes ``M O`` (few)."""
+        router = self.router
+        if router.loops is None:
+            links, change = router.touched, self.delta.change()
+            out += np.bincount(router.link_supplier[links], change * line_values[self.link_pair[links]], out.size)
+        else:  # the touched links' suppliers, lines and change, as the compiled router loop left them
+            routes.add_to_suppliers(
+                router.loops, router.touched_firm, router.touched_line, router.change, line_values, out, router.scratch
+            )
+
+    def add_change_to_pairs(self, supplier_values: np.ndarray, out: np.ndarray) -> None:
+        """``out += sum_e (w_e - b_e) f_k(e)`` by line: the plan's ``M_0^T f`` in ``out`` becomes ``M^T f`` (few)."""
+        router = self.router
+        if router.loops is None:
+            links, change = router.touched, self.delta.change()
+            out += np.bincount(self.link_pair[links], change * supplier_values[router.link_supplier[links]], out.size)
+        else:
+            routes.add_to_lines(
+                router.loops, router.touched_line, router.touched_firm, router.change, supplier_values, out
+            )
 
     def receipts(self, orders: np.ndarray, fill: np.ndarray, out: np.ndarray) -> np.ndarray:
         """``O_p (M^T f)_p``, written into ``out``."""
@@ -287,7 +411,8 @@ class _Delta:
         router = self.routing.router
         if self._key is not router.touched:
             self._key = router.touched
-            self._change = router.share[router.touched] - router.base[router.touched]
+            change = router.change  # set by the compiled loop with the touched links, else taken here
+            self._change = router.share[router.touched] - router.base[router.touched] if change is None else change
         return self._change
 
 

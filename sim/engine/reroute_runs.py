@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.engine.reroute import Routing, smooth
+from sim.kernels import fused, routes
+from sim.kernels.routes import Scratch
 
 if TYPE_CHECKING:
     from sim.engine.plan import RunPlan
@@ -39,6 +41,10 @@ class EnsembleRouting:
         self.lines, self.base_class = plan.lines, plan.class_matrix
         self.runs: list[Routing | None] = [None] * runs
         self.weight = plan.rates.reroute
+        # The routers' per-link work in compiled loops (sim.kernels.routes), with one set of work arrays.
+        network = plan.world.network
+        compiled = fused.USE_NUMBA and routes.kernels() is not None
+        self.scratch = Scratch(network.route_of_pair.nnz, network.n_pairs, plan.world.n_firms) if compiled else None
 
     @property
     def off_base(self) -> list[int]:
@@ -59,28 +65,40 @@ class EnsembleRouting:
             row = reliability[r]
             smooth(row, fill[r], self.weight)  # what the run's router would do (it has no state yet)
             if np.minimum.reduce(row, initial=1.0) < 1.0:
-                routing = self.runs[r] = Routing(self.plan, self.plan.world.network.route_base.copy())
+                share = self.plan.world.network.route_base.copy()
+                routing = self.runs[r] = Routing(self.plan, share, scratch=self.scratch)
                 routing.router.set_shares(row)
 
     def sum_to_suppliers(self, line_values: np.ndarray) -> np.ndarray:
         """``(M O)_k`` of every run over its own shares, (R, N)."""
         out = self.lines.sum_to_suppliers(line_values)
         for r in self.off_base:
-            out[r] = self.runs[r].sum_to_suppliers(line_values[r])
+            routing = self.runs[r]
+            if routing.few:  # the plan's product of the run's row, plus its change (as Routing does)
+                routing.add_change_to_suppliers(line_values[r], out[r])
+            else:
+                out[r] = routing.sum_to_suppliers(line_values[r])
         return out
 
     def gather_from_suppliers(self, supplier_values: np.ndarray) -> np.ndarray:
         """``(M^T f)_p`` of every run over its own shares, (R, P)."""
-        out = self.lines.gather_from_suppliers(supplier_values)
-        for r in self.off_base:
-            out[r] = self.runs[r].gather_from_suppliers(supplier_values[r])
-        return out
+        return self._gather(supplier_values, None)
 
     def receipts(self, orders: np.ndarray, fill: np.ndarray, out: np.ndarray) -> np.ndarray:
         """``O_p (M^T f)_p`` of every run, written into ``out`` (R, P)."""
-        out = self.lines.receipts(orders, fill, out=out)
+        self._gather(fill, out)
+        out *= orders
+        return out
+
+    def _gather(self, supplier_values: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+        """``(M^T f)_p`` of every run, into ``out`` if given."""
+        out = self.lines.suppliers.gather_to_pairs(supplier_values, out=out)
         for r in self.off_base:
-            self.runs[r].receipts(orders[r], fill[r], out=out[r])
+            routing = self.runs[r]
+            if routing.few:
+                routing.add_change_to_pairs(supplier_values[r], out[r])
+            else:
+                routing.suppliers.gather_to_pairs(supplier_values[r], out=out[r])
         return out
 
     def class_products(self) -> _EnsembleClass | None:

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.kernels.segments import segment_min
-
 PAIRS_PER_BLOCK = 1 << 18
 """Pairs per block (2 MB per float64 array); ``bench_phases.py`` measured 50,000 to 200,000 pairs
 equally fast at 1,000,000 firms and a whole-array production phase 1.6 times slower."""
@@ -51,12 +49,11 @@ class PairBlock:
 
     def firm_min(self, pair_values: np.ndarray) -> np.ndarray:
         """Minimum of the block's pair values over each of its firms' pairs (``inf`` without pairs)."""
-        minimum = segment_min if pair_values.ndim == 2 else np.minimum.reduceat  # an ensemble's runs: Numba
         if self.has_pairs is None:
-            return minimum(pair_values, self.starts)
+            return np.minimum.reduceat(pair_values, self.starts, axis=-1)
         out = np.full((*pair_values.shape[:-1], self.has_pairs.size), np.inf)
         if pair_values.shape[-1]:
-            out[..., self.has_pairs] = minimum(pair_values, self.starts)
+            out[..., self.has_pairs] = np.minimum.reduceat(pair_values, self.starts, axis=-1)
         return out
 
 

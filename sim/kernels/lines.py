@@ -74,6 +74,9 @@ class InputLines:
         self.n_lines = network.n_pairs
         self.buyer = network.pair_buyer
         self.lines_per_firm = np.bincount(network.pair_buyer, minlength=self.n_firms)
+        self.first = np.concatenate(([0], np.cumsum(self.lines_per_firm))).astype(np.int64)
+        """``first[k]``: the first line of firm ``k`` (its lines are ``first[k] .. first[k + 1] - 1``), (N + 1,)."""
+        self.first.setflags(write=False)
         self._blocks = [LineBlock(block) for block in pair_blocks(self.lines_per_firm, pairs_per_block)]
         self.suppliers = SupplierMatrix(network, blocked)
 

@@ -9,6 +9,7 @@ from sim.engine.phases.accounting import capped_ratio, check, largest
 from sim.engine.plan import RunPlan
 from sim.engine.reroute import reroute
 from sim.engine.state import State
+from sim.kernels import fused
 
 
 def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
@@ -36,7 +37,6 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
     stock += state.received
     stock -= state.used
     check("inventories", "stock", stock, largest(state.used), firm_of=plan.lines.buyer)
-    np.maximum(stock, 0.0, out=stock)
     # Output of a capacity-bound firm (its inputs' use is the floor of its orders); 0 elsewhere.
     floor_output = np.where(desired < state.planned, state.output, 0.0)
 
@@ -46,7 +46,13 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
         refill = (line.spread(plan.stock_factor) * use - line.of(stock)) / r.restore_steps + use
         return np.maximum(refill, line.spread(floor_output) * a_dt)
 
-    # Rewritten in place: demand and delivery have read this step's orders.
-    plan.lines.each_line(order_of, out=state.orders)
+    # Orders rewritten in place: demand and delivery have read this step's orders.
+    kernels = fused.compiled(desired)  # an ensemble's (R, N) firms: the clip and order_of in one compiled pass
+    if kernels is None:
+        np.maximum(stock, 0.0, out=stock)
+        plan.lines.each_line(order_of, out=state.orders)
+    else:
+        first, factor = plan.lines.first, plan.stock_factor
+        fused.orders(kernels, first, stock, coef, desired, factor, floor_output, r.dt, r.restore_steps, state.orders)
     state.current_share = capped_ratio(state.demand, state.desired)
     reroute(state, plan, wanted.intermediate)

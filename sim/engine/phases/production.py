@@ -9,6 +9,7 @@ from sim.engine.flows import Conditions
 from sim.engine.phases.accounting import TOLERANCE, check, largest
 from sim.engine.plan import RunPlan
 from sim.engine.state import LIMIT_DEMAND, LIMIT_ENERGY, LIMIT_IMPORTS, LIMIT_INPUTS, LIMIT_READINESS, State
+from sim.kernels import fused
 
 
 def production(state: State, plan: RunPlan, now: Conditions) -> None:
@@ -39,7 +40,11 @@ def production(state: State, plan: RunPlan, now: Conditions) -> None:
         cover = line.of(stock) / (line.of(coef) * dt)
         return np.where(line.of(critical), cover, 0.5 * (cover + line.spread(capacity_bound)))
 
-    input_bound = lines.min_over_inputs(input_bound_of)
+    kernels = fused.compiled(capacity_bound)  # an ensemble's (R, N) firms: the same rule, compiled
+    if kernels is None:
+        input_bound = lines.min_over_inputs(input_bound_of)
+    else:
+        input_bound = fused.input_bound(kernels, lines.first, stock, coef, critical, capacity_bound, dt)
     output = np.minimum(np.minimum(np.minimum(planned, effective_capacity), capacity_bound), input_bound)
     import_bound = None
     if now.import_hard is not None:
@@ -57,7 +62,10 @@ def production(state: State, plan: RunPlan, now: Conditions) -> None:
         need = line.spread(output) * line.of(coef) * dt
         return np.where(line.of(critical), need, np.minimum(need, line.of(stock)))
 
-    lines.each_line(used_of, out=state.used)  # rewritten in place
+    if kernels is None:
+        lines.each_line(used_of, out=state.used)  # rewritten in place
+    else:
+        fused.inputs_used(kernels, lines.first, output, coef, critical, stock, dt, out=state.used)
     check("production", "output", output, scale=largest(output))
 
 

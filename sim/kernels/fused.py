@@ -1,0 +1,179 @@
+"""The line rules of production and inventories for an ensemble's (R, P) arrays, fused and compiled with Numba.
+
+A run alone evaluates each line rule of :mod:`sim.engine.phases` as a handful of numpy calls over
+its P input lines (:class:`sim.kernels.lines.InputLines`). An ensemble (:mod:`sim.engine.ensemble`)
+makes the same calls on (R, P) arrays, and at the default economy (82,872 lines) and R = 16 each
+temporary is 10 MB: every call streams its operands and result through memory instead of the CPU's
+cache, and a rule of six calls makes six passes. The loops below do the work of a rule in one
+pass over a run's lines, run after run (a run's lines, 0.7 MB an array, stay in the cache), with
+no temporaries.
+
+Every value is computed with the same operations, in the same order, as the numpy rule it
+replaces (no fused multiply-add: Numba does not contract ``a * b + c`` without ``fastmath``), and
+minima and maxima follow numpy's ``minimum``/``maximum`` (a NaN wins): an ensemble's runs stay
+equal to runs alone bit for bit (``tests/test_ensemble.py``, which also runs the numpy path).
+Division follows numpy (``error_model="numpy"``: ``x / 0`` is ``inf`` or ``nan``, as in the rule).
+
+The rules, for line ``p`` of buyer ``k`` (pairs sorted by buyer, firm ``k`` owning lines
+``first[k] .. first[k + 1] - 1``):
+
+- input bound (production): ``X_k = min_p X_p``, ``X_p = S_p / (a_p dt)`` for a critical input and
+  ``(S_p / (a_p dt) + K_k) / 2`` otherwise (``inf`` for a firm without lines);
+- inputs used (production): ``U_p = (x_k a_p) dt``, at most ``S_p`` for a non-critical input;
+- orders (inventories): with ``S_p`` first raised to 0,
+  ``O_p = max(((f_k u_p - S_p) / tau) + u_p, F_k a_p dt)``, ``u_p = x^d_k (a_p dt)``.
+
+Numba is a dependency of growthsim; :func:`compiled` returns ``None`` (and the phases keep their
+numpy rules) for runs alone, and for ensembles when :data:`USE_NUMBA` is off (the test of the
+numpy path for ensembles switches it off).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from types import SimpleNamespace
+
+import numpy as np
+
+USE_NUMBA = True
+"""Ensembles use the compiled loops (tests switch it off to check the numpy rules on (R, P) arrays)."""
+
+
+def _input_bound(stock, coef, critical, capacity_bound, dt, first, out):  # pragma: no cover - compiled
+    runs, n = out.shape
+    for r in range(runs):
+        s_row = stock[r]
+        k_row = capacity_bound[r]
+        o_row = out[r]
+        for k in range(n):
+            lo = first[k]
+            hi = first[k + 1]
+            m = np.inf
+            for p in range(lo, hi):
+                cover = s_row[p] / (coef[p] * dt)
+                v = cover if critical[p] else 0.5 * (cover + k_row[k])
+                if p == lo or (m == m and (v < m or v != v)):  # the first line, then np.minimum (a NaN wins)
+                    m = v
+            o_row[k] = m
+
+
+def _inputs_used(output, coef, critical, stock, dt, first, out):  # pragma: no cover - compiled
+    runs, n = output.shape
+    for r in range(runs):
+        x_row = output[r]
+        s_row = stock[r]
+        u_row = out[r]
+        for k in range(n):
+            x = x_row[k]
+            for p in range(first[k], first[k + 1]):
+                need = x * coef[p] * dt
+                if critical[p]:
+                    u_row[p] = need
+                else:
+                    s = s_row[p]
+                    u_row[p] = need if (need <= s or need != need) else s  # np.minimum(need, S)
+
+
+def _orders(stock, coef, desired, stock_factor, floor_output, dt, restore_steps, first, out):  # pragma: no cover
+    runs, n = desired.shape
+    for r in range(runs):
+        s_row = stock[r]
+        d_row = desired[r]
+        f_row = floor_output[r]
+        o_row = out[r]
+        for k in range(n):
+            d = d_row[k]
+            factor = stock_factor[k]
+            floor = f_row[k]
+            for p in range(first[k], first[k + 1]):
+                s = s_row[p]
+                if not (s >= 0.0 or s != s):  # np.maximum(S, 0)
+                    s = 0.0
+                    s_row[p] = s
+                a_dt = coef[p] * dt
+                use = d * a_dt
+                refill = (factor * use - s) / restore_steps + use
+                least = floor * a_dt
+                o_row[p] = refill if (refill >= least or refill != refill) else least  # np.maximum
+
+
+@lru_cache(maxsize=1)
+def _kernels() -> SimpleNamespace | None:
+    """The compiled loops (Numba imported on first use: ``import sim`` stays light), or ``None``."""
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - numba is a dependency; a broken install falls back to numpy
+        return None
+    jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+    return SimpleNamespace(
+        input_bound=jit(_input_bound),
+        inputs_used=jit(_inputs_used),
+        orders=jit(_orders),
+    )
+
+
+def compiled(values: np.ndarray) -> SimpleNamespace | None:
+    """The compiled loops for an ensemble's firm or line array ``values`` (2-D), else ``None``."""
+    if not USE_NUMBA or values.ndim != 2:
+        return None
+    return _kernels()
+
+
+def input_bound(
+    kernels: SimpleNamespace,
+    first: np.ndarray,
+    stock: np.ndarray,
+    coef: np.ndarray,
+    critical: np.ndarray,
+    capacity_bound: np.ndarray,
+    dt: float,
+) -> np.ndarray:
+    """``X_k = min_p X_p`` of every run and firm, (R, N): production's rule ``input_bound_of``.
+
+    Args:
+        kernels: :func:`compiled`'s loops.
+        first: ``first[k]``, the first line of firm ``k``, and the number of lines last, (N + 1,).
+        stock: Input stocks ``S``, (R, P).
+        coef: Coefficients ``a``, (P,).
+        critical: Whether each line's input is critical, (P,).
+        capacity_bound: ``K`` of each firm, (R, N).
+        dt: The step, months.
+    """
+    out = np.empty(capacity_bound.shape)
+    kernels.input_bound(stock, coef, critical, capacity_bound, float(dt), first, out)
+    return out
+
+
+def inputs_used(
+    kernels: SimpleNamespace,
+    first: np.ndarray,
+    output: np.ndarray,
+    coef: np.ndarray,
+    critical: np.ndarray,
+    stock: np.ndarray,
+    dt: float,
+    out: np.ndarray,
+) -> np.ndarray:
+    """``U_p`` of every run and line into ``out`` (R, P), returned: production's rule ``used_of``."""
+    kernels.inputs_used(output, coef, critical, stock, float(dt), first, out)
+    return out
+
+
+def orders(
+    kernels: SimpleNamespace,
+    first: np.ndarray,
+    stock: np.ndarray,
+    coef: np.ndarray,
+    desired: np.ndarray,
+    stock_factor: np.ndarray,
+    floor_output: np.ndarray,
+    dt: float,
+    restore_steps: float,
+    out: np.ndarray,
+) -> np.ndarray:
+    """``O_p`` of every run and line into ``out`` (R, P), returned: inventories' rule ``order_of``.
+
+    ``stock`` (R, P) is first raised to 0 in place (``np.maximum(S, 0, out=S)``).
+    """
+    kernels.orders(stock, coef, desired, stock_factor, floor_output, float(dt), float(restore_steps), first, out)
+    return out

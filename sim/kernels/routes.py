@@ -1,0 +1,196 @@
+"""Re-routing's per-line work for the runs of an ensemble, compiled with Numba.
+
+:class:`sim.engine.reroute.Router` recomputes, each step a few suppliers are not trusted fully,
+the order shares of the lines they serve, and the supplier products then add the change of those
+links' shares to the plan's products (:class:`sim.engine.reroute.Routing`). In numpy that is
+``np.unique`` over the distrusted suppliers' lines, ragged index arrays and ``bincount`` sums:
+about a millisecond a step at the default economy (profiled), for every run of an ensemble. The
+loops below do the same work in one pass each; an ensemble's routings use them
+(``Routing(..., compiled=True)``), runs alone keep the numpy code, which is the reference.
+
+Every value is computed as the numpy code computes it: a line's sums ``L_p = sum_e b_e (1 - rho_e)``
+and ``C_p = sum_e s_e rho_e`` over its links in order from zero (as ``bincount`` accumulates),
+the share ``w_e = ((s_e (L_p / C_p)) + b_e) rho_e`` (the base share where ``C_p <= 0``), the lines
+taken in increasing order (as ``np.unique`` returns them), so the touched links and their order are
+the same; and a product's change accumulated link by link into zeroed bins, then added to the
+plan's product everywhere (as ``out += np.bincount(...)``). Runs stay equal to runs alone bit for
+bit (``tests/test_ensemble.py``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from types import SimpleNamespace
+
+import numpy as np
+
+
+def _update_lines(  # pragma: no cover - compiled
+    write_share,
+    before,
+    distrusted,
+    reliability,
+    supplier_ptr,
+    supplier_pairs,
+    pair_ptr,
+    table,
+    share,
+    mark,
+    links,
+    change,
+    link_line,
+    link_firm,
+):
+    """Shares of the lines served by ``distrusted``: their links into ``links``, ``w_e - b_e`` into
+    ``change``, each link's line and supplier into ``link_line`` and ``link_firm``; their count
+    returned. With ``write_share``, also ``w_e`` into ``share`` (the links ``before`` first back at
+    base). ``table[e]`` is link ``e``'s base share, standby size and supplier, side by side: one
+    trip to memory a link."""
+    if write_share:
+        for e in before:
+            share[e] = table[e, 0]
+    for k in distrusted:
+        for i in range(supplier_ptr[k], supplier_ptr[k + 1]):
+            mark[supplier_pairs[i]] = True
+    n = 0
+    for p in range(mark.size):
+        if not mark[p]:
+            continue
+        mark[p] = False
+        lo = pair_ptr[p]
+        hi = pair_ptr[p + 1]
+        lost = 0.0
+        capacity = 0.0
+        for e in range(lo, hi):
+            rho = reliability[int(table[e, 2])]
+            lost += table[e, 0] * (1.0 - rho)
+            capacity += table[e, 1] * rho
+        stuck = capacity <= 0.0
+        if not stuck:
+            lost = lost / capacity
+        for e in range(lo, hi):
+            b = table[e, 0]
+            k = int(table[e, 2])
+            if stuck:
+                new = b
+            else:
+                new = table[e, 1] * lost
+                new += b
+                new *= reliability[k]
+            if write_share:
+                share[e] = new
+            links[n] = e
+            change[n] = new - b
+            link_line[n] = p
+            link_firm[n] = k
+            n += 1
+    return n
+
+
+def _add_to_suppliers(link_firm, link_line, change, values, out, bins, seen):  # pragma: no cover - compiled
+    """``out += bincount(link_firm, change * values[link_line], out.size)``.
+
+    ``bins`` (zeros) and ``seen`` (all false), both ``out.size`` long, are left as they were found.
+    Only the suppliers the links reach change: elsewhere ``out + 0.0`` is ``out`` (a product's
+    entries, sums from ``+0.0``, are never ``-0.0``).
+    """
+    for i in range(link_firm.size):
+        bins[link_firm[i]] += change[i] * values[link_line[i]]
+    for i in range(link_firm.size):
+        k = link_firm[i]
+        if not seen[k]:
+            seen[k] = True
+            out[k] += bins[k]
+    for i in range(link_firm.size):
+        k = link_firm[i]
+        seen[k] = False
+        bins[k] = 0.0
+
+
+def _add_to_lines(link_line, link_firm, change, values, out):  # pragma: no cover - compiled
+    """``out += bincount(link_line, change * values[link_firm], out.size)`` for ``link_line`` non-decreasing.
+
+    A line's links are consecutive: their terms are summed from zero in order, then added to the line.
+    """
+    n = link_line.size
+    i = 0
+    while i < n:
+        p = link_line[i]
+        total = 0.0
+        while i < n and link_line[i] == p:
+            total += change[i] * values[link_firm[i]]
+            i += 1
+        out[p] += total
+
+
+@lru_cache(maxsize=1)
+def kernels() -> SimpleNamespace | None:
+    """The compiled loops (Numba imported on first use), or ``None`` without Numba."""
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - numba is a dependency; a broken install falls back to numpy
+        return None
+    jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+    return SimpleNamespace(
+        update_lines=jit(_update_lines), add_to_suppliers=jit(_add_to_suppliers), add_to_lines=jit(_add_to_lines)
+    )
+
+
+class Scratch:
+    """Work arrays of the compiled loops, shared by the routers of one ensemble (used one run at a time).
+
+    ``mark``, ``bins`` and ``seen`` are left as found (false, zeros) by every call; the others hold
+    a call's results until the caller copies them.
+
+    Args:
+        links: Links of the network (``route_of_pair.nnz``).
+        lines: Input lines (pairs).
+        firms: Firms.
+    """
+
+    def __init__(self, links: int, lines: int, firms: int) -> None:
+        self.mark = np.zeros(lines, dtype=np.bool_)
+        self.links = np.empty(links, dtype=np.intp)
+        self.change = np.empty(links)
+        self.link_line = np.empty(links, dtype=np.intp)
+        self.link_firm = np.empty(links, dtype=np.intp)
+        self.bins = np.zeros(firms)
+        self.seen = np.zeros(firms, dtype=np.bool_)
+
+
+def add_to_suppliers(
+    loops: SimpleNamespace,
+    link_firm: np.ndarray,
+    link_line: np.ndarray,
+    change: np.ndarray,
+    line_values: np.ndarray,
+    out: np.ndarray,
+    scratch: Scratch,
+) -> None:
+    """``out += np.bincount(link_firm, change * line_values[link_line], out.size)`` in place: ``M_0 O`` to ``M O``.
+
+    Args:
+        loops: :func:`kernels`.
+        link_firm: Supplier of each link off its base share (links increasing).
+        link_line: Line of each of those links.
+        change: Their shares' change from base, ``w_e - b_e``.
+        line_values: The line values ``O`` the product sums.
+        out: The plan's product, by supplier, to which the change is added.
+        scratch: Work arrays as long as ``out``.
+    """
+    loops.add_to_suppliers(link_firm, link_line, change, line_values, out, scratch.bins, scratch.seen)
+
+
+def add_to_lines(
+    loops: SimpleNamespace,
+    link_line: np.ndarray,
+    link_firm: np.ndarray,
+    change: np.ndarray,
+    supplier_values: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """``out += np.bincount(link_line, change * supplier_values[link_firm], out.size)``: ``M_0^T f`` to ``M^T f``.
+
+    In place. ``link_line`` is non-decreasing (the links increase, and a line's links are consecutive).
+    """
+    loops.add_to_lines(link_line, link_firm, change, supplier_values, out)

@@ -1,0 +1,118 @@
+"""The compiled loops of ensembles (sim/kernels/fused.py, sim/kernels/routes.py) on values worked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.kernels import fused, routes
+
+# Two firms: firm 0 buys on lines 0 (critical) and 1 (not critical), firm 1 has no lines, firm 2 on line 2.
+FIRST = np.array([0, 2, 2, 3], dtype=np.int64)
+COEF = np.array([0.5, 0.25, 2.0])
+CRITICAL = np.array([True, False, True])
+DT = 1.0
+
+
+@pytest.fixture(scope="module")
+def loops():
+    kernels = fused.compiled(np.zeros((1, 1)))
+    assert kernels is not None, "numba is a dependency of growthsim"
+    return kernels
+
+
+def test_input_bound_is_the_least_line_bound(loops):
+    # run 0: line 0 covers 4 / 0.5 = 8; line 1 (half-critical) (2 / 0.25 + K) / 2 = (8 + 4) / 2 = 6 -> 6
+    # run 1: line 0 covers 1 / 0.5 = 2; line 1 (8 + 10) / 2 = 9 -> 2; firm 2: 6 / 2 = 3 and 0 / 2 = 0
+    stock = np.array([[4.0, 2.0, 6.0], [1.0, 2.0, 0.0]])
+    capacity = np.array([[4.0, 7.0, 1.0], [10.0, 7.0, 1.0]])
+    bound = fused.input_bound(loops, FIRST, stock, COEF, CRITICAL, capacity, DT)
+    np.testing.assert_array_equal(bound, [[6.0, np.inf, 3.0], [2.0, np.inf, 0.0]])
+
+
+def test_a_nan_line_bound_wins_as_in_np_minimum(loops):
+    stock = np.array([[np.nan, 2.0, 6.0]])
+    bound = fused.input_bound(loops, FIRST, stock, COEF, CRITICAL, np.array([[4.0, 7.0, 1.0]]), DT)
+    assert np.isnan(bound[0, 0]) and bound[0, 2] == 3.0
+
+
+def test_inputs_used_are_need_capped_by_stock_off_critical_lines(loops):
+    # need = x a dt: firm 0 makes 4 -> 2 (line 0, critical: taken whatever the stock) and 1 (line 1, stock 0.5)
+    output = np.array([[4.0, 9.0, 0.5]])
+    stock = np.array([[0.1, 0.5, 7.0]])
+    used = fused.inputs_used(loops, FIRST, output, COEF, CRITICAL, stock, DT, np.full((1, 3), -1.0))
+    np.testing.assert_array_equal(used, [[2.0, 0.5, 1.0]])
+
+
+def test_orders_refill_toward_the_target_with_the_capacity_floor(loops):
+    # use u = x^d a dt; O = max((f u - S) / tau + u, F a dt), stock first raised to 0
+    # line 0: u = 4 * 0.5 = 2, (3 * 2 - 5) / 2 + 2 = 2.5, floor 0 -> 2.5
+    # line 1: u = 4 * 0.25 = 1, (3 * 1 - (-1 -> 0)) / 2 + 1 = 2.5, floor 0 -> 2.5
+    # line 2: u = 1 * 2 = 2, (2 * 2 - 10) / 2 + 2 = -1, floor 3 * 2 = 6 -> 6
+    stock = np.array([[5.0, -1.0, 10.0]])
+    desired, factor, floor = np.array([[4.0, 0.0, 1.0]]), np.array([3.0, 3.0, 2.0]), np.array([[0.0, 0.0, 3.0]])
+    orders = fused.orders(loops, FIRST, stock, COEF, desired, factor, floor, DT, 2.0, np.empty((1, 3)))
+    np.testing.assert_array_equal(orders, [[2.5, 2.5, 6.0]])
+    np.testing.assert_array_equal(stock, [[5.0, 0.0, 10.0]])
+
+
+def test_runs_alone_and_a_switched_off_numba_keep_the_numpy_rules():
+    assert fused.compiled(np.zeros(3)) is None
+    fused.USE_NUMBA = False
+    try:
+        assert fused.compiled(np.zeros((2, 3))) is None
+    finally:
+        fused.USE_NUMBA = True
+
+
+def test_router_lines_and_the_change_of_a_product_by_hand():
+    loops = routes.kernels()
+    # Two lines: line 0 on links 0 (supplier 0, base 1, standby size 0.5) and 1 (supplier 1, base 0, size 0.5);
+    # line 1 on link 2 (supplier 1, base 1, size 1). Supplier 0 is distrusted (rho 0.5), supplier 1 trusted.
+    pair_ptr = np.array([0, 2, 3], dtype=np.intp)
+    link_supplier = np.array([0, 1, 1], dtype=np.intp)
+    supplier_ptr, supplier_pairs = np.array([0, 1, 3], dtype=np.intp), np.array([0, 0, 1], dtype=np.intp)
+    base, standby, rho = np.array([1.0, 0.0, 1.0]), np.array([0.5, 0.5, 1.0]), np.array([0.5, 1.0])
+    share = base.copy()
+    share[2] = 0.5  # line 1's link left off base by the last step: back at base first
+    work = routes.Scratch(3, 2, 2)
+    table = np.column_stack((base, standby, link_supplier.astype(float)))
+    args = (supplier_ptr, supplier_pairs, pair_ptr, table, share)
+    args += (work.mark, work.links, work.change, work.link_line, work.link_firm)
+    n = loops.update_lines(True, np.array([2], dtype=np.intp), np.array([0], dtype=np.intp), rho, *args)
+    links, change, line, firm, mark = work.links, work.change, work.link_line, work.link_firm, work.mark
+    # line 0: L = 1 (1 - 0.5) = 0.5, C = 0.5 * 0.5 + 0.5 * 1 = 0.75; w = (s L / C + b) rho:
+    # link 0: (0.5 * 2/3 + 1) * 0.5 = 2/3, link 1: 0.5 * 2/3 * 1 = 1/3 (they sum to one); line 1 untouched
+    assert n == 2 and list(links[:2]) == [0, 1] and not mark.any()
+    assert list(line[:2]) == [0, 0] and list(firm[:2]) == [0, 1]
+    np.testing.assert_allclose(share, [2 / 3, 1 / 3, 1.0], rtol=1e-15)
+    np.testing.assert_allclose(change[:2], [2 / 3 - 1, 1 / 3], rtol=1e-15)
+    # without write_share the same links and change, the shares left as they are
+    kept, again = np.array([1.0, 0.0, 1.0]), np.empty(3)
+    args = (supplier_ptr, supplier_pairs, pair_ptr, table, kept)
+    args += (work.mark, np.empty(3, dtype=np.intp), again, work.link_line, work.link_firm)
+    assert loops.update_lines(False, np.array([2], dtype=np.intp), np.array([0], dtype=np.intp), rho, *args) == 2
+    np.testing.assert_array_equal(again[:2], change[:2])
+    np.testing.assert_array_equal(kept, base)
+    # M O adds (w - b) O_p(e) by supplier: supplier 0 gets (2/3 - 1) * 6 = -2, supplier 1 (1/3) * 6 = 2
+    out = np.array([10.0, 20.0])
+    routes.add_to_suppliers(loops, firm[:2], line[:2], change[:2], np.array([6.0, 9.0]), out, work)
+    np.testing.assert_allclose(out, [8.0, 22.0], rtol=1e-15)
+    assert not work.bins.any() and not work.seen.any()  # left as found
+    # M^T f adds (w - b) f_k(e) by line: line 0 gets (2/3 - 1) 3 + (1/3) 6 = 1, line 1 nothing
+    lines = np.array([5.0, 7.0])
+    routes.add_to_lines(loops, line[:2], firm[:2], change[:2], np.array([3.0, 6.0]), lines)
+    np.testing.assert_allclose(lines, [6.0, 7.0], rtol=1e-15)
+
+
+def test_segment_sums_are_reduceat_bit_for_bit():
+    """Every segment length to 700 (numpy's pairwise sum changes form at 8 and 128 values), and 1,000 and 5,000."""
+    from sim.kernels.segments import segment_sum
+
+    rng = np.random.default_rng(0)
+    lengths = [*range(1, 700), 1000, 5000]
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    values = rng.random((2, sum(lengths))) * 10.0 ** rng.uniform(-5, 5, (2, sum(lengths)))
+    expected = np.add.reduceat(values, starts, axis=-1)
+    assert segment_sum(values, starts).view(np.int64).tolist() == expected.view(np.int64).tolist()
+    assert np.array_equal(segment_sum(values[0], starts), expected[0])  # a run alone: reduceat itself
