@@ -35,6 +35,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from sim.kernels.compiled import compile_loops
+
 USE_NUMBA = True
 """Ensembles use the compiled loops (tests switch it off to check the numpy rules on (R, P) arrays)."""
 
@@ -100,16 +102,7 @@ def _orders(stock, coef, desired, stock_factor, floor_output, dt, restore_steps,
 @lru_cache(maxsize=1)
 def _kernels() -> SimpleNamespace | None:
     """The compiled loops (Numba imported on first use: ``import sim`` stays light), or ``None``."""
-    try:
-        import numba
-    except ImportError:  # pragma: no cover - numba is a dependency; a broken install falls back to numpy
-        return None
-    jit = numba.njit(cache=True, nogil=True, error_model="numpy")
-    return SimpleNamespace(
-        input_bound=jit(_input_bound),
-        inputs_used=jit(_inputs_used),
-        orders=jit(_orders),
-    )
+    return compile_loops(input_bound=_input_bound, inputs_used=_inputs_used, orders=_orders)
 
 
 def compiled(values: np.ndarray) -> SimpleNamespace | None:

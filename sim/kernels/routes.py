@@ -24,6 +24,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from sim.kernels.compiled import compile_loops
+
 
 def _update_lines(  # pragma: no cover - compiled
     write_share,
@@ -126,14 +128,7 @@ def _add_to_lines(link_line, link_firm, change, values, out):  # pragma: no cove
 @lru_cache(maxsize=1)
 def kernels() -> SimpleNamespace | None:
     """The compiled loops (Numba imported on first use), or ``None`` without Numba."""
-    try:
-        import numba
-    except ImportError:  # pragma: no cover - numba is a dependency; a broken install falls back to numpy
-        return None
-    jit = numba.njit(cache=True, nogil=True, error_model="numpy")
-    return SimpleNamespace(
-        update_lines=jit(_update_lines), add_to_suppliers=jit(_add_to_suppliers), add_to_lines=jit(_add_to_lines)
-    )
+    return compile_loops(update_lines=_update_lines, add_to_suppliers=_add_to_suppliers, add_to_lines=_add_to_lines)
 
 
 class Scratch:
