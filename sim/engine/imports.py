@@ -53,21 +53,22 @@ from sim.economy.world import World
 class ImportStructure:
     """How each buyer sector's imports respond to a shortfall.
 
+    Two independent questions decide how a shortfall of good ``j`` binds buyer ``s``: whether
+    buyers can move it to domestic suppliers (which covered share ``c_j``), and whether the input
+    is critical (Leontief or the half-critical rule on ``c_j``).
+
     Attributes:
-        binding: ``(S, J)``: ``m[j, s] > 0``, no domestic substitute and critical (Leontief on ``c_j``).
-        binding_soft: ``(S, J)``: ``m[j, s] > 0``, no domestic substitute, not critical
-            (half-critical rule on ``c_j``).
-        critical_sub: ``(S, J)``: substitutable and critical (Leontief on the covered share).
-        soft_sub: ``(S, J)``: substitutable and not critical (half-critical rule).
+        substitutable: ``(S, J)``: ``m[j, s] > 0`` and a domestic substitute exists.
+        hard: ``(S, J)``: ``m[j, s] > 0`` and critical (Leontief on ``c_j``).
+        soft: ``(S, J)``: ``m[j, s] > 0`` and not critical (half-critical rule on ``c_j``).
         pair_sub_m: Imported coefficient ``m[j, s]`` of each (buyer, input) pair whose import can
             move to domestic suppliers, 0 otherwise, (P,).
         cell_sector: Sector of each flat cell, (C,).
     """
 
-    binding: np.ndarray
-    binding_soft: np.ndarray
-    critical_sub: np.ndarray
-    soft_sub: np.ndarray
+    substitutable: np.ndarray
+    hard: np.ndarray
+    soft: np.ndarray
     pair_sub_m: np.ndarray
     cell_sector: np.ndarray
 
@@ -79,15 +80,13 @@ def import_structure(world: World) -> ImportStructure:
     a = economy.a.T
     has_firms = economy.firm_counts.sum(axis=0) > 0
     substitutable = (m > 0) & (a > 0) & ~economy.tag("missing_link")[None, :] & has_firms[None, :]
-    unsubstitutable = (m > 0) & ~substitutable
     critical = economy.critical.T
     buyer_sector = world.firms.sector[net.pair_buyer]
     pair_sub = substitutable[buyer_sector, net.pair_sector]
     return ImportStructure(
-        binding=unsubstitutable & critical,
-        binding_soft=unsubstitutable & ~critical,
-        critical_sub=substitutable & critical,
-        soft_sub=substitutable & ~critical,
+        substitutable=substitutable,
+        hard=(m > 0) & critical,
+        soft=(m > 0) & ~critical,
         pair_sub_m=np.where(pair_sub, m[buyer_sector, net.pair_sector], 0.0),
         cell_sector=np.arange(world.n_cells) // economy.n_provinces,
     )
@@ -114,19 +113,16 @@ def covered_shares(
         ``(hard, soft)`` by cell: ``min_j c_j`` over the critical goods (with or without a
         domestic substitute), and over the non-critical ones (``inf`` where a cell has none).
     """
-    r = np.zeros(structure.binding.shape[1]) if cover is None else cover
+    r = np.zeros(structure.substitutable.shape[1]) if cover is None else cover
     gap = (1.0 - alpha)[:, None]
-    c_bind = alpha[:, None] + gap * r[None, :]
-    c_sub = alpha[:, None] + gap * np.minimum(1.0, phi[:, None] + r[None, :])
     s = structure.cell_sector
-    hard = np.minimum(
-        np.where(structure.binding[s], c_bind, np.inf).min(axis=1),
-        np.where(structure.critical_sub[s], c_sub, np.inf).min(axis=1),
+    covered = np.where(
+        structure.substitutable[s],
+        alpha[:, None] + gap * np.minimum(1.0, phi[:, None] + r[None, :]),  # moved to domestic suppliers
+        alpha[:, None] + gap * r[None, :],  # no domestic substitute: only projects cover the gap
     )
-    soft = np.minimum(
-        np.where(structure.binding_soft[s], c_bind, np.inf).min(axis=1),
-        np.where(structure.soft_sub[s], c_sub, np.inf).min(axis=1),
-    )
+    hard = np.where(structure.hard[s], covered, np.inf).min(axis=1)
+    soft = np.where(structure.soft[s], covered, np.inf).min(axis=1)
     return hard, soft
 
 

@@ -44,7 +44,6 @@ class StochasticRates:
     volatility: float
     common_sigma: float
     common_rho: float
-    common_by_province: bool
     outage_start: float
     outage_steps: float
     outage_loss: float
@@ -68,7 +67,6 @@ class StochasticRates:
             volatility=spec.regime_volatility,
             common_sigma=spec.correlated_sigma * np.sqrt(dt),
             common_rho=spec.correlated_rho**dt,
-            common_by_province=spec.correlated_by == "province",
             outage_start=1.0 - np.exp(-spec.outage_rate * dt),
             outage_steps=spec.outage_months / dt,
             outage_loss=spec.outage_loss,
