@@ -326,9 +326,7 @@ def ministry_targets(
         carried_growth=carried,
         target=target,
     )
-    table = _table(world, cells, means, horizon_months, "ministry", scale, low_share)
-    table.year = year
-    return table
+    return _table(world, cells, means, horizon_months, "ministry", scale, low_share, year)
 
 
 def _table(
@@ -339,6 +337,7 @@ def _table(
     source: str,
     scale: dict[str, float],
     low_share: float,
+    year: int | None = None,
 ) -> TargetTable:
     """Aggregate cell targets to provinces and the nation and flag low-target provinces."""
     cells = cells.assign(share=cells["kind"].map(means))
@@ -373,6 +372,7 @@ def _table(
         horizon_months=horizon_months,
         source=source,
         scale=scale,
+        year=year,
     )
 
 

@@ -20,7 +20,7 @@ def horizon_statement(table) -> str:
     )
     if not table.horizon_months:
         return annual + "; this table is the scenario's own, so no recovery horizon was used."
-    if getattr(table, "year", None):
+    if table.year:
         return (
             f"{annual}; they are spread over provinces and sectors by the growth of year {table.year} of the run alone "
             f"(--year): the mean capacity that can be in use in its months (idle capacity coming back, projects on "
