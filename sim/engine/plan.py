@@ -45,6 +45,8 @@ class StepRates:
     hiring: float
     firing: float
     reroute: float = 0.0
+    catch_up_share: float = 0.0
+    backlog_months: float = 1.0
 
 
 def step_rates(scenario: Scenario) -> StepRates:
@@ -66,6 +68,8 @@ def step_rates(scenario: Scenario) -> StepRates:
         hiring=p.per_step(p.hiring_speed),
         firing=p.per_step(p.firing_speed),
         reroute=-math.expm1(-p.step_months / p.reroute_months) if p.reroute_months > 0 else 0.0,
+        catch_up_share=p.catch_up_share,
+        backlog_months=p.backlog_months,
     )
 
 

@@ -62,6 +62,8 @@ class State:
         peak: Rolling 10-year peak output, per month.
         employment: Workers.
         limit: Code of the binding constraint (see ``LIMIT_NAMES``).
+        backlog: Work waiting from earlier cuts of energy, inputs or imports, a quantity (months
+            of output) that the firm makes up with overtime (:mod:`sim.engine.catch_up`).
         pipeline: New installed capacity arriving in each of the next steps, (G, N).
         stock: Input stock of each pair (quantity).
         orders: Orders of each pair placed for the next step (quantity).
@@ -115,6 +117,7 @@ class State:
     peak: np.ndarray
     employment: np.ndarray
     limit: np.ndarray
+    backlog: np.ndarray
     pipeline: np.ndarray
     stock: np.ndarray
     orders: np.ndarray
@@ -180,6 +183,7 @@ class State:
             peak=world.peak0.copy(),
             employment=world.labour_per_output * x0,
             limit=np.where(world.latent > 0, LIMIT_READINESS, LIMIT_DEMAND).astype(np.int8),
+            backlog=np.zeros(n),
             pipeline=buffers.touched_zeros((max(gestation_steps, 1), n)),
             stock=(world.inventory_months / dt + 1.0)[net.pair_buyer] * use,
             orders=use.copy(),

@@ -83,6 +83,12 @@ class ModelParameters(WorldParameters):
         fx_adjustment_months: Months over which working capital for imports catches up with the
             rial price of imports (:class:`sim.shocks.fx.FxShock`), used by an ``fx`` shock that
             does not set its own ``adjustment_months``.
+        catch_up_share: Most extra output, as a share of effective capacity, that a firm makes
+            with overtime to work off the backlog an earlier cut of energy, inputs or imports
+            left (:mod:`sim.engine.catch_up`); 0 switches catch-up off. Default 0.25, ARIO's
+            ``alpha_max = 1.25`` (Hallegatte 2008).
+        backlog_months: Time constant, in months, over which customers waiting for that backlog
+            give up (``exp(-dt / T)`` a step).
     """
 
     model_config = STRICT_CONFIG
@@ -105,6 +111,8 @@ class ModelParameters(WorldParameters):
     fx_pass_through: float = Field(1.0, ge=0.0, le=1.0)
     fx_working_capital: float = Field(1.40, ge=0.0, le=1000.0)
     fx_adjustment_months: float = Field(19.4, ge=1.0, le=MAX_MONTHS)
+    catch_up_share: float = Field(0.25, ge=0.0, le=1.0)
+    backlog_months: float = Field(2.0, gt=0.0, le=MAX_MONTHS)
 
     def per_step(self, monthly_rate: float) -> float:
         """Convert a monthly rate to the step length: ``1 - (1 - r) ** step_months``."""

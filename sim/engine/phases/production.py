@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine import imports
+from sim.engine.catch_up import catch_up_output, update_backlog
 from sim.engine.flows import Conditions
 from sim.engine.phases.accounting import TOLERANCE, check, largest
 from sim.engine.plan import RunPlan
@@ -26,14 +27,28 @@ def production(state: State, plan: RunPlan, now: Conditions) -> None:
     suppliers (``State.pair_coef``). Inputs used: ``U_j = a_j x dt`` for a critical input, at
     most the stock ``S_j`` for the others (a non-critical input short of need is substituted).
 
-    Potential output ``min(q, K_inst kappa z)`` (``State.potential``) leaves out readiness,
-    energy, inputs and imports: ``potential - x`` is the output lost to the binding constraint.
+    Catch-up (:mod:`sim.engine.catch_up`): a firm with a backlog ``B`` left by an earlier cut of
+    energy, inputs or imports plans ``e = min(B / dt, o K_eff)`` more and may use ``K_eff + e``
+    (overtime); planned output and effective capacity above include ``e``. The shortfall
+    ``max(0, min(q, K_eff) - x)`` of this step joins the backlog.
+
+    Potential output ``min(q, K_inst kappa z)`` (``State.potential``, plus ``e``) leaves out
+    readiness, energy, inputs and imports: ``potential - x`` is the output lost to the binding
+    constraint.
     """
-    dt, lines, critical = plan.rates.dt, plan.lines, plan.world.network.pair_critical
+    rates, lines, critical = plan.rates, plan.lines, plan.world.network.pair_critical
+    dt = rates.dt
     stock, coef, planned = state.stock, state.pair_coef, state.planned
+    planned_before_catch_up = planned  # imports are bought for the normal plan: the bound scales with it
     in_place = state.installed * state.capacity_factor
     effective_capacity = np.minimum(state.operable, in_place)
     effective_capacity *= state.productivity
+    regular = np.minimum(planned, effective_capacity) if rates.catch_up_share > 0 else None
+    extra = None
+    if regular is not None and state.backlog.any():
+        extra = catch_up_output(state.backlog, effective_capacity, rates.catch_up_share, dt)
+        planned = state.planned = planned + extra
+        effective_capacity += extra
     capacity_bound = effective_capacity * state.energy
 
     def input_bound_of(line):  # X_j of each input line
@@ -49,14 +64,20 @@ def production(state: State, plan: RunPlan, now: Conditions) -> None:
     import_bound = None
     if now.import_hard is not None:
         cell = plan.world.firms.cell
-        import_bound = imports.import_bound(now.import_hard, now.import_soft, cell, planned, capacity_bound)
+        import_bound = imports.import_bound(
+            now.import_hard, now.import_soft, cell, planned_before_catch_up, capacity_bound
+        )
         output = np.minimum(output, import_bound)
     output = np.maximum(output, 0.0)
     energy = state.energy if plan.energy_varies else None  # otherwise energy is one and never binds
     limit = binding_limit(output, planned, capacity_bound, input_bound, import_bound, energy)
     state.output, state.desired, state.limit = output, np.minimum(planned, capacity_bound), limit
     in_place *= state.productivity
+    if extra is not None:
+        in_place += extra
     state.potential = np.minimum(planned, in_place, out=in_place)
+    if regular is not None:
+        state.backlog = update_backlog(state.backlog, regular, output, rates.backlog_months, dt)
 
     def used_of(line):  # U_j of each input line
         need = line.spread(output) * line.of(coef) * dt
