@@ -31,10 +31,6 @@ NOISE_SD = 0.025  # sd of monthly AR(1) innovations (log)
 NOISE_RHO = 0.5  # autocorrelation of monthly noise
 SMOOTHING_MONTHS = 5  # width of the moving average joining one year to the next
 
-# Amplitude of a province's swings relative to its sectors (Tehran: diversified, low reported
-# 1401 target, so little idle capacity).
-PROVINCE_AMPLITUDE = {"IR-23": 0.6}
-
 
 def round_sig(values: np.ndarray, digits: int = SIG_DIGITS) -> np.ndarray:
     """Round every value to a number of significant digits (exactly as written in text).
@@ -130,7 +126,7 @@ def cell_annual_paths(cells: pd.DataFrame, sector_levels: np.ndarray, rng: np.ra
     """Annual log output of every cell, relative to its last year (0).
 
     ``log y[c, year] = lambda_c log L[s, year] + tau_c (year - last) + rw_c[year]`` with
-    ``lambda_c`` the cell's amplitude (province factor x lognormal ``CELL_AMPLITUDE_SD``),
+    ``lambda_c`` the cell's amplitude (lognormal, sd ``CELL_AMPLITUDE_SD``, alike in every province),
     ``tau_c`` a cell trend (normal, sd ``CELL_TREND_SD`` a year) and ``rw_c`` a random walk
     (steps with sd ``CELL_WALK_SD``) anchored at the last year.
 
@@ -143,8 +139,7 @@ def cell_annual_paths(cells: pd.DataFrame, sector_levels: np.ndarray, rng: np.ra
         Log levels, shape (cells, N_YEARS), last column 0.
     """
     n_cells = len(cells)
-    amplitude = cells["province"].map(PROVINCE_AMPLITUDE).fillna(1.0).to_numpy()
-    amplitude = amplitude * rng.lognormal(0.0, CELL_AMPLITUDE_SD, size=n_cells)
+    amplitude = rng.lognormal(0.0, CELL_AMPLITUDE_SD, size=n_cells)
     trend = rng.normal(0.0, CELL_TREND_SD, size=n_cells)
     steps = rng.normal(0.0, CELL_WALK_SD, size=(n_cells, N_YEARS - 1))
     walk = np.cumsum(steps[:, ::-1], axis=1)[:, ::-1]

@@ -108,18 +108,20 @@ def test_targets_command_moves_the_guided_provinces(guided_table):
     before = baseline.provinces.set_index("province")["target"]
     after = guided_table.provinces.set_index("province")["target"]
     for code in GUIDED_PROVINCES:
-        assert after[code] > before[code] + 0.03  # docs/metrics.md: by 3.1 to 4.1 points
-    # docs/metrics.md: the five provinces' targets rise to between 10.4% and 16.1%.
+        assert after[code] > before[code] + 0.03  # docs/metrics.md: by 3.0 to 4.1 points
+    # docs/metrics.md: the five provinces' targets rise to between 10.3% and 16.0%.
     assert (round(100 * after[GUIDED_PROVINCES].min(), 1), round(100 * after[GUIDED_PROVINCES].max(), 1)) == (
-        10.4,
-        16.1,
+        10.3,
+        16.0,
     )
-    assert baseline.needs_investment == ["IR-05", "IR-23"]
+    assert baseline.needs_investment == ["IR-05"]
     assert not set(GUIDED_PROVINCES) & set(guided_table.needs_investment)
     result = CliRunner().invoke(app, ["targets", str(GUIDED)])
     assert result.exit_code == 0, result.output
     flagged = result.output.rsplit("need new fixed investment):", 1)[1].replace(",", " ").split()
-    assert flagged == guided_table.needs_investment == ["IR-05", "IR-23"]
+    # Guided capacity in five provinces lowers the scale factor, so Tehran and Qom fall below
+    # 0.75 of their share (docs/metrics.md).
+    assert flagged == guided_table.needs_investment == ["IR-05", "IR-23", "IR-25"]
 
 
 def test_simulator_adds_the_capacity_the_targets_count(tmp_path):
