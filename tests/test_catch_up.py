@@ -30,9 +30,7 @@ def test_backlog_grows_by_the_shortfall_and_shrinks_by_catch_up_then_lapses():
 
 
 @given(
-    st.lists(
-        st.tuples(st.floats(0.0, 100.0), st.floats(0.0, 1.0), st.floats(0.0, 0.5)), min_size=1, max_size=30
-    ),
+    st.lists(st.tuples(st.floats(0.0, 100.0), st.floats(0.0, 1.0), st.floats(0.0, 0.5)), min_size=1, max_size=30),
     st.floats(0.2, 24.0),
 )
 @settings(max_examples=60, deadline=None)
