@@ -29,13 +29,34 @@ def zeroed(shape: tuple[int, ...]) -> np.ndarray:
     Returns:
         A writable view; the caller owns it until it drops every reference to it and its views.
     """
+    return _handed_out(shape, zero=True)
+
+
+def unset(shape: tuple[int, ...]) -> np.ndarray:
+    """A float array of ``shape`` whose values are not set (a view of a reused buffer if free).
+
+    For a caller that writes every entry before reading it: no pass over the array (an ensemble's
+    records, 200 MB for 16 runs of 60 months at the default economy, were zeroed in 0.2-0.4 s).
+    A fresh array's pages are touched by the caller's writes as it goes.
+
+    Args:
+        shape: The array's shape.
+
+    Returns:
+        A writable view; the caller owns it until it drops every reference to it and its views.
+    """
+    return _handed_out(shape, zero=False)
+
+
+def _handed_out(shape: tuple[int, ...], zero: bool) -> np.ndarray:
     key = tuple(int(n) for n in shape)
     owner = _spare.get(key)
     # References to a free owner: the dict's, ``owner``'s and getrefcount's argument.
     if owner is not None and sys.getrefcount(owner) == 3:
-        owner.fill(0.0)
+        if zero:
+            owner.fill(0.0)
         return owner[...]
-    owner = touched_zeros(key)
+    owner = touched_zeros(key) if zero else np.empty(key)
     _spare.clear()
     _spare[key] = owner
     return owner[...]

@@ -84,10 +84,7 @@ class Recorder:
         self.n_steps = n_steps
         self.runs = runs
         lead = () if runs is None else (runs,)
-        # Column-major: one contiguous (steps, cells) plane per column, so the results table's
-        # columns are views of it (see ``cells`` for the (steps, cells, columns) view).
-        # All pages touched now (not a few at every step), and the last run's buffer reused if free.
-        self.store = buffers.zeroed((*lead, len(CELL_COLUMNS), n_steps + 1, world.n_cells))
+        shape = (*lead, len(CELL_COLUMNS), n_steps + 1, world.n_cells)
         if firms and runs is not None:
             raise ValueError("firm rows are recorded for runs alone, not for ensembles")
         self.firm_rows = np.zeros((n_steps + 1, world.n_firms, len(FIRM_COLUMNS))) if firms else None
@@ -109,6 +106,20 @@ class Recorder:
         self.all_filled = self.filled.size == n_cells
         self.one_per_cell = bool((firm_count[self.filled] == 1).all())  # sector-level economies
         self.unit_weight = bool((firms.weight == 1.0).all())  # (a firm alone in its cell): x * 1.0 is x
+        # Column-major: one contiguous (steps, cells) plane per column, so the results table's
+        # columns are views of it (see ``cells`` for the (steps, cells, columns) view). The last
+        # run's buffer is reused if free. A run alone's is zeroed, all pages touched now (not a few
+        # at every step). An ensemble's is not: its steps are recorded one after the other to the
+        # last (:func:`sim.run_ensemble`), and :meth:`record` writes every entry of a step's row
+        # but those of cells without firms (or without input lines), zeroed here once; a row
+        # past the last step recorded holds no meaning.
+        if runs is None:
+            self.store = buffers.zeroed(shape)
+        else:
+            self.store = buffers.unset(shape)
+            self.store[..., np.setdiff1d(np.arange(n_cells), self.filled)] = 0.0
+            without_pairs = np.setdiff1d(np.arange(n_cells), self.with_pairs)
+            self.store[..., CELL_INDEX["input_stock"], :, without_pairs] = 0.0
 
     @property
     def cells(self) -> np.ndarray:

@@ -173,16 +173,29 @@ class Router:
 
     def set_shares(self, reliability: np.ndarray) -> None:
         """Set the order shares from the smoothed reliability ``rho`` (:meth:`update`'s second half)."""
-        trusted_all = np.minimum.reduce(reliability, initial=1.0) >= 1.0
+        trusted_all = bool(np.minimum.reduce(reliability, initial=1.0) >= 1.0)
         if self.at_base and trusted_all:
             return  # every supplier trusted: the base shares stand
         distrusted = np.flatnonzero(reliability < 1.0)
         served = self.supplier_ptr[distrusted + 1] - self.supplier_ptr[distrusted]
-        if served.sum() * FEW_LINKS < self.share.size:
+        self.set_shares_of(reliability, distrusted, int(served.sum()), trusted_all)
+
+    def set_shares_of(self, reliability: np.ndarray, distrusted: np.ndarray, served: int, trusted_all: bool) -> None:
+        """:meth:`set_shares` given what it reads of ``rho`` (an ensemble finds it for all its runs at once).
+
+        Args:
+            reliability: ``rho`` by firm.
+            distrusted: The suppliers with ``rho < 1``, increasing.
+            served: The links they serve, ``sum_k (supplier_ptr[k + 1] - supplier_ptr[k])``.
+            trusted_all: Every ``rho >= 1``.
+        """
+        if self.at_base and trusted_all:
+            return  # every supplier trusted: the base shares stand
+        if served * FEW_LINKS < self.share.size:
             self._update_lines_of(distrusted, reliability)  # a few suppliers: only their lines
         else:
             self._update_all(reliability)
-        self.at_base = bool(trusted_all)
+        self.at_base = trusted_all
 
     def _update_all(self, reliability: np.ndarray) -> None:
         share = self.share
@@ -280,6 +293,14 @@ def smooth(reliability: np.ndarray, fill: np.ndarray, weight: float) -> None:
     reliability[reliability >= TRUSTED] = 1.0
 
 
+def fill_rate(output: np.ndarray, intermediate: np.ndarray) -> np.ndarray:
+    """A supplier's fill rate on orders, ``f = min(1, x / I)``, 1 where it has no orders (``I = 0``)."""
+    fill = np.ones(output.shape)
+    np.divide(output, intermediate, out=fill, where=intermediate > 0)
+    np.minimum(fill, 1.0, out=fill)
+    return fill
+
+
 def _ragged(indptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Positions ``indptr[r] .. indptr[r + 1] - 1`` of every row ``r`` in ``rows``, concatenated."""
     starts = indptr[rows]
@@ -339,6 +360,10 @@ class Routing:
     def update(self, reliability: np.ndarray, fill: np.ndarray) -> None:
         """The router's :meth:`Router.update`."""
         self.router.update(reliability, fill)
+
+    def judge(self, reliability: np.ndarray, output: np.ndarray, intermediate: np.ndarray) -> None:
+        """:meth:`update` with this step's fill rates on orders, ``f = min(1, x / I)`` (1 where ``I = 0``)."""
+        self.update(reliability, fill_rate(output, intermediate))
 
     @property
     def few(self) -> bool:
@@ -465,7 +490,4 @@ def reroute(state: State, plan: RunPlan, intermediate: np.ndarray) -> None:
         else:
             state.route_share = plan.world.network.route_base.copy()
             state.routing = Routing(plan, state.route_share)
-    fill = np.ones(state.output.shape)
-    np.divide(state.output, intermediate, out=fill, where=intermediate > 0)
-    np.minimum(fill, 1.0, out=fill)
-    state.routing.update(state.reliability, fill)
+    state.routing.judge(state.reliability, state.output, intermediate)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.reroute import Routing, smooth
+from sim.engine.reroute import TRUSTED, Routing, fill_rate, route_index, smooth
 from sim.kernels import fused, routes
 from sim.kernels.routes import Scratch
 
@@ -45,6 +45,12 @@ class EnsembleRouting:
         network = plan.world.network
         compiled = fused.USE_NUMBA and routes.kernels() is not None
         self.scratch = Scratch(network.route_of_pair.nnz, network.n_pairs, plan.world.n_firms) if compiled else None
+        if compiled:  # what judge_runs finds of each run's suppliers (sim.kernels.routes)
+            self.supplier_ptr = route_index(network).supplier_ptr
+            self.distrusted = np.empty((runs, plan.world.n_firms), dtype=np.intp)
+            self.count = np.empty(runs, dtype=np.intp)
+            self.served = np.empty(runs, dtype=np.intp)
+            self.lowest = np.empty(runs, dtype=np.intp)
 
     @property
     def off_base(self) -> list[int]:
@@ -68,6 +74,30 @@ class EnsembleRouting:
                 share = self.plan.world.network.route_base.copy()
                 routing = self.runs[r] = Routing(self.plan, share, scratch=self.scratch)
                 routing.router.set_shares(row)
+
+    def judge(self, reliability: np.ndarray, output: np.ndarray, intermediate: np.ndarray) -> None:
+        """:meth:`update` with this step's fill rates on orders, ``f = min(1, x / I)`` (1 where ``I = 0``), (R, N).
+
+        With the compiled loops, every run's fill rates, smoothing and distrusted suppliers come
+        from one pass over the ensemble (:func:`sim.kernels.routes.kernels`' ``judge_runs``, the
+        same values as :func:`~sim.engine.reroute.fill_rate` and :func:`~sim.engine.reroute.smooth`),
+        and each run's router sets its shares from them (:meth:`Router.set_shares_of`).
+        """
+        if self.scratch is None:
+            self.update(reliability, fill_rate(output, intermediate))
+            return
+        loops = routes.kernels()
+        count, served, lowest = self.count, self.served, self.lowest
+        found = (self.distrusted, count, served, lowest)
+        loops.judge_runs(reliability, output, intermediate, self.weight, TRUSTED, self.supplier_ptr, *found)
+        for r, routing in enumerate(self.runs):
+            if routing is None:
+                if lowest[r] != 0:  # every supplier trusted (or a NaN): no routing yet, as in update
+                    continue
+                share = self.plan.world.network.route_base.copy()
+                routing = self.runs[r] = Routing(self.plan, share, scratch=self.scratch)
+            distrusted = self.distrusted[r, : count[r]]
+            routing.router.set_shares_of(reliability[r], distrusted, int(served[r]), bool(lowest[r] == 1))
 
     def sum_to_suppliers(self, line_values: np.ndarray) -> np.ndarray:
         """``(M O)_k`` of every run over its own shares, (R, N)."""

@@ -89,6 +89,46 @@ def _update_lines(  # pragma: no cover - compiled
     return n
 
 
+def _judge_runs(  # pragma: no cover - compiled
+    reliability, output, intermediate, weight, trusted, supplier_ptr, distrusted, count, served, lowest
+):
+    """Every run's fill rates, smoothed reliability and distrusted suppliers, in one pass.
+
+    For run ``r`` and firm ``k``: ``f = x / I`` where ``I > 0`` (else 1), at most 1 (``np.minimum``:
+    a NaN stays); ``rho <- rho + w (f - rho)``, set to 1 from ``trusted`` up (in place). The
+    suppliers with ``rho < 1`` go, increasing, into ``distrusted[r, :count[r]]``, the links they
+    serve summed into ``served[r]``; ``lowest[r]`` is 1 where every ``rho >= 1``, 0 where some
+    ``rho < 1`` and none is NaN, -1 where one is NaN (the sign of ``np.minimum.reduce(rho,
+    initial=1) - 1``, NaN taken as -1).
+    """
+    runs, n = reliability.shape
+    for r in range(runs):
+        c = 0
+        links = 0
+        nan = False
+        for k in range(n):
+            i = intermediate[r, k]
+            f = 1.0
+            if i > 0:
+                f = output[r, k] / i
+            if not (f <= 1.0 or f != f):  # np.minimum(f, 1.0)
+                f = 1.0
+            rho = reliability[r, k]
+            rho = rho + weight * (f - rho)
+            if rho >= trusted:
+                rho = 1.0
+            reliability[r, k] = rho
+            if rho < 1.0:
+                distrusted[r, c] = k
+                c += 1
+                links += supplier_ptr[k + 1] - supplier_ptr[k]
+            elif rho != rho:
+                nan = True
+        count[r] = c
+        served[r] = links
+        lowest[r] = -1 if nan else (0 if c > 0 else 1)
+
+
 def _add_to_suppliers(link_firm, link_line, change, values, out, bins, seen):  # pragma: no cover - compiled
     """``out += bincount(link_firm, change * values[link_line], out.size)``.
 
@@ -128,7 +168,12 @@ def _add_to_lines(link_line, link_firm, change, values, out):  # pragma: no cove
 @lru_cache(maxsize=1)
 def kernels() -> SimpleNamespace | None:
     """The compiled loops (Numba imported on first use), or ``None`` without Numba."""
-    return compile_loops(update_lines=_update_lines, add_to_suppliers=_add_to_suppliers, add_to_lines=_add_to_lines)
+    return compile_loops(
+        update_lines=_update_lines,
+        add_to_suppliers=_add_to_suppliers,
+        add_to_lines=_add_to_lines,
+        judge_runs=_judge_runs,
+    )
 
 
 class Scratch:
