@@ -103,10 +103,12 @@ def test_demand_shocks_by_channel(folder):
     assert not only_export.demand_domestic.flags.writeable
 
 
-def test_currency_path_and_import_cuts_multiply_in_any_order(folder):
+def test_currency_limit_and_import_cuts_combine_as_the_lesser_in_any_order(folder):
     shocks = [
         # An import cut to half for B and C in P2 in months 3-4, before the currency shock.
         {"kind": "import", "sectors": ["B", "C"], "provinces": ["P2"], "availability": 0.5, "start": 3, "end": 4},
+        # A small cut of B/P2 in month 2 (steps 3-4): 0.98, looser than the currency limit at step 3.
+        {"kind": "import", "sectors": ["B"], "provinces": ["P2"], "availability": 0.98, "start": 2, "end": 2},
         # e = 1.5, 2, 3 in months 2, 3, 4 and 3 again in month 5; p = 1 + 0.5 (e - 1) = 1.25, 1.5, 2, 2
         # (1 before and after). With adjustment_months 1 working capital catches up in one step:
         # W_t = 1.2 p_{t-1}, so the share min(1, W_t / p_t) bites only in the first step of each
@@ -121,17 +123,20 @@ def test_currency_path_and_import_cuts_multiply_in_any_order(folder):
             "start": 2,
             "end": 5,
         },
-        # A second cut to half for B/P1 from month 4, after it (so at step 7 both bite: 0.9 x 0.5).
+        # A second cut to half for B/P1 from month 4, after it.
         {"kind": "import", "sectors": ["B"], "provinces": ["P1"], "availability": 0.5, "start": 4},
     ]
     schedule = _compiled(folder, shocks)
     assert schedule.shocked == frozenset({"imports"})
-    fx = np.array([1, 1, 1, 0.96, 1, 1, 1, 0.9, 1, 1, 1, 1, 1])
-    cut = np.array([1] * 5 + [0.5] * 4 + [1] * 4)
-    late_cut = np.array([1] * 7 + [0.5] * 6)
-    np.testing.assert_allclose(schedule.imports[:, 2], fx * late_cut, rtol=1e-12)
-    np.testing.assert_allclose(schedule.imports[:, 3], fx * cut, rtol=1e-12)
-    np.testing.assert_allclose(schedule.imports[:, 5], cut, rtol=1e-12)
+    # What firms can pay for and what arrives are two caps on one flow: the lesser binds (at step
+    # 7 the half cut, not 0.9 x 0.5), while import cuts multiply among themselves (0.98, then 0.5).
+    # B/P1: fx [.., 0.96 at 3, 0.9 at 7], cut 0.5 from step 7.
+    b_p1 = [1, 1, 1, 0.96, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+    np.testing.assert_allclose(schedule.imports[:, 2], b_p1, rtol=1e-12)
+    # B/P2: cuts 0.98 at steps 3-4 and 0.5 at steps 5-8; fx tighter only at step 3 (0.96 < 0.98).
+    b_p2 = [1, 1, 1, 0.96, 0.98, 0.5, 0.5, 0.5, 0.5, 1, 1, 1, 1]
+    np.testing.assert_allclose(schedule.imports[:, 3], b_p2, rtol=1e-12)
+    np.testing.assert_allclose(schedule.imports[:, 5], [1] * 5 + [0.5] * 4 + [1] * 4, rtol=1e-12)
     np.testing.assert_array_equal(schedule.imports[:, [0, 1, 4]], 1.0)
 
 

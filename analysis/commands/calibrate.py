@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         runs: Annotated[int, typer.Option(help="Seeds of each held-out prediction (--leave-one-out).", min=1)] = 8,
         stochastic: Annotated[
             Path | None,
-            typer.Option(help="Scenario whose [stochastic] gives the held-out predictions their band."),
+            typer.Option(help="Scenario whose \\[stochastic] table gives the held-out predictions their band."),
         ] = None,
     ) -> None:
         """Fit parameters by the method of simulated moments (estimagic, common random numbers).

@@ -59,7 +59,9 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path | None, typer.Option(help="Also write the comparison to this CSV file.")] = None,
         stochastic: Annotated[
             Path | None,
-            typer.Option(help="Scenario whose [stochastic] the episodes borrow (e.g. scenarios/volatility.toml)."),
+            typer.Option(
+                help="Scenario whose \\[stochastic] table the episodes borrow (e.g. scenarios/volatility.toml).",
+            ),
         ] = None,
     ) -> None:
         """Each recorded episode (2012, 2018, 2021, 2022-23): recorded swing against simulated."""

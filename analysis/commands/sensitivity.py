@@ -32,7 +32,7 @@ def _write(result, out: Path) -> None:
 @user_errors
 def sensitivity(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
-    params: Annotated[Path, typer.Option("--params", help="TOML file of [[parameter]] name and bounds.")],
+    params: Annotated[Path, typer.Option("--params", help="TOML file of \\[\\[parameter]] name and bounds.")],
     method: Annotated[str, typer.Option("--method", help="morris (screening) or sobol (indices).")] = "morris",
     samples: Annotated[
         int, typer.Option("--samples", help="Morris trajectories or Sobol base sample (2^k).", min=1)

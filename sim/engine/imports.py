@@ -2,7 +2,7 @@
 
 Buyer sector ``s`` needs ``m[j, s]`` of imported good ``j`` per unit of output
 (``Economy.imported``). In a step, the buyer's cell gets a share ``alpha`` of the imports it needs
-(import cuts times the currency limit, :mod:`sim.shocks`). What the shortfall ``1 - alpha`` does
+(the lesser of import cuts and the currency limit, :mod:`sim.shocks`). What the shortfall ``1 - alpha`` does
 depends on whether good ``j`` has a domestic substitute for ``s``:
 
 - **No domestic substitute** (``j`` is tagged ``missing_link``, or ``a[j, s] = 0`` so the buyer

@@ -34,6 +34,8 @@ KINDS: dict[str, ShockKind] = {
 """The shock kinds by name, in the order of the scenario's union."""
 
 SHOCK_KINDS = tuple(KINDS)
+IMPORTS_ONLY = frozenset({"imports"})
+"""The one field an fx shock writes: its schedule of what firms can pay for is kept apart."""
 Shock = Annotated[Union[tuple(kind.spec for kind in KINDS.values())], Field(discriminator="kind")]  # noqa: UP007
 """A ``[[shock]]`` table: one of the kinds' tables, chosen by its ``kind`` key."""
 
@@ -73,18 +75,29 @@ def compile_shocks(scenario: Scenario, economy: Economy, n_steps: int, dt: float
         dt: Step length in months.
 
     Returns:
-        The schedule; overlapping shocks multiply. Import availability is then what firms can
-        use, their stocks of imported inputs bridging a shortfall
+        The schedule; overlapping shocks multiply, except fx and import shocks, which combine as
+        the lesser of the two products (what firms can pay for, what arrives). Import availability
+        is then what firms can use, their stocks of imported inputs bridging a shortfall
         (:func:`sim.shocks.import_stock.buffered_availability`).
     """
     n_cells = economy.n_provinces * economy.n_sectors
     shocked = frozenset(name for shock in scenario.shock for name in fields_of(shock))
     schedule = ShockSchedule.neutral(n_steps, n_cells, dt, scenario.first_calendar_month, shocked)
+    # What firms can pay for (fx shocks) is a second cap on the imports that arrive (import
+    # shocks), not a further cut of them: the two combine as the lesser, each kind multiplying
+    # within itself.
+    affordable = None
     for shock in scenario.shock:
+        target = schedule
         if shock.kind == "fx":  # pass-through and working capital default to the behavioural parameters
             shock = shock.with_parameters(scenario.parameters)
+            if affordable is None:
+                affordable = ShockSchedule.neutral(n_steps, n_cells, dt, scenario.first_calendar_month, IMPORTS_ONLY)
+            target = affordable
         mask = cell_mask(economy, shock.sectors, shock.provinces)
-        KINDS[shock.kind].compile(shock, schedule, mask, dt, economy)
+        KINDS[shock.kind].compile(shock, target, mask, dt, economy)
+    if affordable is not None:
+        np.minimum(schedule.imports, affordable.imports, out=schedule.imports)
     if "imports" in shocked:
         held = np.repeat(economy.sectors["inventory_months"].to_numpy(float), economy.n_provinces)
         restore = scenario.parameters.inventory_restore_months

@@ -1,7 +1,9 @@
 """The shock schedule: per-step multipliers by cell (province x sector), and what a shock kind is.
 
 Each shock kind (one module of :mod:`sim.shocks`) has a compiler that multiplies its effect into one field of the
-:class:`ShockSchedule`; overlapping shocks multiply. Cells are flat, ``cell = sector * P +
+:class:`ShockSchedule`; overlapping shocks multiply, except that the currency limit (``fx``) and
+import cuts (``import``) are two caps on the same imports and combine as the lesser
+(:func:`sim.shocks.compile_shocks`). Cells are flat, ``cell = sector * P +
 province``; step ``t`` (1-based) falls in month ``ceil(t * dt)``, and month ``m`` in calendar month
 ``(first_calendar_month - 1 + m - 1) mod 12 + 1``.
 
@@ -78,7 +80,8 @@ class ShockSchedule:
         demand_export: Multiplier of export final demand, (T + 1, C).
         capacity: Share of installed capacity available, (T + 1, C).
         energy: Energy availability, (T + 1, C).
-        imports: Availability of imported inputs (import cuts times the currency limit), (T + 1, C).
+        imports: Availability of imported inputs (the lesser of import cuts and the currency limit),
+            (T + 1, C).
         month: Month of each step, (T + 1,).
         calendar: Calendar month (1..12) of each step, (T + 1,); 0 for row 0.
         shocked: Names of the fields some shock touches (writable arrays); the others are ones.
