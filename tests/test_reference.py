@@ -37,6 +37,7 @@ FIRM_FIELDS = (
     "unmet",
     "latent_served",
     "finished_stock",
+    "backlog",
     "installed",
     "operable",
     "capacity_factor",

@@ -129,11 +129,16 @@ def covered_shares(
 def import_bound(
     hard: np.ndarray, soft: np.ndarray, cell: np.ndarray, planned: np.ndarray, capacity_bound: np.ndarray
 ) -> np.ndarray:
-    """Output the imports allow, by firm: ``min(c_hard q, (c_soft q + K) / 2)``."""
+    """Output the imports allow, by firm: ``min(c_hard q, (c_soft q + K) / 2)``.
+
+    A covered share of 1 (or none: ``inf``) sets no bound: a firm with all the imports it needs
+    is not held to its plan ``q`` by them, so it may run above the plan to catch up
+    (:mod:`sim.engine.catch_up`) while other cells' imports are cut.
+    """
     h, s = hard[cell], soft[cell]
     with np.errstate(invalid="ignore"):
-        bound_hard = np.where(np.isfinite(h), h * planned, np.inf)
-        bound_soft = np.where(np.isfinite(s), 0.5 * (s * planned + capacity_bound), np.inf)
+        bound_hard = np.where(h < 1.0, h * planned, np.inf)
+        bound_soft = np.where(s < 1.0, 0.5 * (s * planned + capacity_bound), np.inf)
     return np.minimum(bound_hard, bound_soft)
 
 

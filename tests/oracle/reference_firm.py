@@ -116,6 +116,7 @@ class ReferenceFirm(mesa.Agent):
         self.latent = self.latent0
         self.new_latent = 0.0
         self.unmet = self.latent_served = self.finished_stock = self.unmet_final = 0.0
+        self.backlog = 0.0  # work waiting from earlier supply cuts (catch-up)
         self.exports = self.final_export0
         self.installed = float(world.installed0[index])
         self.potential = min(x0 + self.latent0, self.installed)
@@ -248,17 +249,25 @@ class ReferenceFirm(mesa.Agent):
             hard = min(hard, alpha + gap * min(1.0, self.substitution + (0.0 if cover is None else cover[j])))
         for j in self.soft_sub:
             soft = min(soft, alpha + gap * min(1.0, self.substitution + (0.0 if cover is None else cover[j])))
-        bound_hard = hard * self.planned if hard < INF else INF
-        bound_soft = 0.5 * (soft * self.planned + capacity_bound) if soft < INF else INF
+        bound_hard = hard * self.planned if hard < 1.0 else INF  # all covered: no bound
+        bound_soft = 0.5 * (soft * self.planned + capacity_bound) if soft < 1.0 else INF
         return min(bound_hard, bound_soft)
 
     def produce(self) -> None:
         """``x = min(q, K z, K z e, X_inputs, X_imports)``, the binding constraint and inputs used."""
+        rates = self.model.rates
         readiness = min(self.operable, self.installed * self.capacity_factor) * self.productivity
+        planned_normal = self.planned
+        regular = min(planned_normal, readiness)  # what the firm would make with supplies to spare
+        # Catch-up: up to a share o of capacity more, to work off the backlog (overtime).
+        extra = min(self.backlog / rates.dt, rates.catch_up_share * readiness) if rates.catch_up_share > 0 else 0.0
+        readiness += extra
+        planned = self.planned = planned_normal + extra
         capacity_bound = readiness * self.energy
         inputs = self.input_bound(capacity_bound)
+        self.planned = planned_normal  # imports are bought for the normal plan
         imports = self.import_bound(capacity_bound)
-        planned = self.planned
+        self.planned = planned
         output = max(min(planned, readiness, capacity_bound, inputs, imports), 0.0)
         limit = LIMIT_DEMAND if planned <= output else LIMIT_READINESS
         if capacity_bound <= output and self.energy < 1.0:
@@ -271,9 +280,14 @@ class ReferenceFirm(mesa.Agent):
             limit = LIMIT_DEMAND
         self.output = output
         self.desired = min(planned, capacity_bound)
-        self.potential = min(planned, self.installed * self.capacity_factor * self.productivity)
+        self.potential = min(planned, self.installed * self.capacity_factor * self.productivity + extra)
         self.limit = limit
-        dt = self.model.rates.dt
+        dt = rates.dt
+        if rates.catch_up_share > 0:  # the shortfall joins the backlog, catch-up made clears it
+            shortfall = max(0.0, regular - output) * dt
+            made = max(0.0, output - regular) * dt
+            waiting = max(0.0, self.backlog - made) * math.exp(-dt / rates.backlog_months)
+            self.backlog = waiting + shortfall
         for line in self.lines:
             need = line.coef_now * output * dt
             line.used = need if line.critical else min(need, line.stock)
