@@ -78,7 +78,9 @@ def test_packaged_specs_load():
         key = f"[imports] {name.removeprefix('imports.')}" if name.startswith("imports.") else name
         assert f"``{key}``" in record.__doc__, name
     assert episodes.max_evaluations >= 200
-    assert load_spec("calibration/loo.toml").parameters.keys() == episodes.parameters.keys()
+    loo = load_spec("calibration/loo.toml")
+    assert loo.parameters.keys() == episodes.parameters.keys()
+    assert loo.readings == episodes.readings and all(f.is_dir() for f in episodes.reading_folders())
     assert load_spec("calibration/volatility.toml").volatility_scenario().is_file()
 
 
@@ -138,3 +140,37 @@ def test_leave_one_out_fits_without_the_held_episode(tmp_path):
     fitted = json.loads((out / "2021_summer_power_cuts" / "fitted.json").read_text())
     assert [m["moment"] for m in fitted["moments"]] == ["2022_23_winter_gas_cuts:year1"]
     assert (out / "leave_one_out.png").is_file()
+
+
+def test_readings_add_the_same_recorded_swings_as_moments_of_their_own(tmp_path):
+    # A folder with another reading of one episode (2012 only): its year-1 moment repeats the
+    # packaged one's target and standard error under its own name; 2018, absent there, is not repeated.
+    from analysis.calibration.msm import target_moments
+
+    readings = tmp_path / "alt"
+    readings.mkdir()
+    (readings / "2012_currency_sanctions.toml").write_text("# another reading\n")
+    spec_file = tmp_path / "spec.toml"
+    both = 'episodes = ["2012_currency_sanctions", "2018_sanctions"]'
+    text = SMALL.replace('episodes = ["2012_currency_sanctions"]', both)
+    spec_file.write_text(text.replace("years = 1", 'years = 1\nreadings = ["alt"]'))
+    moments = {m.name: m for m in target_moments(load_spec(spec_file))}
+    assert set(moments) == {
+        "2012_currency_sanctions:year1",
+        "2018_sanctions:year1",
+        "2012_currency_sanctions@alt:year1",
+    }
+    packaged, other = moments["2012_currency_sanctions:year1"], moments["2012_currency_sanctions@alt:year1"]
+    # 1391: the range over industry-and-mining value added (-13.2) and two GDP vintages (-6.4).
+    assert other.empirical == packaged.empirical == pytest.approx((-13.2 - 6.4) / 2, abs=0.06)
+    assert other.se == packaged.se and other.folder == readings and packaged.folder is None
+    assert other.run_key == "2012_currency_sanctions@alt" and packaged.run_key == "2012_currency_sanctions"
+
+
+def test_a_missing_readings_folder_is_one_line_and_exit_2(tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SMALL.replace("years = 1", 'years = 1\nreadings = ["nowhere"]'))
+    result = runner.invoke(app, ["calibrate", str(spec), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "readings[0]" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()

@@ -136,3 +136,16 @@ def test_history_command_prints_every_episode(tmp_path):
     assert set(table["year"]) == {1, 2} and len(table) == 2 * len(episodes())
     bad = CliRunner().invoke(app, ["history", "--scenarios", str(tmp_path / "nowhere")])
     assert bad.exit_code == 2 and "--scenarios" in bad.output
+    empty = CliRunner().invoke(app, ["history", "--scenarios", str(tmp_path)])
+    assert empty.exit_code == 2 and "at least one episode file" in empty.output
+
+
+def test_history_replays_a_folder_holding_some_episodes_only():
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    result = CliRunner().invoke(app, ["history", "--runs", "1", "--scenarios", "scenarios/history/readings/highs"])
+    assert result.exit_code == 0, result.output
+    assert "2012_currency_sanctions" in result.output and "2018_sanctions" in result.output
+    assert "2021_summer_power_cuts" not in result.output

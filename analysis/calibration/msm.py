@@ -46,11 +46,14 @@ class Moment:
     """One targeted moment: an episode's swing in one year, or a volatility moment.
 
     Attributes:
-        name: ``<episode>:year<k>``, ``volatility:<statistic>`` or ``firms:<statistic>``.
+        name: ``<episode>:year<k>``, ``<episode>@<reading>:year<k>``, ``volatility:<statistic>`` or
+            ``firms:<statistic>``.
         empirical: Recorded value (the midpoint of the recorded range, or the literature's).
         se: Its standard error.
         episode: The episode (``None`` for a volatility moment).
         year: The year of a swing (0 for a volatility moment).
+        folder: Folder of the scenario file of this reading of the episode (``None``: the
+            packaged one, or the folder the fit was given).
     """
 
     name: str
@@ -58,6 +61,14 @@ class Moment:
     se: float
     episode: Episode | None = None
     year: int = 0
+    folder: Path | None = None
+
+    @property
+    def run_key(self) -> str:
+        """The runs this moment reads: the episode's, or one reading's of it."""
+        if self.episode is None:
+            return "volatility"
+        return self.episode.name if self.folder is None else f"{self.episode.name}@{self.folder.name}"
 
 
 def target_moments(spec: CalibrationSpec, history: Path | None = None) -> list[Moment]:
@@ -65,12 +76,16 @@ def target_moments(spec: CalibrationSpec, history: Path | None = None) -> list[M
     growth = growth_table(history)
     chosen = [e for e in episodes(history) if not spec.episodes or e.name in spec.episodes]
     moments = []
-    for episode in chosen:
-        for year in range(1, spec.years + 1):
-            low, high, count = recorded_range(episode, year, growth)
-            if count:
-                mid, half = (low + high) / 2, max(spec.floor, (high - low) / 2)
-                moments.append(Moment(f"{episode.name}:year{year}", mid, half, episode, year))
+    readings = [(None, "")] + [(folder, f"@{folder.name}") for folder in spec.reading_folders()]
+    for folder, tag in readings:
+        for episode in chosen:
+            if folder is not None and not (folder / episode.scenario).is_file():
+                continue
+            for year in range(1, spec.years + 1):
+                low, high, count = recorded_range(episode, year, growth)
+                if count:
+                    mid, half = (low + high) / 2, max(spec.floor, (high - low) / 2)
+                    moments.append(Moment(f"{episode.name}{tag}:year{year}", mid, half, episode, year, folder))
     if spec.volatility is not None:
         floors = {"sd": spec.floor, "autocorr": SHARE_FLOOR, "contraction_share": SHARE_FLOOR}
         stats_by_series = [growth_statistics(series, growth) for series in spec.volatility.series]
@@ -157,9 +172,11 @@ class Evaluator:
     def _run(self, theta: dict) -> np.ndarray:
         model, stochastic, imports = split_parameters(theta)
         items: list[tuple] = []
-        for episode in {m.episode.name: m.episode for m in self.moments if m.episode is not None}.values():
-            scenario = with_imports(episode_scenario(episode.scenario, self.scenario_dir, model), imports)
-            items += [(episode.name, t) for t in pair_tasks(scenario, self.spec.runs, self.spec.seed, self.spec.years)]
+        runs = {m.run_key: m for m in self.moments if m.episode is not None}
+        for key, moment in runs.items():
+            folder = moment.folder or self.scenario_dir
+            scenario = with_imports(episode_scenario(moment.episode.scenario, folder, model), imports)
+            items += [(key, t) for t in pair_tasks(scenario, self.spec.runs, self.spec.seed, self.spec.years)]
         path = self.spec.volatility_scenario()
         if path is not None:
             scenario = with_imports(volatility_scenario(path, model, stochastic), imports)
@@ -177,7 +194,7 @@ class Evaluator:
         out = []
         for m in self.moments:
             if m.episode is not None:
-                out.append(means[m.episode.name][m.year - 1])
+                out.append(means[m.run_key][m.year - 1])
             else:
                 out.append(means["volatility"][VOLATILITY_ORDER.index(m.name)])
         return np.array(out)

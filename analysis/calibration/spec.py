@@ -9,6 +9,14 @@ A spec is a TOML file::
     episodes = []                    # episode keys of episodes.csv; empty: all
     years = 2                        # swings of years 1..years are the moments
     floor = 1.0                      # least standard error of a recorded swing, points
+    readings = ["../scenarios/history/readings/highs"]   # optional, relative to the spec file
+
+``readings`` are folders of other readings of the same record: scenario files named as the
+episodes' own (``2012_currency_sanctions.toml``), whose shock inputs read the recorded facts
+another way (another base of the exchange rate, a peak quote for a month's mean). Each file found
+for a fitted episode adds that episode's recorded swings again as moments
+(``<episode>@<folder>:year<k>``), so the fit weighs every reading of an uncertain input, not only
+the packaged one.
 
     [parameters.fx_working_capital]  # a [parameters] key of the model, or "stochastic.<key>"
     start = 1.5
@@ -93,6 +101,7 @@ class CalibrationSpec(BaseModel):
     floor: float = Field(1.0, gt=0.0)
     parameters: dict[str, Bound] = Field(min_length=1)
     volatility: VolatilitySpec | None = None
+    readings: list[str] = []
     base_dir: str = Field(".", exclude=True)
 
     @model_validator(mode="after")
@@ -116,6 +125,10 @@ class CalibrationSpec(BaseModel):
         if any(n.startswith("stochastic.") for n in self.parameters) and self.volatility is None:
             raise ValueError("volatility: needed to fit stochastic.<key> parameters")
         return self
+
+    def reading_folders(self) -> list[Path]:
+        """The ``readings`` folders, resolved against the spec's folder."""
+        return [Path(f) if Path(f).is_absolute() else Path(self.base_dir) / f for f in self.readings]
 
     def volatility_scenario(self) -> Path | None:
         """The volatility scenario file, resolved against the spec's folder."""
@@ -148,6 +161,9 @@ def load_spec(path: str | Path) -> CalibrationSpec:
             "not a known key" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
         )
         raise InputError(path, key, message) from None
+    for index, folder in enumerate(spec.reading_folders()):
+        if not folder.is_dir():
+            raise InputError(path, f"readings[{index}]", f"an existing folder of episode scenarios, got '{folder}'")
     scenario = spec.volatility_scenario()
     if scenario is not None and not scenario.is_file():
         raise InputError(path, "volatility.scenario", f"an existing scenario file, got '{scenario}'")

@@ -16,6 +16,9 @@ def history_table(
 ):
     """Simulate every episode of ``episodes.csv`` and compare it with the record.
 
+    A ``scenarios`` folder other than the packaged one may hold some of the episodes' files only
+    (another reading of a few episodes: ``scenarios/history/readings``); those are replayed.
+
     With ``stochastic``, the episodes borrow that scenario's ``[stochastic]`` table, so the runs
     differ and the band has a width.
     """
@@ -26,14 +29,19 @@ def history_table(
     from analysis.history.records import episodes, growth_table
     from analysis.history.report import comparison_rows
     from analysis.montecarlo.executors import make_executor
+    from sim.errors import InputError
     from sim.scenario import load_scenario
 
     growth = growth_table()
     folder = scenarios or SCENARIO_DIR
+    chosen = [e for e in episodes() if scenarios is None or (folder / e.scenario).is_file()]
+    if not chosen:
+        names = ", ".join(e.scenario for e in episodes())
+        raise InputError(folder, "--scenarios", f"a folder holding at least one episode file ({names})")
     rows = []
     executor = make_executor(workers)
     try:
-        for episode in tqdm(episodes(), desc="episodes", disable=not progress, leave=False):
+        for episode in tqdm(chosen, desc="episodes", disable=not progress, leave=False):
             scenario = episode_scenario(episode.scenario, folder)
             if stochastic is not None:
                 scenario = scenario.with_changes(stochastic=load_scenario(stochastic).stochastic.model_dump())
@@ -54,7 +62,11 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Master seed (common to episode and twin).", min=0)] = 0,
         workers: Annotated[int, typer.Option(help="Local worker processes (1 = this process).", min=1)] = 1,
         scenarios: Annotated[
-            Path | None, typer.Option(help="Folder of the episode scenarios (default: scenarios/history).")
+            Path | None,
+            typer.Option(
+                help="Folder of the episode scenarios (default: scenarios/history); another folder may hold"
+                " some of the episodes only.",
+            ),
         ] = None,
         out: Annotated[Path | None, typer.Option(help="Also write the comparison to this CSV file.")] = None,
         stochastic: Annotated[
