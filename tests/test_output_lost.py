@@ -3,7 +3,9 @@
 Sector H (energy-intensive) makes 100 a month on 100 of installed capacity and sells it all; L makes
 50. Electricity for H falls to 60% in months 3..12: H makes 60, its potential output (the least of
 its plan, 100, and installed capacity, 100) stays 100, so 40 a month is lost to energy: 400 over
-the ten months, against potential output of 12 x (100 + 50) = 1,800 over months 1..12.
+the ten months, against potential output of 12 x (100 + 50) = 1,800 over months 1..12. Catch-up
+is off (``catch_up_share = 0``): with it H would run extra shifts against its backlog within the
+cut too, and tests/test_catch_up.py works that rule by hand.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ availability = 0.6
 [parameters]
 investment_response = 0.0
 recovery_speed = 1.0
+catch_up_share = 0.0
 """
 
 
