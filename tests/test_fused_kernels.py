@@ -145,3 +145,42 @@ def test_all_runs_products_are_scipys_row_by_row_bit_for_bit():
     assert np.array_equal(pairs.sum_to_rows(x[0]), by_row[0][0])
     unsorted = sp.csr_matrix((np.array([1.0, 2.0]), np.array([2, 0]), np.array([0, 2])), shape=(1, 3))
     assert not RunsProducts.usable(unsorted)  # kept row by row: its sums follow the stored order
+
+
+def test_group_sums_are_numpys_sum_and_reduceat_bit_for_bit():
+    """A record cube's sums over its cells and by group (sim/kernels/segments.py), as the series take them
+    column by column (analysis.metrics.many.RunCube); groups past 128 cells among them."""
+    from sim.kernels.segments import group_sums
+
+    rng = np.random.default_rng(5)
+    cells = np.sort(rng.choice(1500, 1300, replace=False))
+    cube = rng.random((2, 3, 4, 1500)) * 10.0 ** rng.uniform(-5, 5, (2, 3, 4, 1500))
+    rows = np.array([0, 2, 3])
+    keys = [cells % 7, np.minimum(cells // 400, 2), np.zeros(cells.size, dtype=np.int64)]  # 186, 400 and 1300 cells
+    got = group_sums(cube, rows, cells, keys)
+    for c in range(cube.shape[1]):
+        values = np.ascontiguousarray(cube[:, c][:, rows][..., cells])  # (runs, rows, cells), as RunCube.column
+        want = [values.sum(axis=-1)[..., None]]
+        for key in keys:
+            order = np.argsort(key, kind="stable")
+            starts = np.unique(key[order], return_index=True)[1]
+            want.append(np.add.reduceat(np.ascontiguousarray(values[..., order]), starts, axis=-1))
+        assert got[:, c].view(np.int64).tolist() == np.concatenate(want, axis=-1).view(np.int64).tolist()
+
+
+def test_compiled_sums_load_from_numbas_cache():
+    """A compiled loop that called a recursive one crashed when loaded from Numba's disk cache: each loop
+    is run in two fresh processes (the second loads what the first compiled)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np; from sim.kernels.segments import group_sums, segment_sum; "
+        "v = np.arange(3000.0).reshape(1, 1, 1, 3000); c = np.arange(3000); "
+        "print(group_sums(v, np.array([0]), c, [c // 1000])[0, 0, 0, 0], "
+        "segment_sum(v[0, 0], np.array([0, 500]))[0, 1])"
+    )
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == ["4498500.0", "4373750.0"]
