@@ -253,11 +253,11 @@ def _firm_columns(  # pragma: no cover - compiled
 
 
 def _group_sums(
-    cube, rows, cells, orders, starts, counts, first_group, buf, moved, stack, left, out
+    cube, rows, cells, orders, in_order, starts, counts, first_group, buf, moved, stack, left, out
 ):  # pragma: no cover - compiled
     """For each run, column and row ``t`` of ``cube`` (R, C, T, cells): the values at ``cells``
     summed as numpy's ``sum`` (pairwise from zero) into ``out[r, c, t, 0]``, and for each grouping
-    ``g`` their values in the order ``orders[g]`` summed over the segments
+    ``g`` their values in the order ``orders[g]`` (as they are where ``in_order[g]``) summed over the segments
     ``starts[g, :counts[g]]`` as ``reduceat`` into ``out[r, c, t, first_group[g] + i]``."""
     runs, columns = cube.shape[0], cube.shape[1]
     n = cells.size
@@ -269,14 +269,22 @@ def _group_sums(
                     buf[k] = cube[r, c, t, cells[k]]
                 out[r, c, i, 0] = _pairwise_deep(buf, 0, n, stack, left)
                 for g in range(orders.shape[0]):
-                    for k in range(n):
-                        moved[k] = buf[orders[g, k]]
+                    values = buf
+                    if not in_order[g]:
+                        for k in range(n):
+                            moved[k] = buf[orders[g, k]]
+                        values = moved
                     segments = counts[g]
                     for j in range(segments):
                         lo = starts[g, j]
                         hi = starts[g, j + 1] if j + 1 < segments else n
-                        rest = _pairwise_deep(moved, lo + 1, hi - lo - 1, stack, left)
-                        out[r, c, i, first_group[g] + j] = moved[lo] + rest
+                        m = hi - lo - 1
+                        rest = (
+                            _pairwise_flat(values, lo + 1, m)
+                            if m <= 128
+                            else _pairwise_deep(values, lo + 1, m, stack, left)
+                        )
+                        out[r, c, i, first_group[g] + j] = values[lo] + rest
 
 
 @lru_cache(maxsize=1)
@@ -436,6 +444,7 @@ def group_sums(cube: np.ndarray, rows: np.ndarray, cells: np.ndarray, keys: list
         rows.astype(np.intp),
         cells.astype(np.intp),
         np.array(orders, dtype=np.intp).reshape(len(keys), cells.size),
+        np.array([bool((order == np.arange(order.size)).all()) for order in orders], dtype=np.bool_),
         padded,
         counts,
         np.array(first[:-1], dtype=np.intp),
