@@ -116,3 +116,71 @@ def test_segment_sums_are_reduceat_bit_for_bit():
     expected = np.add.reduceat(values, starts, axis=-1)
     assert segment_sum(values, starts).view(np.int64).tolist() == expected.view(np.int64).tolist()
     assert np.array_equal(segment_sum(values[0], starts), expected[0])  # a run alone: reduceat itself
+
+
+def test_all_runs_products_are_scipys_row_by_row_bit_for_bit():
+    """``A x`` and ``A^T y`` of (R, .) values in one pass (sim/kernels/spmm.py) against csr_matvec, csc_matvec."""
+    import scipy.sparse as sp
+
+    from sim.kernels.matvec import MatVec
+    from sim.kernels.spmm import RunsProducts, kernels
+    from sim.kernels.supplier_matrix import PairMatrix
+
+    rng = np.random.default_rng(3)
+    matrix = sp.random(60, 400, density=0.04, format="csr", random_state=4)  # empty rows and lines among them
+    matrix.data *= 10.0 ** rng.uniform(-6, 6, matrix.nnz)
+    matrix.sum_duplicates()
+    x = rng.random((5, 400)) * 10.0 ** rng.uniform(-8, 8, (5, 400))
+    y = rng.random((5, 60)) * 10.0 ** rng.uniform(-8, 8, (5, 60))
+    x[1, 7], y[2, 3] = np.inf, np.nan
+    products = RunsProducts(matrix, kernels())
+    by_row = MatVec(matrix)(x), MatVec(matrix.T)(y)
+    at_once = products.to_rows(x), products.to_lines(y)
+    for got, want in zip(at_once, by_row, strict=True):
+        assert got.view(np.int64).tolist() == want.view(np.int64).tolist()
+    pairs = PairMatrix(matrix)  # an ensemble's products go through it; a run alone's row stays scipy's
+    assert np.array_equal(pairs.sum_to_rows(x), by_row[0], equal_nan=True)
+    out = np.empty((5, 400))
+    assert pairs.gather_to_pairs(y, out=out) is out and np.array_equal(out, by_row[1], equal_nan=True)
+    assert np.array_equal(pairs.sum_to_rows(x[0]), by_row[0][0])
+    unsorted = sp.csr_matrix((np.array([1.0, 2.0]), np.array([2, 0]), np.array([0, 2])), shape=(1, 3))
+    assert not RunsProducts.usable(unsorted)  # kept row by row: its sums follow the stored order
+
+
+def test_group_sums_are_numpys_sum_and_reduceat_bit_for_bit():
+    """A record cube's sums over its cells and by group (sim/kernels/segments.py), as the series take them
+    column by column (analysis.metrics.many.RunCube); groups past 128 cells among them."""
+    from sim.kernels.segments import group_sums
+
+    rng = np.random.default_rng(5)
+    cells = np.sort(rng.choice(1500, 1300, replace=False))
+    cube = rng.random((2, 3, 4, 1500)) * 10.0 ** rng.uniform(-5, 5, (2, 3, 4, 1500))
+    rows = np.array([0, 2, 3])
+    keys = [cells % 7, np.minimum(cells // 400, 2), np.zeros(cells.size, dtype=np.int64)]  # 186, 400 and 1300 cells
+    got = group_sums(cube, rows, cells, keys)
+    for c in range(cube.shape[1]):
+        values = np.ascontiguousarray(cube[:, c][:, rows][..., cells])  # (runs, rows, cells), as RunCube.column
+        want = [values.sum(axis=-1)[..., None]]
+        for key in keys:
+            order = np.argsort(key, kind="stable")
+            starts = np.unique(key[order], return_index=True)[1]
+            want.append(np.add.reduceat(np.ascontiguousarray(values[..., order]), starts, axis=-1))
+        assert got[:, c].view(np.int64).tolist() == np.concatenate(want, axis=-1).view(np.int64).tolist()
+
+
+def test_compiled_sums_load_from_numbas_cache():
+    """A compiled loop that called a recursive one crashed when loaded from Numba's disk cache: each loop
+    is run in two fresh processes (the second loads what the first compiled)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np; from sim.kernels.segments import group_sums, segment_sum; "
+        "v = np.arange(3000.0).reshape(1, 1, 1, 3000); c = np.arange(3000); "
+        "print(group_sums(v, np.array([0]), c, [c // 1000])[0, 0, 0, 0], "
+        "segment_sum(v[0, 0], np.array([0, 500]))[0, 1])"
+    )
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == ["4498500.0", "4373750.0"]

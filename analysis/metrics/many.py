@@ -340,11 +340,12 @@ def many_metrics(
     pop = None if population is None else population.reindex(codes).to_numpy(float)
     groups = None if regions is None else regions.reindex(codes).fillna("unknown").to_numpy()
     rows = []
+    shape = stability.many_moments(national)  # skewness and kurtosis of every run in one call
     for r in range(runs):
         row = {key: float(values[r]) for key, values in flat.items()}
         row["persistence"] = endogeneity.persistence(national[r])
         row["reversal"] = float(endogeneity.reversed_below_start(national[r]))
-        row.update(stability.stability(national[r], None if reference is None else reference[r]))
+        row.update(stability.stability(national[r], None if reference is None else reference[r], shape[r]))
         row.update(_per_head(va0[r], va1[r], created[r], pop, groups, months))
         rows.append(row)
     return pd.DataFrame(rows, columns=list(METRIC_KEYS)).astype(float)

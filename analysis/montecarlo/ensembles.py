@@ -38,11 +38,16 @@ from sim.scenario import Scenario
 
 MAX_ENSEMBLE = 64
 """Most runs in an automatic ensemble."""
-PAIR_ARRAY_BYTES = 16 << 20
-"""Largest (runs, pairs) array of an automatic ensemble (16 MiB). Above 32 MiB glibc maps every
-allocation afresh from the kernel, so each of a step's temporaries page-faults anew:
-``benchmarks/bench_ensemble.py`` measured ensembles of 64 runs of the default economy (42 MB a
-pair array) at a quarter to four fifths of the speed of runs alone."""
+PAIR_ARRAY_BYTES = 8 << 20
+"""Largest (runs, pairs) array of an automatic ensemble (8 MiB: 12 runs of the default economy).
+Above 32 MiB glibc maps every allocation afresh from the kernel, so each of a step's temporaries
+page-faults anew: ``benchmarks/bench_ensemble.py`` measured ensembles of 64 runs of the default
+economy (42 MB a pair array) at a quarter to four fifths of the speed of runs alone. Below that, a
+step streams its (runs, pairs) arrays through memory once they outgrow the caches: measured in one
+process on 2026-12-03 (CPU time a run, 60-month stochastic runs of the default economy, load 2-5),
+ensembles alone of 4, 8, 16 and 32 runs took 288, 250, 270 and 268 ms a run, and batches of 64 runs
+on one worker in ensembles of 8, 11 and 16 took 267, 252 and 276 ms a run (series, metrics and
+store included, which cost a little more a run in smaller ensembles)."""
 ENSEMBLE_MEMORY = 1 << 30
 """Memory an automatic ensemble may take (1 GiB, under the 2 GB an ensemble of the default
 economy is to stay within)."""
@@ -74,8 +79,8 @@ def ensemble_size_for(
     """Runs per ensemble: as many as fit :data:`ENSEMBLE_MEMORY`, with pair arrays of at most
     :data:`PAIR_ARRAY_BYTES`, at most :data:`MAX_ENSEMBLE`, and no more than an even share of the
     pending runs per worker (every worker gets work); then evened out over that share, so that a
-    worker's runs go in equal ensembles (64 runs at most 21 a time: 4 ensembles of 16, not 21, 21,
-    21 and a run alone)."""
+    worker's runs go in equal ensembles (64 runs at most 12 a time: 5 ensembles of 11 and one of 9, not 5 of 12
+    and 4 runs)."""
     import sim
 
     fit = max(1, ENSEMBLE_MEMORY // bytes_per_run(scenario, detail, paired))

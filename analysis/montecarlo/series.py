@@ -73,18 +73,24 @@ def many_level_series(cube: RunCube) -> pd.DataFrame:
         of :func:`level_series`.
     """
     from sim.engine.record import CELL_COLUMNS
+    from sim.kernels.segments import group_sums
 
     names = list(CELL_COLUMNS)
     provinces = np.unique(cube.cell_province)
     sectors = np.unique(cube.cell_sector)
     n_groups = 1 + provinces.size + sectors.size
-    summed = np.empty((cube.runs, len(names), cube.months.size, n_groups))
-    for index, name in enumerate(names):  # column by column: a run's (months, cells) plane at a time
-        values = cube.column(name)
-        into = summed[:, index]
-        into[..., 0] = values.sum(axis=-1)  # C order (RunCube.column): each run's cells in order (pairwise)
-        into[..., 1 : 1 + provinces.size] = cube.by(values, cube.cell_province)[1]
-        into[..., 1 + provinces.size :] = cube.by(values, cube.cell_sector)[1]
+    # The same sums in one compiled pass over the cube (sim.kernels.segments.group_sums), bit for bit.
+    summed = None
+    if cube.cube.shape[1] == len(names):
+        summed = group_sums(cube.cube, cube.rows, cube.cells, [cube.cell_province, cube.cell_sector])
+    if summed is None:
+        summed = np.empty((cube.runs, len(names), cube.months.size, n_groups))
+        for index, name in enumerate(names):  # column by column: a run's (months, cells) plane at a time
+            values = cube.column(name)
+            into = summed[:, index]
+            into[..., 0] = values.sum(axis=-1)  # C order (RunCube.column): each run's cells in order (pairwise)
+            into[..., 1 : 1 + provinces.size] = cube.by(values, cube.cell_province)[1]
+            into[..., 1 + provinces.size :] = cube.by(values, cube.cell_sector)[1]
     runs, n_columns, n_months, n_groups = summed.shape
     codes = [NATIONAL_CODE, *(cube.province_codes[p] for p in provinces), *(cube.sector_codes[s] for s in sectors)]
     levels = ["national"] + ["province"] * provinces.size + ["sector"] * sectors.size

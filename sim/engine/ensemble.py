@@ -15,8 +15,9 @@ between runs is drawn run by run: run ``r`` has its own generator from its own s
 **Equal to runs alone.** Run ``r`` of ``run_ensemble(scenario, seeds)`` equals
 ``sim.run(scenario, seeds[r])`` bit for bit, trajectories included: every operation of a step is
 elementwise, a minimum, or a sum over one run's own terms in the same order as a run alone
-(sparse products row by row through the same kernel, sums by cell with ``reduceat`` along the
-run's own axis, the constraint shares with one ``bincount`` whose bins keep the runs apart).
+(sparse products for all runs in one pass over the links, each entry summed in scipy's order,
+:mod:`sim.kernels.spmm`; sums by cell as ``reduceat`` along the run's own axis, the constraint
+shares as ``bincount``, :mod:`sim.kernels.segments`).
 ``tests/test_ensemble.py`` checks it on library scenarios, stochastic ones and priority
 rationing among them.
 """

@@ -23,6 +23,7 @@ import pandas as pd
 from sim.economy.world import World
 from sim.engine import buffers
 from sim.engine.state import LIMIT_NAMES, State
+from sim.kernels import segments
 from sim.kernels.segments import segment_sum
 
 WINDOW_MONTHS = 120
@@ -106,6 +107,11 @@ class Recorder:
         self.all_filled = self.filled.size == n_cells
         self.one_per_cell = bool((firm_count[self.filled] == 1).all())  # sector-level economies
         self.unit_weight = bool((firms.weight == 1.0).all())  # (a firm alone in its cell): x * 1.0 is x
+        # An ensemble's firm columns in one compiled pass a run (sim.kernels.segments), where cells hold firms.
+        self.firm_columns = np.array([CELL_INDEX[name] for name in segments.FIRM_COLUMNS], dtype=np.intp)
+        self.firm_cell = firms.cell.astype(np.intp)
+        self.segment_starts, self.segment_cells = self.firm_starts.astype(np.intp), self.filled.astype(np.intp)
+        self._work: np.ndarray | None = None
         # Column-major: one contiguous (steps, cells) plane per column, so the results table's
         # columns are views of it (see ``cells`` for the (steps, cells, columns) view). The last
         # run's buffer is reused if free. A run alone's is zeroed, all pages touched now (not a few
@@ -162,6 +168,27 @@ class Recorder:
         out = state.output
         rows = self.store[..., state.step, :]  # (columns, cells) view of this step; (R, columns, cells)
         weight = None if self.unit_weight else world.firms.weight
+        kernel = None if (self.runs is None or self.one_per_cell) else segments.firm_columns_kernel()
+        if kernel is not None and out.ndim == 2 and self.filled.size:  # an ensemble: one compiled pass a run
+            if self._work is None:
+                self._work = np.empty((1, world.n_firms))
+            segments.record_firm_columns(
+                kernel,
+                state,
+                world.value_added_share,
+                weight,
+                self.segment_starts,
+                self.segment_cells,
+                self.firm_columns,
+                self.firm_cell,
+                len(LIMIT_NAMES),
+                LIMIT_START,
+                LOST_START,
+                rows,
+                self._work,
+            )
+            self._record_rest(state, rows)
+            return
         columns = (
             ("output", out),
             ("value_added", out * world.value_added_share),
@@ -191,11 +218,7 @@ class Recorder:
             for name, values in columns:
                 sums = values if self.one_per_cell else segment_sum(values, self.firm_starts)
                 rows[..., CELL_INDEX[name], self.filled] = sums
-        if self.pair_starts.size:
-            stock = segment_sum(state.stock, self.pair_starts)  # reduceat (compiled for an ensemble)
-            rows[..., CELL_INDEX["input_stock"], self.with_pairs] = stock
-        high = state.uncertainty_high
-        rows[..., CELL_INDEX["uncertainty_high"], :] = float(high) if np.ndim(high) == 0 else high
+        self._record_rest(state, rows)
         n_limits = len(LIMIT_NAMES)
         key = self.limit_key + state.limit  # (cell, binding constraint) of every firm
         bins = self.limit_bins
@@ -220,6 +243,14 @@ class Recorder:
                     state.limit,
                 ]
             )
+
+    def _record_rest(self, state: State, rows: np.ndarray) -> None:
+        """The input stocks by cell and the uncertainty regime into the step's ``rows``."""
+        if self.pair_starts.size:
+            stock = segment_sum(state.stock, self.pair_starts)  # reduceat (compiled for an ensemble)
+            rows[..., CELL_INDEX["input_stock"], self.with_pairs] = stock
+        high = state.uncertainty_high
+        rows[..., CELL_INDEX["uncertainty_high"], :] = float(high) if np.ndim(high) == 0 else high
 
     def trajectories(self, copy: bool = True, run: int | None = None) -> pd.DataFrame:
         """One row per month x province x sector (cells without firms left out).

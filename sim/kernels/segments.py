@@ -8,6 +8,13 @@ eight interleaved accumulators combined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5
 up to 128, halves at a multiple of 8 beyond; numpy's ``pairwise_sum``), checked against
 ``reduceat`` for every segment length to 700 (``tests/test_fused_kernels.py``). Runs alone keep
 ``reduceat``.
+
+:func:`record_firm_columns` takes a step's firm columns of the records in one compiled pass a run:
+each column's values (a product or a clip of the state's arrays, as the numpy expressions of
+:meth:`sim.engine.record.Recorder.record`) into a work row, its sums by cell as above, and the
+output and potential output less output by cell and binding constraint summed firm by firm from
+zero (as ``np.bincount`` sums its weights): the same values bit for bit, without a temporary
+array a column.
 """
 
 from __future__ import annotations
@@ -50,6 +57,67 @@ def _pairwise(values, lo, n):  # pragma: no cover - compiled
     return _pairwise(values, lo, half) + _pairwise(values, lo + half, n - half)
 
 
+def _pairwise_flat(values, lo, n):  # pragma: no cover - compiled
+    """:func:`_pairwise` of at most 128 values (the same sums; not recursive, so the compiler inlines it)."""
+    if n < 8:
+        total = 0.0
+        for i in range(n):
+            total += values[lo + i]
+        return total
+    r0, r1, r2, r3 = values[lo], values[lo + 1], values[lo + 2], values[lo + 3]
+    r4, r5, r6, r7 = values[lo + 4], values[lo + 5], values[lo + 6], values[lo + 7]
+    i = 8
+    whole = n - n % 8
+    while i < whole:
+        r0 += values[lo + i]
+        r1 += values[lo + i + 1]
+        r2 += values[lo + i + 2]
+        r3 += values[lo + i + 3]
+        r4 += values[lo + i + 4]
+        r5 += values[lo + i + 5]
+        r6 += values[lo + i + 6]
+        r7 += values[lo + i + 7]
+        i += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        total += values[lo + i]
+        i += 1
+    return total
+
+
+def _pairwise_deep(values, lo, n, stack, left):  # pragma: no cover - compiled
+    """:func:`_pairwise` without recursion (a function that calls a recursive one does not load from
+    Numba's cache: it crashed): the same halves, summed left + right, on an explicit stack.
+    ``stack`` (64, 3) intp and ``left`` (64,) float are work arrays."""
+    if n <= 128:
+        return _pairwise_flat(values, lo, n)
+    top = 0
+    stack[0, 0], stack[0, 1], stack[0, 2] = lo, n, 0
+    while True:
+        start, m = stack[top, 0], stack[top, 1]
+        if m > 128:  # split: the left half first
+            half = m // 2
+            half -= half % 8
+            top += 1
+            stack[top, 0], stack[top, 1], stack[top, 2] = start, half, 0
+            continue
+        value = _pairwise_flat(values, start, m)
+        top -= 1
+        while top >= 0:
+            if stack[top, 2] == 0:  # the left half done: keep it, then the right half
+                left[top] = value
+                stack[top, 2] = 1
+                half = stack[top, 1] // 2
+                half -= half % 8
+                stack[top + 1, 0], stack[top + 1, 1], stack[top + 1, 2] = stack[top, 0] + half, stack[top, 1] - half, 0
+                top += 1
+                break
+            value = left[top] + value
+            top -= 1
+        if top < 0:
+            return value
+
+
 def _segment_sum(values, starts, out):  # pragma: no cover - compiled
     runs, n = values.shape
     segments = starts.size
@@ -61,16 +129,192 @@ def _segment_sum(values, starts, out):  # pragma: no cover - compiled
             out[r, i] = row[lo] + _pairwise(row, lo + 1, hi - lo - 1)
 
 
+FIRM_COLUMNS = (
+    "output",
+    "value_added",
+    "installed_capacity",
+    "operable_capacity",
+    "peak_output",
+    "idle_capacity",
+    "employment",
+    "final_demand",
+    "unmet_demand",
+    "latent_demand_served",
+    "exports",
+    "unmet_final_demand",
+    "potential_output",
+    "energy_availability",
+    "import_availability",
+    "productivity",
+)
+"""The record columns :func:`record_firm_columns` sums by cell, in the order of its work rows."""
+
+
+def _firm_columns(  # pragma: no cover - compiled
+    output,
+    value_added_share,
+    installed,
+    capacity_factor,
+    operable,
+    peak,
+    employment,
+    final_demand,
+    unmet,
+    latent_served,
+    exports,
+    unmet_final,
+    potential,
+    energy,
+    import_availability,
+    productivity,
+    weight,
+    weighted,
+    starts,
+    filled,
+    columns,
+    cell,
+    limit,
+    n_limits,
+    limit_start,
+    lost_start,
+    work,
+    bound,
+    lost,
+    rows,
+):
+    """:func:`record_firm_columns`' pass: for each run, each column of :data:`FIRM_COLUMNS` into the work
+    row and summed by cell (``reduceat``'s sums), then output and potential less output by cell and
+    constraint, firm by firm from zero (``bincount``'s sums), all cells written."""
+    runs, n = output.shape
+    segments = starts.size
+    n_cells = rows.shape[2]
+    row = work[0]
+    stack = np.empty((64, 3), dtype=np.intp)
+    left = np.empty(64)
+    for r in range(runs):
+        for c in range(columns.size):  # column by column: its values into the work row, then its sums by cell
+            if c == 0:
+                row[:] = output[r]
+            elif c == 1:
+                for k in range(n):
+                    row[k] = output[r, k] * value_added_share[k]
+            elif c == 2:
+                for k in range(n):
+                    row[k] = installed[r, k] * capacity_factor[r, k]
+            elif c == 3:
+                row[:] = operable[r]
+            elif c == 4:
+                row[:] = peak[r]
+            elif c == 5:
+                for k in range(n):
+                    idle = peak[r, k] - output[r, k]
+                    row[k] = 0.0 if idle <= 0.0 else idle  # np.maximum(0, peak - x): a NaN stays
+            elif c == 6:
+                row[:] = employment[r]
+            elif c == 7:
+                row[:] = final_demand[r]
+            elif c == 8:
+                row[:] = unmet[r]
+            elif c == 9:
+                row[:] = latent_served[r]
+            elif c == 10:
+                row[:] = exports[r]
+            elif c == 11:
+                row[:] = unmet_final[r]
+            elif c == 12:
+                row[:] = potential[r]
+            else:
+                values = energy if c == 13 else (import_availability if c == 14 else productivity)
+                if weighted:
+                    for k in range(n):
+                        row[k] = values[r, k] * weight[k]
+                else:
+                    row[:] = values[r]
+            into = columns[c]
+            for i in range(segments):
+                lo = starts[i]
+                hi = starts[i + 1] if i + 1 < segments else n
+                m = hi - lo - 1
+                rest = _pairwise_flat(row, lo + 1, m) if m <= 128 else _pairwise_deep(row, lo + 1, m, stack, left)
+                rows[r, into, filled[i]] = row[lo] + rest
+        bound[:] = 0.0
+        lost[:] = 0.0
+        for k in range(n):
+            key = cell[k] * n_limits + limit[r, k]
+            x = output[r, k]
+            bound[key] += x
+            lost[key] += potential[r, k] - x
+        for m in range(n_limits):
+            for j in range(n_cells):
+                rows[r, limit_start + m, j] = bound[j * n_limits + m]
+        for m in range(1, n_limits):  # a firm bound by demand loses nothing
+            for j in range(n_cells):
+                rows[r, lost_start + m - 1, j] = lost[j * n_limits + m]
+
+
+def _group_sums(
+    cube, rows, cells, orders, in_order, starts, counts, first_group, buf, moved, stack, left, out
+):  # pragma: no cover - compiled
+    """For each run, column and row ``t`` of ``cube`` (R, C, T, cells): the values at ``cells``
+    summed as numpy's ``sum`` (pairwise from zero) into ``out[r, c, t, 0]``, and for each grouping
+    ``g`` their values in the order ``orders[g]`` (as they are where ``in_order[g]``) summed over the segments
+    ``starts[g, :counts[g]]`` as ``reduceat`` into ``out[r, c, t, first_group[g] + i]``."""
+    runs, columns = cube.shape[0], cube.shape[1]
+    n = cells.size
+    for r in range(runs):
+        for c in range(columns):
+            for i in range(rows.size):
+                t = rows[i]
+                for k in range(n):
+                    buf[k] = cube[r, c, t, cells[k]]
+                out[r, c, i, 0] = _pairwise_deep(buf, 0, n, stack, left)
+                for g in range(orders.shape[0]):
+                    values = buf
+                    if not in_order[g]:
+                        for k in range(n):
+                            moved[k] = buf[orders[g, k]]
+                        values = moved
+                    segments = counts[g]
+                    for j in range(segments):
+                        lo = starts[g, j]
+                        hi = starts[g, j + 1] if j + 1 < segments else n
+                        m = hi - lo - 1
+                        rest = (
+                            _pairwise_flat(values, lo + 1, m)
+                            if m <= 128
+                            else _pairwise_deep(values, lo + 1, m, stack, left)
+                        )
+                        out[r, c, i, first_group[g] + j] = values[lo] + rest
+
+
 @lru_cache(maxsize=1)
 def _sum_kernel() -> Callable | None:
     """The compiled sum (its pairwise helper compiled with it), or ``None`` without Numba."""
+    kernels = _compiled()
+    return None if kernels is None else kernels[0]
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[Callable, Callable, Callable] | None:
+    """The compiled sum, firm columns and group sums (the pairwise helper with them), or ``None`` without Numba."""
     try:
         import numba
     except ImportError:  # pragma: no cover - numba is a dependency
         return None
-    global _pairwise
+    global _pairwise, _pairwise_flat, _pairwise_deep
+    _pairwise_flat = numba.njit(cache=True, nogil=True)(_pairwise_flat)
+    _pairwise_deep = numba.njit(cache=True, nogil=True)(_pairwise_deep)
     _pairwise = numba.njit(cache=True, nogil=True)(_pairwise)
-    return numba.njit(cache=True, nogil=True)(_segment_sum)
+    jit = numba.njit(cache=True, nogil=True)
+    return jit(_segment_sum), jit(_firm_columns), jit(_group_sums)
+
+
+def firm_columns_kernel() -> Callable | None:
+    """The compiled pass of :func:`record_firm_columns`, or ``None`` (no Numba, or the numpy path asked for)."""
+    from sim.kernels import fused
+
+    kernels = _compiled() if fused.USE_NUMBA else None
+    return None if kernels is None else kernels[1]
 
 
 def segment_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -88,4 +332,126 @@ def segment_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
         return np.add.reduceat(values, starts, axis=-1)
     out = np.empty((values.shape[0], starts.size))
     kernel(np.ascontiguousarray(values), starts.astype(np.int64, copy=False), out)
+    return out
+
+
+def record_firm_columns(
+    kernel: Callable,
+    state,
+    value_added_share: np.ndarray,
+    weight: np.ndarray | None,
+    starts: np.ndarray,
+    filled: np.ndarray,
+    columns: np.ndarray,
+    cell: np.ndarray,
+    n_limits: int,
+    limit_start: int,
+    lost_start: int,
+    rows: np.ndarray,
+    work: np.ndarray,
+) -> None:
+    """A step's firm columns of an ensemble's records into ``rows`` (R, record columns, cells).
+
+    Args:
+        kernel: :func:`firm_columns_kernel`.
+        state: The ensemble's state ((R, N) firm arrays; shared (N,) ones are broadcast).
+        value_added_share: Value added per unit of output, by firm.
+        weight: Each firm's weight in its cell (the means of availabilities and productivity), or ``None`` (all 1).
+        starts: First firm of each cell with firms; ``filled``: those cells.
+        columns: The record column of each of :data:`FIRM_COLUMNS`.
+        cell: Each firm's cell.
+        n_limits: Binding constraints; ``limit_start``, ``lost_start``: the first record column of
+            output by constraint and of output lost by constraint (all but demand).
+        rows: The step's rows of the records (a view), written.
+        work: (1, N) work array (or larger).
+    """
+    shape = state.output.shape
+
+    def firms(values):
+        return np.broadcast_to(values, shape)
+
+    bins = rows.shape[-1] * n_limits
+    kernel(
+        state.output,
+        value_added_share,
+        firms(state.installed),
+        firms(state.capacity_factor),
+        firms(state.operable),
+        firms(state.peak),
+        firms(state.employment),
+        firms(state.final_demand),
+        firms(state.unmet),
+        firms(state.latent_served),
+        firms(state.exports),
+        firms(state.unmet_final),
+        firms(state.potential),
+        firms(state.energy),
+        firms(state.import_availability),
+        firms(state.productivity),
+        value_added_share if weight is None else weight,
+        weight is not None,
+        starts,
+        filled,
+        columns,
+        cell,
+        firms(state.limit),
+        n_limits,
+        limit_start,
+        lost_start,
+        work,
+        np.empty(bins),
+        np.empty(bins),
+        rows,
+    )
+
+
+def group_sums(cube: np.ndarray, rows: np.ndarray, cells: np.ndarray, keys: list[np.ndarray]) -> np.ndarray | None:
+    """Sums of a record cube over its cells, and over the cells of each group of each key, at once.
+
+    ``out[r, c, t, 0]`` is ``cube[r, c, rows[t], cells].sum()`` and then, key after key, each
+    group's ``np.add.reduceat`` of the values taken in the key's stable order
+    (:meth:`analysis.metrics.many.RunCube.by`): the same sums bit for bit, in one compiled pass
+    instead of a copy, a ``take`` and two reductions a column.
+
+    Args:
+        cube: (R, columns, steps, all cells) float64.
+        rows: The steps read.
+        cells: The cells read, (K,).
+        keys: Per key, the group of each cell read, (K,).
+
+    Returns:
+        (R, columns, rows, 1 + groups of every key), or ``None`` without the compiled loops.
+    """
+    from sim.kernels import fused
+
+    kernels = _compiled() if fused.USE_NUMBA else None
+    if kernels is None or cube.dtype != np.float64 or cells.size == 0:
+        return None
+    orders, starts, first = [], [], [1]
+    for key in keys:
+        order = np.argsort(key, kind="stable")
+        _, begin = np.unique(key[order], return_index=True)
+        orders.append(order)
+        starts.append(begin.astype(np.intp))
+        first.append(first[-1] + begin.size)
+    out = np.empty((cube.shape[0], cube.shape[1], rows.size, first[-1]))
+    counts = np.array([begin.size for begin in starts], dtype=np.intp)
+    padded = np.zeros((len(keys), int(counts.max(initial=0))), dtype=np.intp)
+    for g, begin in enumerate(starts):
+        padded[g, : begin.size] = begin
+    kernels[2](
+        cube,
+        rows.astype(np.intp),
+        cells.astype(np.intp),
+        np.array(orders, dtype=np.intp).reshape(len(keys), cells.size),
+        np.array([bool((order == np.arange(order.size)).all()) for order in orders], dtype=np.bool_),
+        padded,
+        counts,
+        np.array(first[:-1], dtype=np.intp),
+        np.empty(cells.size),
+        np.empty(cells.size),
+        np.empty((64, 3), dtype=np.intp),
+        np.empty(64),
+        out,
+    )
     return out

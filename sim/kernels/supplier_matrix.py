@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
+from sim.kernels import fused, spmm
 from sim.kernels.blocks import PAIRS_PER_BLOCK
 from sim.kernels.matvec import MatVec
 
@@ -109,7 +110,10 @@ class PairMatrix:
     """``A x`` and ``A^T y`` for a fixed CSR matrix ``A`` whose columns are pairs, in one run.
 
     With a layout the products run on ``A Pi`` (:meth:`SectorLayout.moved`) through the run's
-    work array: ``A x = (A Pi)(Pi^T x)`` and ``A^T y = Pi (A Pi)^T y``.
+    work array: ``A x = (A Pi)(Pi^T x)`` and ``A^T y = Pi (A Pi)^T y``. Without one, an
+    ensemble's (runs, P) and (runs, R) values go through one compiled pass over ``A`` for all
+    runs (:class:`sim.kernels.spmm.RunsProducts`, the same sums bit for bit) when the compiled
+    loops are on (:data:`sim.kernels.fused.USE_NUMBA`).
 
     Args:
         matrix: The matrix the products multiply by: ``A`` (R, P), CSR, float64, or with a layout
@@ -126,10 +130,24 @@ class PairMatrix:
             self._work = np.empty(matrix.shape[1]) if work is None else work
         self._to_rows = MatVec(matrix)
         self._to_pairs = MatVec(matrix.T)  # a CSC view of the same arrays (no copy)
+        self._runs: spmm.RunsProducts | None | bool = None  # built on an ensemble's first product
+
+    def _runs_products(self, values: np.ndarray) -> spmm.RunsProducts | None:
+        """The all-runs products for an ensemble's 2-D ``values`` (plain layout, compiled loops on), else ``None``."""
+        if values.ndim != 2 or self.layout is not None or not fused.USE_NUMBA or values.dtype != np.float64:
+            return None
+        if self._runs is None:
+            matrix, loops = self._to_rows.matrix, spmm.kernels()
+            ok = loops is not None and spmm.RunsProducts.usable(matrix)
+            self._runs = spmm.RunsProducts(matrix, loops) if ok else False
+        return self._runs or None
 
     def sum_to_rows(self, pair_values: np.ndarray) -> np.ndarray:
         """``A x``: pair values summed into the rows, (R,); for an ensemble's (runs, P) values, (runs, R)."""
         if self.layout is None:
+            runs = self._runs_products(pair_values)
+            if runs is not None:
+                return runs.to_rows(pair_values)
             return self._to_rows(pair_values)
         # mode="wrap": the indices are valid, and "raise" would buffer the output (numpy's docs).
         work = self._work_for(pair_values.shape)
@@ -139,6 +157,9 @@ class PairMatrix:
     def gather_to_pairs(self, row_values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """``A^T y``: row values gathered onto the pairs, (P,), into ``out`` if given; (runs, P) for (runs, R)."""
         if self.layout is None:
+            runs = self._runs_products(row_values)
+            if runs is not None and (out is None or (out.flags.c_contiguous and out.dtype == np.float64)):
+                return runs.to_lines(row_values, out=out)
             return self._to_pairs(row_values, out=out)
         moved = self._to_pairs(row_values, out=self._work_for((*row_values.shape[:-1], self._work.size)))
         return np.take(moved, self.layout.position_of, axis=-1, out=out, mode="wrap")
