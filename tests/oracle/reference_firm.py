@@ -229,8 +229,10 @@ class ReferenceFirm(mesa.Agent):
                 half = min(half, 0.5 * (support + capacity_bound))
         return min(critical, half)
 
-    def import_bound(self, capacity_bound: float) -> float:
+    def import_bound(self, capacity_bound: float, planned: float) -> float:
         """``min(c_hard q, (c_soft q + K) / 2)`` over the covered shares of the firm's imported goods.
+
+        ``q`` is the normal plan (``planned``): imports are bought for it, not for catch-up.
 
         A binding good is covered ``alpha + (1 - alpha) r_j`` (``r_j`` the share made at home by
         missing-link projects), a substitutable one ``alpha + (1 - alpha) min(1, phi + r_j)``.
@@ -249,8 +251,8 @@ class ReferenceFirm(mesa.Agent):
             hard = min(hard, alpha + gap * min(1.0, self.substitution + (0.0 if cover is None else cover[j])))
         for j in self.soft_sub:
             soft = min(soft, alpha + gap * min(1.0, self.substitution + (0.0 if cover is None else cover[j])))
-        bound_hard = hard * self.planned if hard < 1.0 else INF  # all covered: no bound
-        bound_soft = 0.5 * (soft * self.planned + capacity_bound) if soft < 1.0 else INF
+        bound_hard = hard * planned if hard < 1.0 else INF  # all covered: no bound
+        bound_soft = 0.5 * (soft * planned + capacity_bound) if soft < 1.0 else INF
         return min(bound_hard, bound_soft)
 
     def produce(self) -> None:
@@ -265,9 +267,7 @@ class ReferenceFirm(mesa.Agent):
         planned = self.planned = planned_normal + extra
         capacity_bound = readiness * self.energy
         inputs = self.input_bound(capacity_bound)
-        self.planned = planned_normal  # imports are bought for the normal plan
-        imports = self.import_bound(capacity_bound)
-        self.planned = planned
+        imports = self.import_bound(capacity_bound, planned_normal)
         output = max(min(planned, readiness, capacity_bound, inputs, imports), 0.0)
         limit = LIMIT_DEMAND if planned <= output else LIMIT_READINESS
         if capacity_bound <= output and self.energy < 1.0:
