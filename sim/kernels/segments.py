@@ -25,40 +25,8 @@ from functools import lru_cache
 import numpy as np
 
 
-def _pairwise(values, lo, n):  # pragma: no cover - compiled
-    """numpy's pairwise sum of ``values[lo : lo + n]``."""
-    if n < 8:
-        total = 0.0
-        for i in range(n):
-            total += values[lo + i]
-        return total
-    if n <= 128:
-        r0, r1, r2, r3 = values[lo], values[lo + 1], values[lo + 2], values[lo + 3]
-        r4, r5, r6, r7 = values[lo + 4], values[lo + 5], values[lo + 6], values[lo + 7]
-        i = 8
-        whole = n - n % 8
-        while i < whole:
-            r0 += values[lo + i]
-            r1 += values[lo + i + 1]
-            r2 += values[lo + i + 2]
-            r3 += values[lo + i + 3]
-            r4 += values[lo + i + 4]
-            r5 += values[lo + i + 5]
-            r6 += values[lo + i + 6]
-            r7 += values[lo + i + 7]
-            i += 8
-        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n:
-            total += values[lo + i]
-            i += 1
-        return total
-    half = n // 2
-    half -= half % 8
-    return _pairwise(values, lo, half) + _pairwise(values, lo + half, n - half)
-
-
 def _pairwise_flat(values, lo, n):  # pragma: no cover - compiled
-    """:func:`_pairwise` of at most 128 values (the same sums; not recursive, so the compiler inlines it)."""
+    """numpy's pairwise sum of ``values[lo : lo + n]`` for ``n <= 128`` (not recursive, so the compiler inlines it)."""
     if n < 8:
         total = 0.0
         for i in range(n):
@@ -86,9 +54,10 @@ def _pairwise_flat(values, lo, n):  # pragma: no cover - compiled
 
 
 def _pairwise_deep(values, lo, n, stack, left):  # pragma: no cover - compiled
-    """:func:`_pairwise` without recursion (a function that calls a recursive one does not load from
-    Numba's cache: it crashed): the same halves, summed left + right, on an explicit stack.
-    ``stack`` (64, 3) intp and ``left`` (64,) float are work arrays."""
+    """numpy's pairwise sum of ``values[lo : lo + n]``, any ``n``: halves at a multiple of 8 beyond
+    128 values, summed left + right, on an explicit stack rather than by recursion (a function that
+    calls a recursive one does not load from Numba's cache: it crashed). ``stack`` (64, 3) intp and
+    ``left`` (64,) float are work arrays."""
     if n <= 128:
         return _pairwise_flat(values, lo, n)
     top = 0
@@ -121,12 +90,14 @@ def _pairwise_deep(values, lo, n, stack, left):  # pragma: no cover - compiled
 def _segment_sum(values, starts, out):  # pragma: no cover - compiled
     runs, n = values.shape
     segments = starts.size
+    stack = np.empty((64, 3), dtype=np.intp)
+    left = np.empty(64)
     for r in range(runs):
         row = values[r]
         for i in range(segments):
             lo = starts[i]
             hi = starts[i + 1] if i + 1 < segments else n
-            out[r, i] = row[lo] + _pairwise(row, lo + 1, hi - lo - 1)
+            out[r, i] = row[lo] + _pairwise_deep(row, lo + 1, hi - lo - 1, stack, left)
 
 
 FIRM_COLUMNS = (
@@ -301,10 +272,9 @@ def _compiled() -> tuple[Callable, Callable, Callable] | None:
         import numba
     except ImportError:  # pragma: no cover - numba is a dependency
         return None
-    global _pairwise, _pairwise_flat, _pairwise_deep
+    global _pairwise_flat, _pairwise_deep
     _pairwise_flat = numba.njit(cache=True, nogil=True)(_pairwise_flat)
     _pairwise_deep = numba.njit(cache=True, nogil=True)(_pairwise_deep)
-    _pairwise = numba.njit(cache=True, nogil=True)(_pairwise)
     jit = numba.njit(cache=True, nogil=True)
     return jit(_segment_sum), jit(_firm_columns), jit(_group_sums)
 
