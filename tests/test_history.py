@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from analysis.history.episodes import (
     annual_value_added,
     band,
     episode_scenario,
+    replay,
     simulate_swings,
     swings_from_levels,
 )
@@ -94,6 +97,85 @@ def test_annual_sums_and_swings_by_hand():
         annual_value_added(monthly, 3)
     # year 1 at 80% of the twin, year 2 at 90%: -20 points, then growth 0.9 / 0.8 - 1 = +12.5 points above it
     np.testing.assert_allclose(swings_from_levels([80.0, 90.0], [100.0, 100.0]), [-20.0, 12.5])
+
+
+def test_swings_against_a_shocked_year_before_by_hand():
+    # twin 100, 110, 121; episode at 98%, 98%, 104% of it. Year 0 lost 2 points of growth; year 1
+    # grew as the twin did (0.98 / 0.98 - 1 = 0), 2 points more than year 0: +2.0; year 2 grew
+    # 1.04 / 0.98 - 1 = 6.1224 points above the twin, 8.1224 more than year 0.
+    swings = swings_from_levels([98.0, 107.8, 125.84], [100.0, 110.0, 121.0], lead_years=1)
+    np.testing.assert_allclose(swings, [2.0, 100 * (1.04 / 0.98 - 0.98)])
+    assert pytest.approx(8.12245, abs=1e-5) == 100 * (1.04 / 0.98 - 0.98)
+    with pytest.raises(ValueError, match="lead_years"):
+        swings_from_levels([1.0], [1.0], lead_years=2)
+
+
+def _episode_file(folder: Path, name: str, data: Path, shocks: str, first_calendar_month: int = 4) -> None:
+    text = f'name = "{name}"\nhorizon_months = 24\nfirst_calendar_month = {first_calendar_month}\n'
+    text += f'[economy]\ndata = "{data}"\n{shocks}'
+    (folder / f"{name}.toml").write_text(text)
+
+
+def _demand(start: int, end: int, change: float) -> str:
+    return f'[[shock]]\nkind = "demand"\nstart = {start}\nend = {end}\nchange = {change}\n'
+
+
+def test_an_episode_after_a_recorded_year_is_replayed_with_it(tmp_path):
+    """Year before: demand -20% all year; the episode: -10% in its year 1 and a month 14 cut that
+    belongs to no first year. Output follows demand (one sector, no inputs, spare capacity)."""
+    data = _one_sector(tmp_path)
+    folder = tmp_path / "episodes"
+    folder.mkdir()
+    _episode_file(folder, "before", data, _demand(1, 12, -0.2) + _demand(13, 13, -0.5))
+    _episode_file(folder, "after", data, _demand(1, 12, -0.1))
+    _episode_file(folder, "far", data, _demand(1, 12, -0.3))
+    catalogue = [
+        Episode("before", "before.toml", 2020, ("A",), ""),
+        Episode("after", "after.toml", 2021, ("A",), ""),
+        Episode("far", "far.toml", 2024, ("A",), ""),  # outside both spans: never lent
+    ]
+    after = replay(catalogue[1], folder, catalogue=catalogue)
+    assert (after.lead_years, after.lenders, after.scenario.horizon_months) == (1, ("before",), 36)
+    # the lender's first twelve months only (its month-13 cut is the episode's year, not its own)
+    assert sorted((s.start, s.end, s.change) for s in after.scenario.shock) == [(1, 12, -0.2), (13, 24, -0.1)]
+    swings = simulate_swings(after.scenario, runs=1, years=2, lead_years=after.lead_years)
+    by_year = swings.groupby("year")["swing"].mean()
+    # year 0 at 0.8 of the twin, year 1 at 0.9, year 2 at 1: growth minus year 0's (-20 points)
+    assert by_year[1] == pytest.approx(100 * (0.9 / 0.8 - 0.8), abs=0.5)  # +32.5
+    assert by_year[2] == pytest.approx(100 * (1 / 0.9 - 0.8), abs=0.5)  # +31.1
+    before = replay(catalogue[0], folder, catalogue=catalogue)
+    assert (before.lead_years, before.lenders, before.scenario.horizon_months) == (0, ("after",), 24)
+    assert sorted((s.start, s.end, s.change) for s in before.scenario.shock) == [
+        (1, 12, -0.2),
+        (13, 13, -0.5),
+        (13, 24, -0.1),
+    ]
+    alone = replay(catalogue[2], folder, catalogue=catalogue)
+    assert (alone.lead_years, alone.lenders) == (0, ())
+
+
+def test_a_lender_in_another_calendar_is_refused(tmp_path):
+    from sim.errors import InputError
+
+    data = _one_sector(tmp_path)
+    _episode_file(tmp_path, "before", data, _demand(1, 12, -0.2), first_calendar_month=1)
+    _episode_file(tmp_path, "after", data, _demand(1, 12, -0.1))
+    catalogue = [Episode("before", "before.toml", 2020, ("A",), ""), Episode("after", "after.toml", 2021, ("A",), "")]
+    with pytest.raises(InputError, match="first_calendar_month"):
+        replay(catalogue[1], tmp_path, catalogue=catalogue)
+
+
+def test_packaged_winter_episode_is_replayed_after_the_summer_of_1400():
+    by_name = {e.name: e for e in episodes()}
+    winter = replay(by_name["2022_23_winter_gas_cuts"])
+    assert (winter.lead_years, winter.lenders, winter.scenario.horizon_months) == (1, ("2021_summer_power_cuts",), 36)
+    # 1400's July-August cuts in months 4-5, January 2023 in month 12 + 10
+    assert sorted({(s.start, s.end) for s in winter.scenario.shock}) == [(4, 5), (22, 22)]
+    summer = replay(by_name["2021_summer_power_cuts"])
+    assert (summer.lead_years, summer.scenario.horizon_months) == (0, 24)
+    assert sorted({(s.start, s.end) for s in summer.scenario.shock}) == [(4, 5), (22, 22)]
+    currency = replay(by_name["2012_currency_sanctions"])
+    assert currency.lenders == () and currency.scenario == episode_scenario(by_name["2012_currency_sanctions"].scenario)
 
 
 def _one_sector(tmp_path):

@@ -35,7 +35,7 @@ import pandas as pd
 
 from analysis.calibration.spec import CalibrationSpec
 from analysis.calibration.volatility import firm_annual_output, firm_growth_moments, growth_moments
-from analysis.history.episodes import episode_scenario, pair_tasks, run_pair
+from analysis.history.episodes import pair_tasks, replay, run_pair
 from analysis.history.records import Episode, episodes, growth_statistics, growth_table, recorded_range
 from analysis.montecarlo.seeds import spawn_seeds
 from sim.scenario import Scenario, load_scenario
@@ -175,8 +175,10 @@ class Evaluator:
         runs = {m.run_key: m for m in self.moments if m.episode is not None}
         for key, moment in runs.items():
             folder = moment.folder or self.scenario_dir
-            scenario = with_imports(episode_scenario(moment.episode.scenario, folder, model), imports)
-            items += [(key, t) for t in pair_tasks(scenario, self.spec.runs, self.spec.seed, self.spec.years)]
+            replayed = replay(moment.episode, folder, model, self.spec.years)
+            scenario = with_imports(replayed.scenario, imports)
+            tasks = pair_tasks(scenario, self.spec.runs, self.spec.seed, self.spec.years, replayed.lead_years)
+            items += [(key, t) for t in tasks]
         path = self.spec.volatility_scenario()
         if path is not None:
             scenario = with_imports(volatility_scenario(path, model, stochastic), imports)

@@ -19,7 +19,7 @@ import pandas as pd
 from analysis.calibration.fit import calibrate
 from analysis.calibration.msm import split_parameters, with_imports
 from analysis.calibration.spec import CalibrationSpec
-from analysis.history.episodes import episode_scenario, simulate_swings
+from analysis.history.episodes import replay, simulate_swings
 from analysis.history.records import episodes, growth_table
 from analysis.history.report import comparison_rows
 from analysis.writing import write_text_atomic
@@ -36,10 +36,11 @@ def predict(
     imports: dict | None = None,
 ):
     """Simulated swings of one episode at given parameters (random shocks from ``stochastic``)."""
-    scenario = with_imports(episode_scenario(episode.scenario, scenario_dir, parameters), imports or {})
+    replayed = replay(episode, scenario_dir, parameters)
+    scenario = with_imports(replayed.scenario, imports or {})
     if stochastic is not None:
         scenario = scenario.with_changes(stochastic=load_scenario(stochastic).stochastic.model_dump())
-    return simulate_swings(scenario, runs=runs, seed=seed)
+    return simulate_swings(scenario, runs=runs, seed=seed, lead_years=replayed.lead_years)
 
 
 def leave_one_out(
@@ -91,7 +92,8 @@ def table_from_fits(
         others = " ".join(e for e in fitted["spec"]["episodes"])
         model, _, imports = split_parameters(values)
         swings = predict(held, model, runs, seed, stochastic, scenario_dir, imports)
-        for row in comparison_rows(held, swings, growth):
+        lenders = replay(held, scenario_dir).lenders
+        for row in comparison_rows(held, swings, growth, lenders):
             rows.append({**row, "fitted_on": others, **{f"fit:{k}": v for k, v in values.items()}})
     table = pd.DataFrame(rows)
     write_text_atomic(out / "leave_one_out.csv", table.to_csv(index=False))

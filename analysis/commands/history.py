@@ -25,7 +25,7 @@ def history_table(
     import pandas as pd
     from tqdm.auto import tqdm
 
-    from analysis.history.episodes import SCENARIO_DIR, episode_scenario, simulate_swings
+    from analysis.history.episodes import SCENARIO_DIR, replay, simulate_swings
     from analysis.history.records import episodes, growth_table
     from analysis.history.report import comparison_rows
     from analysis.montecarlo.executors import make_executor
@@ -42,11 +42,12 @@ def history_table(
     executor = make_executor(workers)
     try:
         for episode in tqdm(chosen, desc="episodes", disable=not progress, leave=False):
-            scenario = episode_scenario(episode.scenario, folder)
+            replayed = replay(episode, folder)
+            scenario = replayed.scenario
             if stochastic is not None:
                 scenario = scenario.with_changes(stochastic=load_scenario(stochastic).stochastic.model_dump())
-            swings = simulate_swings(scenario, runs=runs, seed=seed, executor=executor)
-            rows += comparison_rows(episode, swings, growth)
+            swings = simulate_swings(scenario, runs=runs, seed=seed, executor=executor, lead_years=replayed.lead_years)
+            rows += comparison_rows(episode, swings, growth, replayed.lenders)
     finally:
         executor.close()
     return pd.DataFrame(rows)

@@ -10,7 +10,17 @@ With national value added ``V`` summed over year ``k`` (months ``12 (k - 1) + 1 
 - year 1: ``100 (L_1 - 1)``, the growth lost in the first year (both start from month 0 alike);
 - year ``k > 1``: ``100 (L_k / L_{k-1} - 1)``, the episode's growth that year minus the twin's.
 
-These are the simulated counterparts of the recorded swings of :mod:`analysis.history.records`.
+These are the simulated counterparts of the recorded swings of :mod:`analysis.history.records`,
+which subtract the growth of the year before: the formulas above take that year as shock-free.
+Where the record holds shocks of the years an episode is judged over (the year before, or a
+later year), the episode is *replayed with them* (:func:`replay`): another episode whose year 1
+is one of those years lends the shocks of its first twelve months, in their calendar place. If
+the year before is such a year, the run starts a year earlier (year 0, ``lead_years = 1``) and,
+with ``L_0`` that year's ratio,
+
+- year ``k >= 1``: ``100 (L_k / L_{k-1} - L_0)``, the episode's growth that year minus the twin's,
+  minus the same difference in the year before, as the record measures it (``L_0 = 1`` gives the
+  formulas above).
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.history.records import Episode
 from analysis.montecarlo.seeds import spawn_seeds
 from sim.scenario import Scenario, load_scenario
 
@@ -42,11 +53,25 @@ def annual_value_added(national: np.ndarray, years: int) -> np.ndarray:
     return national[1 : 12 * years + 1].reshape(years, 12).sum(axis=1)
 
 
-def swings_from_levels(episode: np.ndarray, twin: np.ndarray) -> np.ndarray:
-    """Swings in points from yearly sums of an episode and its twin (see the module docstring)."""
+def swings_from_levels(episode: np.ndarray, twin: np.ndarray, lead_years: int = 0) -> np.ndarray:
+    """Swings in points from yearly sums of an episode and its twin (see the module docstring).
+
+    Args:
+        episode: Yearly sums of the episode, year 0 first if ``lead_years`` is 1.
+        twin: The twin's, alike.
+        lead_years: 1 if the first sum is the year before the episode (year 0), else 0.
+
+    Returns:
+        One swing a year from year 1: ``100 (L_k / L_{k-1} - L_0)`` with ``L = episode / twin``,
+        ``L_0 = 1`` without a year 0.
+    """
+    if lead_years not in (0, 1):
+        raise ValueError(f"lead_years must be 0 or 1, got {lead_years}")
     ratio = np.asarray(episode, float) / np.asarray(twin, float)
-    previous = np.concatenate([[1.0], ratio[:-1]])
-    return 100.0 * (ratio / previous - 1.0)
+    base = ratio[0] if lead_years else 1.0
+    years = ratio[lead_years:]
+    previous = np.concatenate([[base], years[:-1]])
+    return 100.0 * (years / previous - base)
 
 
 @dataclass(frozen=True)
@@ -58,6 +83,7 @@ class PairTask:
     entropy: int
     spawn_key: tuple[int, ...]
     years: int
+    lead_years: int = 0
 
 
 def run_pair(task: PairTask) -> tuple[int, np.ndarray]:
@@ -67,8 +93,9 @@ def run_pair(task: PairTask) -> tuple[int, np.ndarray]:
     seed = np.random.SeedSequence(task.entropy, spawn_key=task.spawn_key)
     shocked = sim.run(task.scenario, seed, progress=False).national().to_numpy()
     twin = twin_national(_twin_key(task.scenario), task.entropy, task.spawn_key)
-    levels = annual_value_added(shocked, task.years), annual_value_added(twin, task.years)
-    return task.run, swings_from_levels(*levels)
+    years = task.years + task.lead_years
+    levels = annual_value_added(shocked, years), annual_value_added(twin, years)
+    return task.run, swings_from_levels(*levels, lead_years=task.lead_years)
 
 
 def _twin_key(scenario: Scenario) -> str:
@@ -100,12 +127,14 @@ def twin_of(scenario: Scenario) -> Scenario:
     return scenario.with_changes(shock=[], name=f"{scenario.name} (shock-free twin)")
 
 
-def pair_tasks(scenario: Scenario, runs: int, seed: int, years: int) -> list[PairTask]:
+def pair_tasks(scenario: Scenario, runs: int, seed: int, years: int, lead_years: int = 0) -> list[PairTask]:
     """The tasks of ``runs`` seeds of an episode (seeds as in a Monte Carlo batch)."""
-    return [PairTask(scenario, s.run, s.entropy, s.spawn_key, years) for s in spawn_seeds(seed, runs)]
+    return [PairTask(scenario, s.run, s.entropy, s.spawn_key, years, lead_years) for s in spawn_seeds(seed, runs)]
 
 
-def simulate_swings(scenario: Scenario, runs: int = 8, seed: int = 0, years: int = 2, executor=None) -> pd.DataFrame:
+def simulate_swings(
+    scenario: Scenario, runs: int = 8, seed: int = 0, years: int = 2, executor=None, lead_years: int = 0
+) -> pd.DataFrame:
     """Simulated swings of an episode, one row per run x year: ``run, year, swing``.
 
     Args:
@@ -114,8 +143,9 @@ def simulate_swings(scenario: Scenario, runs: int = 8, seed: int = 0, years: int
         seed: Master seed.
         years: Years after the start.
         executor: An executor of :mod:`analysis.montecarlo.executors` (default: this process).
+        lead_years: 1 if the scenario's first year is the year before the episode (:func:`replay`).
     """
-    tasks = pair_tasks(scenario, runs, seed, years)
+    tasks = pair_tasks(scenario, runs, seed, years, lead_years)
     results = executor.map_unordered(run_pair, tasks) if executor is not None else map(run_pair, tasks)
     rows = [(run, k + 1, float(v)) for run, swings in results for k, v in enumerate(swings)]
     return pd.DataFrame(rows, columns=["run", "year", "swing"]).sort_values(["year", "run"], ignore_index=True)
@@ -137,3 +167,91 @@ def episode_scenario(file_name: str, folder: Path | None = None, parameters: dic
         merged = {**scenario.parameters.model_dump(), **parameters}
         scenario = scenario.with_changes(parameters=merged)
     return scenario
+
+
+@dataclass(frozen=True)
+class Replay:
+    """An episode as replayed against the record (:func:`replay`).
+
+    Attributes:
+        scenario: The episode's scenario with the recorded shocks of the other episodes it lends
+            from, starting ``lead_years`` before the episode.
+        lead_years: 1 if the run starts with the year before the episode (year 0), else 0.
+        lenders: Names of the episodes whose shocks it carries, in calendar order.
+    """
+
+    scenario: Scenario
+    lead_years: int
+    lenders: tuple[str, ...]
+
+
+def replay(
+    episode: Episode,
+    folder: Path | None = None,
+    parameters: dict | None = None,
+    years: int = 2,
+    catalogue: Sequence[Episode] | None = None,
+) -> Replay:
+    """An episode's scenario with every recorded shock of the years it is judged over.
+
+    The record judges year ``k`` of an episode with first year ``y`` by ``g(y + k - 1) - g(y - 1)``,
+    so the years ``y - 1 .. y + years - 1`` count. Another episode of ``catalogue`` whose first
+    year ``z`` is one of them lends the shocks of its first twelve months (those starting in months
+    1-12, ending at month 12 at the latest), moved by ``12 (z - y + lead_years)`` months; the
+    episode's own shocks move by ``12 lead_years``, where ``lead_years`` is 1 if one of them is the
+    year before (``z = y - 1``). The horizon grows by ``12 lead_years``; lent shocks starting after
+    it are left out. A lender's file is read from ``folder`` if it is there, else from
+    ``scenarios/history``; only its ``[[shock]]`` tables are used, and its
+    ``first_calendar_month`` must be the episode's.
+
+    Args:
+        episode: The episode replayed.
+        folder: Folder of the episode files (default: ``scenarios/history``).
+        parameters: Parameter changes (as :func:`episode_scenario`).
+        years: Years the episode is judged over.
+        catalogue: The episodes (default: the packaged ``episodes.csv``).
+
+    Raises:
+        InputError: A lender's file is missing or starts in another calendar month.
+    """
+    from analysis.history.records import episodes as packaged_episodes
+    from sim.errors import InputError
+
+    scenario = episode_scenario(episode.scenario, folder, parameters)
+    span = range(episode.first_year - 1, episode.first_year + years)
+    lenders = sorted(
+        (e for e in (catalogue if catalogue is not None else packaged_episodes()) if e.name != episode.name),
+        key=lambda e: e.first_year,
+    )
+    lenders = [e for e in lenders if e.first_year in span]
+    if not lenders:
+        return Replay(scenario, 0, ())
+    lead = int(any(e.first_year == episode.first_year - 1 for e in lenders))
+    horizon = scenario.horizon_months + 12 * lead
+    shocks = [_moved(shock, 12 * lead) for shock in scenario.shock]
+    for lender in lenders:
+        path = (folder or SCENARIO_DIR) / lender.scenario
+        path = path if path.is_file() else SCENARIO_DIR / lender.scenario
+        if not path.is_file():
+            raise InputError(path, "episodes.csv", f"the scenario file of episode {lender.name}")
+        lent = load_scenario(path)
+        if lent.first_calendar_month != scenario.first_calendar_month:
+            raise InputError(
+                path,
+                "first_calendar_month",
+                f"{scenario.first_calendar_month}, as in {episode.scenario} (its shocks are replayed there)",
+            )
+        offset = 12 * (lender.first_year - episode.first_year + lead)
+        for shock in lent.shock:
+            if shock.start > 12 or shock.start + offset > horizon:
+                continue
+            end = 12 if shock.end is None else min(shock.end, 12)
+            shocks.append(_moved(shock.model_copy(update={"end": end}), offset))
+    moved = scenario.with_changes(horizon_months=horizon, shock=[s.model_dump() for s in shocks])
+    return Replay(moved, lead, tuple(e.name for e in lenders))
+
+
+def _moved(shock, months: int):
+    """A shock moved ``months`` later."""
+    end = None if shock.end is None else shock.end + months
+    return shock.model_copy(update={"start": shock.start + months, "end": end})

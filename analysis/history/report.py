@@ -9,11 +9,15 @@ from analysis.history.episodes import band
 from analysis.history.records import Episode, recorded_range
 
 
-def comparison_rows(episode: Episode, swings: pd.DataFrame, growth: pd.DataFrame | None = None) -> list[dict]:
+def comparison_rows(
+    episode: Episode, swings: pd.DataFrame, growth: pd.DataFrame | None = None, lenders: tuple[str, ...] = ()
+) -> list[dict]:
     """One row per year: recorded range and count of measures, simulated median and 90% band.
 
     ``within`` is true when the simulated median lies in the recorded range; ``error`` is the
-    distance from the median to the nearest end of the range (0 inside it), in points.
+    distance from the median to the nearest end of the range (0 inside it), in points;
+    ``replayed_with`` names the episodes whose shocks the replay carries
+    (:func:`analysis.history.episodes.replay`), space-separated, empty if none.
     """
     rows = []
     for row in band(swings).itertuples(index=False):
@@ -36,6 +40,7 @@ def comparison_rows(episode: Episode, swings: pd.DataFrame, growth: pd.DataFrame
                 "runs": int(row.runs),
                 "error": error,
                 "within": bool(measures and error == 0.0),
+                "replayed_with": " ".join(lenders),
             }
         )
     return rows
@@ -55,4 +60,8 @@ def format_table(table: pd.DataFrame) -> str:
         error = "" if np.isnan(row.error) else f"{row.error:.1f}"
         mark = "yes" if row.within else ("-" if not row.measures else "no")
         lines.append(f"{row.episode:<26} {row.year:>4} {recorded:>17} {simulated:>26} {error:>6}  {mark}")
+    lent = dict.fromkeys((r.episode, r.replayed_with) for r in table.itertuples(index=False) if r.replayed_with)
+    if lent:
+        lines.append("")
+        lines += [f"{name} replayed with the recorded shocks of {', '.join(w.split())}" for name, w in lent]
     return "\n".join(lines)
