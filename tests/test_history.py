@@ -231,3 +231,17 @@ def test_history_replays_a_folder_holding_some_episodes_only():
     assert result.exit_code == 0, result.output
     assert "2012_currency_sanctions" in result.output and "2018_sanctions" in result.output
     assert "2021_summer_power_cuts" not in result.output
+
+
+def test_independent_episode_files_each_replay_as_one_episode():
+    from sim.scenario import load_scenario
+
+    folders = sorted(p for p in (SCENARIO_DIR / "independent").iterdir() if p.is_dir())
+    names = {e.scenario for e in episodes()}
+    assert len(folders) == 8
+    readme = (SCENARIO_DIR / "independent" / "README.md").read_text()
+    for folder in folders:
+        files = list(folder.glob("*.toml"))
+        assert len(files) == 1 and files[0].name in names, folder
+        assert f"`{folder.name}`" in readme
+        assert load_scenario(files[0]).shock  # every file carries its recorded shocks
