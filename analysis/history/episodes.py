@@ -36,6 +36,7 @@ import pandas as pd
 from analysis.history.records import Episode
 from analysis.montecarlo.seeds import spawn_seeds
 from sim.scenario import Scenario, load_scenario
+from sim.shocks.schedule import ShockBase
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent.parent / "scenarios" / "history"
 
@@ -251,7 +252,7 @@ def replay(
     return Replay(moved, lead, tuple(e.name for e in lenders))
 
 
-def _moved(shock, months: int):
-    """A shock moved ``months`` later."""
+def _moved(shock: ShockBase, months: int) -> ShockBase:
+    """A shock moved ``months`` later (``start + months``, ``end + months``)."""
     end = None if shock.end is None else shock.end + months
     return shock.model_copy(update={"start": shock.start + months, "end": end})
