@@ -138,7 +138,7 @@ def draw(
     rates: StochasticRates,
     rng: np.random.Generator | Sequence[np.random.Generator],
     group: np.ndarray,
-) -> tuple[np.ndarray | None, np.ndarray | None]:
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """Advance the random shocks by one step.
 
     An ensemble (:mod:`sim.engine.ensemble`) passes one generator per run and a state whose arrays have
@@ -152,31 +152,40 @@ def draw(
         group: Group (province or sector) of each firm for the correlated shock, (N,).
 
     Returns:
-        ``(productivity, outage_factor)`` by firm; ``None`` where that part is off.
+        ``(productivity, log_productivity, outage_factor)`` by firm, ``z = exp(u + g)``, its exponent
+        ``u + g`` and the outage factor; ``None`` where that part is off. Without correlated shocks
+        ``g`` stays zero and the exponent is ``u`` itself (``exp(u + 0.0)`` is ``exp(u)``: no gather,
+        no sum).
     """
     if rates.regime_on:
         u = _uniform(rng, st.high)
         high = np.where(st.high, u >= rates.p_exit, u < rates.p_enter)
         st.high = bool(high) if high.ndim == 0 else high
     v = (rates.volatility if st.high else 1.0) if np.ndim(st.high) == 0 else np.where(st.high, rates.volatility, 1.0)
-    productivity = None
+    productivity = exponent = None
     if rates.sigma > 0:
         eps = _normal(rng, st.log_idiosyncratic.shape)
         if rates.size_scale is not None:
             eps *= rates.size_scale
-        st.log_idiosyncratic = rates.rho * st.log_idiosyncratic + v * rates.sigma * eps
+        eps *= v * rates.sigma  # v sigma eps, then rho u + v sigma eps: the same products and sum, fewer temporaries
+        st.log_idiosyncratic = np.multiply(rates.rho, st.log_idiosyncratic)
+        st.log_idiosyncratic += eps
     if rates.common_sigma > 0:
         eta = _normal(rng, st.log_common.shape)
         st.log_common = rates.common_rho * st.log_common + v * rates.common_sigma * eta
-    if rates.sigma > 0 or rates.common_sigma > 0:
-        productivity = np.exp(st.log_idiosyncratic + st.log_common[..., group])
+    if rates.common_sigma > 0:
+        exponent = st.log_idiosyncratic + st.log_common[..., group]
+    elif rates.sigma > 0:  # g is zero all run (never drawn)
+        exponent = st.log_idiosyncratic
+    if exponent is not None:
+        productivity = np.exp(exponent)
     outage = None
     if rates.outage_start > 0:
         left = np.maximum(st.outage_left - 1.0, 0.0)
         start = (left <= 0.0) & (_uniform(rng, left) < rates.outage_start)
         st.outage_left = np.where(start, rates.outage_steps, left)
         outage = np.where(st.outage_left > 0.0, 1.0 - rates.outage_loss, 1.0)
-    return productivity, outage
+    return productivity, exponent, outage
 
 
 def _normal(rng: np.random.Generator | Sequence[np.random.Generator], shape: tuple[int, ...]) -> np.ndarray:

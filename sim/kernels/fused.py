@@ -21,7 +21,8 @@ The rules, for line ``p`` of buyer ``k`` (pairs sorted by buyer, firm ``k`` owni
   ``(S_p / (a_p dt) + K_k) / 2`` otherwise (``inf`` for a firm without lines);
 - inputs used (production): ``U_p = (x_k a_p) dt``, at most ``S_p`` for a non-critical input;
 - orders (inventories): with ``S_p`` first raised to 0,
-  ``O_p = max(((f_k u_p - S_p) / tau) + u_p, F_k a_p dt)``, ``u_p = x^d_k (a_p dt)``.
+  ``O_p = max(((f_k u_p - S_p) / tau) + u_p, F_k a_p dt)``, ``u_p = x^d_k (a_p dt)``, the floor's
+  output ``F_k = x_k`` where ``x^d_k < q_k`` (capacity-bound), 0 elsewhere.
 
 Numba is a dependency of growthsim; :func:`compiled` returns ``None`` (and the phases keep their
 numpy rules) for runs alone, and for ensembles when :data:`USE_NUMBA` is off (the test of the
@@ -76,17 +77,18 @@ def _inputs_used(output, coef, critical, stock, dt, first, out):  # pragma: no c
                     u_row[p] = need if (need <= s or need != need) else s  # np.minimum(need, S)
 
 
-def _orders(stock, coef, desired, stock_factor, floor_output, dt, restore_steps, first, out):  # pragma: no cover
+def _orders(stock, coef, desired, stock_factor, planned, output, dt, restore_steps, first, out):  # pragma: no cover
     runs, n = desired.shape
     for r in range(runs):
         s_row = stock[r]
         d_row = desired[r]
-        f_row = floor_output[r]
+        q_row = planned[r]
+        x_row = output[r]
         o_row = out[r]
         for k in range(n):
             d = d_row[k]
             factor = stock_factor[k]
-            floor = f_row[k]
+            floor = x_row[k] if d < q_row[k] else 0.0  # np.where(x^d < q, x, 0): a capacity-bound firm's output
             for p in range(first[k], first[k + 1]):
                 s = s_row[p]
                 if not (s >= 0.0 or s != s):  # np.maximum(S, 0)
@@ -159,14 +161,18 @@ def orders(
     coef: np.ndarray,
     desired: np.ndarray,
     stock_factor: np.ndarray,
-    floor_output: np.ndarray,
+    planned: np.ndarray,
+    output: np.ndarray,
     dt: float,
     restore_steps: float,
     out: np.ndarray,
 ) -> np.ndarray:
     """``O_p`` of every run and line into ``out`` (R, P), returned: inventories' rule ``order_of``.
 
-    ``stock`` (R, P) is first raised to 0 in place (``np.maximum(S, 0, out=S)``).
+    ``stock`` (R, P) is first raised to 0 in place (``np.maximum(S, 0, out=S)``). The floor's output
+    is taken firm by firm in the loop, ``x`` where ``x^d < q`` and 0 elsewhere (inventories'
+    ``floor_output``, without its (R, N) temporary): ``desired`` ``x^d``, ``planned`` ``q`` and
+    ``output`` ``x`` are (R, N).
     """
-    kernels.orders(stock, coef, desired, stock_factor, floor_output, float(dt), float(restore_steps), first, out)
+    kernels.orders(stock, coef, desired, stock_factor, planned, output, float(dt), float(restore_steps), first, out)
     return out

@@ -11,7 +11,8 @@ up to 128, halves at a multiple of 8 beyond; numpy's ``pairwise_sum``), checked 
 
 :func:`record_firm_columns` takes a step's firm columns of the records in one compiled pass a run:
 each column's values (a product or a clip of the state's arrays, as the numpy expressions of
-:meth:`sim.engine.record.Recorder.record`) into a work row, its sums by cell as above, and the
+:meth:`sim.engine.record.Recorder.record`; a column that is a state array is read where it is, a
+product or clip goes into a work row first), its sums by cell as above, and the
 output and potential output less output by cell and binding constraint summed firm by firm from
 zero (as ``np.bincount`` sums its weights): the same values bit for bit, without a temporary
 array a column.
@@ -121,6 +122,18 @@ FIRM_COLUMNS = (
 """The record columns :func:`record_firm_columns` sums by cell, in the order of its work rows."""
 
 
+def _cell_sums(values, starts, filled, n, out, stack, left):  # pragma: no cover - compiled
+    """``out[filled[i]]`` = cell ``i``'s sum of ``values`` as ``reduceat`` takes it: the first value plus
+    the pairwise sum of the rest (``values`` read where they are: a state array's row, no copy)."""
+    segments = starts.size
+    for i in range(segments):
+        lo = starts[i]
+        hi = starts[i + 1] if i + 1 < segments else n
+        m = hi - lo - 1
+        rest = _pairwise_flat(values, lo + 1, m) if m <= 128 else _pairwise_deep(values, lo + 1, m, stack, left)
+        out[filled[i]] = values[lo] + rest
+
+
 def _firm_columns(  # pragma: no cover - compiled
     output,
     value_added_share,
@@ -157,57 +170,46 @@ def _firm_columns(  # pragma: no cover - compiled
     row and summed by cell (``reduceat``'s sums), then output and potential less output by cell and
     constraint, firm by firm from zero (``bincount``'s sums), all cells written."""
     runs, n = output.shape
-    segments = starts.size
     n_cells = rows.shape[2]
     row = work[0]
     stack = np.empty((64, 3), dtype=np.intp)
     left = np.empty(64)
-    for r in range(runs):
-        for c in range(columns.size):  # column by column: its values into the work row, then its sums by cell
-            if c == 0:
-                row[:] = output[r]
-            elif c == 1:
-                for k in range(n):
-                    row[k] = output[r, k] * value_added_share[k]
-            elif c == 2:
-                for k in range(n):
-                    row[k] = installed[r, k] * capacity_factor[r, k]
-            elif c == 3:
-                row[:] = operable[r]
-            elif c == 4:
-                row[:] = peak[r]
-            elif c == 5:
-                for k in range(n):
-                    idle = peak[r, k] - output[r, k]
-                    row[k] = 0.0 if idle <= 0.0 else idle  # np.maximum(0, peak - x): a NaN stays
-            elif c == 6:
-                row[:] = employment[r]
-            elif c == 7:
-                row[:] = final_demand[r]
-            elif c == 8:
-                row[:] = unmet[r]
-            elif c == 9:
-                row[:] = latent_served[r]
-            elif c == 10:
-                row[:] = exports[r]
-            elif c == 11:
-                row[:] = unmet_final[r]
-            elif c == 12:
-                row[:] = potential[r]
-            else:
-                values = energy if c == 13 else (import_availability if c == 14 else productivity)
-                if weighted:
-                    for k in range(n):
-                        row[k] = values[r, k] * weight[k]
-                else:
-                    row[:] = values[r]
-            into = columns[c]
-            for i in range(segments):
-                lo = starts[i]
-                hi = starts[i + 1] if i + 1 < segments else n
-                m = hi - lo - 1
-                rest = _pairwise_flat(row, lo + 1, m) if m <= 128 else _pairwise_deep(row, lo + 1, m, stack, left)
-                rows[r, into, filled[i]] = row[lo] + rest
+    for r in range(runs):  # column by column: a state array's row summed as it is, a product's from the work row
+        out = rows[r]
+        _cell_sums(output[r], starts, filled, n, out[columns[0]], stack, left)
+        for k in range(n):
+            row[k] = output[r, k] * value_added_share[k]
+        _cell_sums(row, starts, filled, n, out[columns[1]], stack, left)
+        for k in range(n):
+            row[k] = installed[r, k] * capacity_factor[r, k]
+        _cell_sums(row, starts, filled, n, out[columns[2]], stack, left)
+        _cell_sums(operable[r], starts, filled, n, out[columns[3]], stack, left)
+        _cell_sums(peak[r], starts, filled, n, out[columns[4]], stack, left)
+        for k in range(n):
+            idle = peak[r, k] - output[r, k]
+            row[k] = 0.0 if idle <= 0.0 else idle  # np.maximum(0, peak - x): a NaN stays
+        _cell_sums(row, starts, filled, n, out[columns[5]], stack, left)
+        _cell_sums(employment[r], starts, filled, n, out[columns[6]], stack, left)
+        _cell_sums(final_demand[r], starts, filled, n, out[columns[7]], stack, left)
+        _cell_sums(unmet[r], starts, filled, n, out[columns[8]], stack, left)
+        _cell_sums(latent_served[r], starts, filled, n, out[columns[9]], stack, left)
+        _cell_sums(exports[r], starts, filled, n, out[columns[10]], stack, left)
+        _cell_sums(unmet_final[r], starts, filled, n, out[columns[11]], stack, left)
+        _cell_sums(potential[r], starts, filled, n, out[columns[12]], stack, left)
+        if weighted:
+            for k in range(n):
+                row[k] = energy[r, k] * weight[k]
+            _cell_sums(row, starts, filled, n, out[columns[13]], stack, left)
+            for k in range(n):
+                row[k] = import_availability[r, k] * weight[k]
+            _cell_sums(row, starts, filled, n, out[columns[14]], stack, left)
+            for k in range(n):
+                row[k] = productivity[r, k] * weight[k]
+            _cell_sums(row, starts, filled, n, out[columns[15]], stack, left)
+        else:
+            _cell_sums(energy[r], starts, filled, n, out[columns[13]], stack, left)
+            _cell_sums(import_availability[r], starts, filled, n, out[columns[14]], stack, left)
+            _cell_sums(productivity[r], starts, filled, n, out[columns[15]], stack, left)
         bound[:] = 0.0
         lost[:] = 0.0
         for k in range(n):
@@ -272,9 +274,10 @@ def _compiled() -> tuple[Callable, Callable, Callable] | None:
         import numba
     except ImportError:  # pragma: no cover - numba is a dependency
         return None
-    global _pairwise_flat, _pairwise_deep
+    global _pairwise_flat, _pairwise_deep, _cell_sums
     _pairwise_flat = numba.njit(cache=True, nogil=True)(_pairwise_flat)
     _pairwise_deep = numba.njit(cache=True, nogil=True)(_pairwise_deep)
+    _cell_sums = numba.njit(cache=True, nogil=True)(_cell_sums)
     jit = numba.njit(cache=True, nogil=True)
     return jit(_segment_sum), jit(_firm_columns), jit(_group_sums)
 

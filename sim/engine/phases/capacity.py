@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.flows import Conditions, DemandFlows
-from sim.engine.phases.accounting import check, largest
+from sim.engine.phases.accounting import check, choose, largest
 from sim.engine.plan import RunPlan
 from sim.engine.state import LIMIT_DEMAND, State
 
@@ -32,9 +32,10 @@ def capacity(state: State, plan: RunPlan, now: Conditions, wanted: DemandFlows) 
     state.expected_demand += r.smoothing * (state.demand + wanted.latent - state.expected_demand)
     target = np.minimum(state.installed, np.maximum(world.peak0, state.expected_demand))
     speed = r.recovery if now.recovery_boost is None else 1.0 - (1.0 - r.recovery) ** now.recovery_boost
-    state.operable = np.where(
-        state.operable < target, state.operable + speed * (target - state.operable), state.operable
-    )
+    # K_op + rho (K* - K_op) where below the target, K_op elsewhere (the same values as np.where, faster)
+    recovered = state.operable + speed * (target - state.operable)
+    np.copyto(recovered, state.operable, where=~(state.operable < target))
+    state.operable = recovered
     available = np.minimum(state.operable, state.installed * state.capacity_factor)
     idle = (state.output < r.erosion_threshold * available) & (state.limit == LIMIT_DEMAND)
     state.idle_months = np.where(idle, state.idle_months + r.dt, 0.0)
@@ -58,7 +59,7 @@ def capacity(state: State, plan: RunPlan, now: Conditions, wanted: DemandFlows) 
     state.pipeline[slot] = r.investment * np.maximum(0.0, state.expected_demand - state.installed) * brake
     unused = state.output < r.maintenance_utilisation * state.installed
     if unused.any():  # (x * 1.0 is x: nothing to do when every firm runs above maintenance)
-        state.installed = state.installed * np.where(unused, 1.0 - r.depreciation, 1.0)
+        state.installed = state.installed * choose(unused, 1.0 - r.depreciation, 1.0)
     state.operable = np.minimum(state.operable, state.installed)
     scale = largest(state.installed)
     check("capacity", "installed", state.installed, scale)

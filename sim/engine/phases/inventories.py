@@ -37,8 +37,6 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
     stock += state.received
     stock -= state.used
     check("inventories", "stock", stock, largest(state.used), firm_of=plan.lines.buyer)
-    # Output of a capacity-bound firm (its inputs' use is the floor of its orders); 0 elsewhere.
-    floor_output = np.where(desired < state.planned, state.output, 0.0)
 
     def order_of(line):  # O = max(a x dt [capacity-bound], a x^d dt + (T - S) / tau), T = (n / dt + 1) a x^d dt
         a_dt = line.of(coef) * r.dt
@@ -49,10 +47,12 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
     # Orders rewritten in place: demand and delivery have read this step's orders.
     kernels = fused.compiled(desired)  # an ensemble's (R, N) firms: the clip and order_of in one compiled pass
     if kernels is None:
+        # Output of a capacity-bound firm (its inputs' use is the floor of its orders); 0 elsewhere.
+        floor_output = np.where(desired < state.planned, state.output, 0.0)
         np.maximum(stock, 0.0, out=stock)
         plan.lines.each_line(order_of, out=state.orders)
-    else:
-        first, factor = plan.lines.first, plan.stock_factor
-        fused.orders(kernels, first, stock, coef, desired, factor, floor_output, r.dt, r.restore_steps, state.orders)
+    else:  # the floor's output taken firm by firm in the loop
+        firms = (desired, plan.stock_factor, state.planned, state.output)
+        fused.orders(kernels, plan.lines.first, stock, coef, *firms, r.dt, r.restore_steps, state.orders)
     state.current_share = capped_ratio(state.demand, state.desired)
     reroute(state, plan, wanted.intermediate)

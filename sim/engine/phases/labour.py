@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from sim.engine.phases.accounting import check, largest
+from sim.engine.phases.accounting import check, choose, largest
 from sim.engine.plan import RunPlan
 from sim.engine.state import State
 
@@ -14,5 +12,5 @@ def labour(state: State, plan: RunPlan) -> None:
     r = plan.rates
     target = plan.world.labour_per_output * state.output
     gap = target - state.employment
-    state.employment = state.employment + np.where(gap > 0, r.hiring, r.firing) * gap
+    state.employment = state.employment + choose(gap > 0, r.hiring, r.firing) * gap
     check("labour", "employment", state.employment, largest(target))

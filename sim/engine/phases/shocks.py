@@ -29,10 +29,10 @@ def shocks(state: State, plan: RunPlan) -> Conditions:
     state.energy = schedule.energy[t][cell] if "energy" in shocked else plan.firm_ones
     alpha = schedule.imports[t]
     state.import_availability = alpha[cell] if "imports" in shocked else plan.firm_ones
-    productivity, outage = stochastic.draw(state.random, plan.random, state.rng, plan.random_group)
+    productivity, log_productivity, outage = stochastic.draw(state.random, plan.random, state.rng, plan.random_group)
     if productivity is not None:
         state.productivity = productivity
-        state.log_productivity = np.log(productivity)
+        state.log_productivity = log_productivity  # the exponent itself (exp of it is productivity)
     if outage is not None:
         state.capacity_factor = state.capacity_factor * outage
     policy = plan.policy
