@@ -34,13 +34,14 @@ def predict(
     stochastic: Path | None,
     scenario_dir: Path | None,
     imports: dict | None = None,
-):
-    """Simulated swings of one episode at given parameters (random shocks from ``stochastic``)."""
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Simulated swings of one episode at given parameters (random shocks from ``stochastic``), and
+    the episodes whose recorded shocks its replay carries (:func:`analysis.history.episodes.replay`)."""
     replayed = replay(episode, scenario_dir, parameters)
     scenario = with_imports(replayed.scenario, imports or {})
     if stochastic is not None:
         scenario = scenario.with_changes(stochastic=load_scenario(stochastic).stochastic.model_dump())
-    return simulate_swings(scenario, runs=runs, seed=seed, lead_years=replayed.lead_years)
+    return simulate_swings(scenario, runs=runs, seed=seed, lead_years=replayed.lead_years), replayed.lenders
 
 
 def leave_one_out(
@@ -91,8 +92,7 @@ def table_from_fits(
         values = {key: record["value"] for key, record in fitted["parameters"].items()}
         others = " ".join(e for e in fitted["spec"]["episodes"])
         model, _, imports = split_parameters(values)
-        swings = predict(held, model, runs, seed, stochastic, scenario_dir, imports)
-        lenders = replay(held, scenario_dir).lenders
+        swings, lenders = predict(held, model, runs, seed, stochastic, scenario_dir, imports)
         for row in comparison_rows(held, swings, growth, lenders):
             rows.append({**row, "fitted_on": others, **{f"fit:{k}": v for k, v in values.items()}})
     table = pd.DataFrame(rows)

@@ -39,13 +39,14 @@ def history_table(
         names = ", ".join(e.scenario for e in episodes())
         raise InputError(folder, "--scenarios", f"a folder holding at least one episode file ({names})")
     rows = []
+    random_shocks = None if stochastic is None else load_scenario(stochastic).stochastic.model_dump()
     executor = make_executor(workers)
     try:
         for episode in tqdm(chosen, desc="episodes", disable=not progress, leave=False):
             replayed = replay(episode, folder)
             scenario = replayed.scenario
-            if stochastic is not None:
-                scenario = scenario.with_changes(stochastic=load_scenario(stochastic).stochastic.model_dump())
+            if random_shocks is not None:
+                scenario = scenario.with_changes(stochastic=random_shocks)
             swings = simulate_swings(scenario, runs=runs, seed=seed, executor=executor, lead_years=replayed.lead_years)
             rows += comparison_rows(episode, swings, growth, replayed.lenders)
     finally:

@@ -130,8 +130,7 @@ def _cell_sums(values, starts, filled, n, out, stack, left):  # pragma: no cover
         lo = starts[i]
         hi = starts[i + 1] if i + 1 < segments else n
         m = hi - lo - 1
-        rest = _pairwise_flat(values, lo + 1, m) if m <= 128 else _pairwise_deep(values, lo + 1, m, stack, left)
-        out[filled[i]] = values[lo] + rest
+        out[filled[i]] = values[lo] + _pairwise_deep(values, lo + 1, m, stack, left)
 
 
 def _firm_columns(  # pragma: no cover - compiled
