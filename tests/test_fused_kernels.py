@@ -45,15 +45,15 @@ def test_inputs_used_are_need_capped_by_stock_off_critical_lines(loops):
 
 
 def test_orders_refill_toward_the_target_with_the_capacity_floor(loops):
-    # use u = x^d a dt; O = max((f u - S) / tau + u, F), F = max(0, x_F a dt - max(0, S - f q a dt) / tau),
+    # use u = x^d a dt; O = max((f u - S) / tau + u, F), F = max(0, x_F a dt - max(0, S - f x_N a dt) / tau),
     # stock first raised to 0
     # line 0: u = 4 * 0.5 = 2, (3 * 2 - 5) / 2 + 2 = 2.5, floor 0 -> 2.5
     # line 1: u = 4 * 0.25 = 1, (3 * 1 - (-1 -> 0)) / 2 + 1 = 2.5, floor 0 -> 2.5
-    # line 2: u = 1 * 2 = 2, (2 * 2 - 10) / 2 + 2 = -1, T_q = 2 * 5 * 2 = 20 >= 10, floor 3 * 2 = 6 -> 6
+    # line 2: u = 1 * 2 = 2, (2 * 2 - 10) / 2 + 2 = -1, T_N = 2 * 5 * 2 = 20 >= 10, floor 3 * 2 = 6 -> 6
     stock = np.array([[5.0, -1.0, 10.0]])
     desired, factor, floor = np.array([[4.0, 0.0, 1.0]]), np.array([3.0, 3.0, 2.0]), np.array([[0.0, 0.0, 3.0]])
-    planned = np.array([[4.0, 0.0, 5.0]])
-    orders = fused.orders(loops, FIRST, stock, COEF, desired, planned, factor, floor, DT, 2.0, np.empty((1, 3)))
+    normal = np.array([[4.0, 0.0, 5.0]])  # x_N = max(q, K_op)
+    orders = fused.orders(loops, FIRST, stock, COEF, desired, normal, factor, floor, DT, 2.0, np.empty((1, 3)))
     np.testing.assert_array_equal(orders, [[2.5, 2.5, 6.0]])
     np.testing.assert_array_equal(stock, [[5.0, 0.0, 10.0]])
 

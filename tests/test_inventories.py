@@ -2,7 +2,7 @@
 
 ``O = max(F, u + (T - S) / tau)``, ``u = a x^d dt``, ``T = (n + dt) a x^d = f u`` (``f = n / dt + 1``),
 and the floor of a capacity-bound firm (``x^d < q``)
-``F = max(0, a x dt - max(0, S - T_q) / tau)``, ``T_q = f a q dt`` (0 for any other firm):
+``F = max(0, a x dt - max(0, S - T_N) / tau)``, ``T_N = f a max(q, K_op) dt`` (0 for any other firm):
 the numpy rule (sim/engine/phases/inventories.py), the compiled loop of ensembles
 (sim/kernels/fused.py) and the object-per-firm reference (tests/oracle/reference_firm.py).
 """
@@ -26,20 +26,24 @@ LINES_PER_FIRM = np.array([2, 1, 1])
 FIRST = np.array([0, 2, 3, 4], dtype=np.int64)
 COEF = np.array([0.5, 0.2, 1.0, 0.5])
 FACTOR = np.array([3.0, 2.0, 2.0])  # f = n / dt + 1: n = 2, 1 and 1 months
-PLANNED = np.array([10.0, 4.0, 6.0])  # q
-DESIRED = np.array([6.0, 4.0, 3.0])  # x^d = min(q, K): firms 0 and 2 capacity-bound, firm 1 bound by demand
+PLANNED = np.array([10.0, 4.0, 3.0])  # q
+OPERABLE = np.array([6.0, 5.0, 8.0])  # K_op
+# x^d = min(q, K): firm 0 bound by readiness (K = K_op = 6 < q), firm 1 by demand, firm 2 by a shock (K = 2.4 < K_op)
+DESIRED = np.array([6.0, 4.0, 2.4])
 OUTPUT = np.array([5.0, 4.0, 2.0])  # x <= x^d
 STOCK = np.array([18.0, 5.0, 12.0, 6.0])  # S after this step's receipts and use
-# Firm 0 (capacity binds: x^d = 6 < q = 10, x = 5, f = 3):
-#   line 0, a dt = 0.5: u = 3, T = 9, T_q = 3 * 10 * 0.5 = 15; S = 18 is above T_q: the excess 3 runs down
+# Firm 0 (capacity binds: x^d = 6 < q = 10, x = 5, f = 3, max(q, K_op) = 10):
+#   line 0, a dt = 0.5: u = 3, T = 9, T_N = 3 * 10 * 0.5 = 15; S = 18 is above T_N: the excess 3 runs down
 #     at 1/tau. Refill (9 - 18) / 2 + 3 = -1.5; F = max(0, 5 * 0.5 - 3 / 2) = 1.0 -> O = 1.0
-#     (the old floor, a x dt = 2.5, would hold the stock at 18); S - U + O = 18 - 2.5 + 1 = 16.5 = T_q + 3 / 2.
-#   line 1, a dt = 0.2: u = 1.2, T = 3.6, T_q = 3 * 10 * 0.2 = 6; S = 5 is above T but at most T_q: the floor
+#     (the old floor, a x dt = 2.5, would hold the stock at 18); S - U + O = 18 - 2.5 + 1 = 16.5 = T_N + 3 / 2.
+#   line 1, a dt = 0.2: u = 1.2, T = 3.6, T_N = 3 * 10 * 0.2 = 6; S = 5 is above T but at most T_N: the floor
 #     holds. Refill (3.6 - 5) / 2 + 1.2 = 0.5; F = 5 * 0.2 = 1.0 -> O = 1.0 (it orders what it uses).
 # Firm 1 (bound by demand: x^d = q = 4, F = 0, f = 2), line 2, a dt = 1: u = 4, T = 8; S = 12 runs down at 1/tau:
 #   (8 - 12) / 2 + 4 = 2.0 -> O = 2.0.
-# Firm 2 (capacity binds: x^d = 3 < q = 6, x = 2, f = 2), line 3, a dt = 0.5: u = 1.5, T = 3, T_q = 2 * 6 * 0.5 = 6;
-#   S = 6 = T_q, the floor holds: refill (3 - 6) / 2 + 1.5 = 0.0; F = 2 * 0.5 - 0 = 1.0 -> O = 1.0.
+# Firm 2 (a shock took capacity: x^d = 2.4 < q = 3, x = 2, f = 2; its plan fell below K_op = 8), line 3,
+#   a dt = 0.5: u = 1.2, T = 2.4, T_N = 2 * max(3, 8) * 0.5 = 8 (with q alone it would be 3); S = 6 is at most
+#   T_N, the floor holds: refill (2.4 - 6) / 2 + 1.2 = -0.6; F = 2 * 0.5 - 0 = 1.0 -> O = 1.0.
+#   (With T_q = 3 the excess 3 would give F = max(0, 1 - 1.5) = 0 and O = 0.)
 EXPECTED = [1.0, 1.0, 2.0, 1.0]
 
 
@@ -62,6 +66,7 @@ def _numpy_orders(stock: np.ndarray) -> np.ndarray:
         pair_coef=COEF,
         desired=DESIRED,
         planned=PLANNED,
+        operable=OPERABLE,
         output=OUTPUT,
         demand=DESIRED,
         orders=np.full(4, -1.0),
@@ -73,12 +78,12 @@ def _numpy_orders(stock: np.ndarray) -> np.ndarray:
     return state.orders
 
 
-def test_the_numpy_rule_lets_stock_above_the_plans_target_go_and_holds_the_rest():
+def test_the_numpy_rule_lets_stock_above_the_normal_target_go_and_holds_the_rest():
     np.testing.assert_allclose(_numpy_orders(STOCK), EXPECTED, rtol=0, atol=1e-12)
 
 
 def test_the_floor_is_never_negative():
-    # Firm 0, line 0 with S = 21: excess over T_q = 6, F = max(0, 2.5 - 3) = 0; refill (9 - 21) / 2 + 3 = -3 -> O = 0.
+    # Firm 0, line 0 with S = 21: excess over T_N = 6, F = max(0, 2.5 - 3) = 0; refill (9 - 21) / 2 + 3 = -3 -> O = 0.
     stock = STOCK.copy()
     stock[0] = 21.0
     assert _numpy_orders(stock)[0] == 0.0
@@ -89,7 +94,8 @@ def test_the_compiled_loop_agrees_bit_for_bit():
     assert kernels is not None, "numba is a dependency of growthsim"
     stock = np.vstack((STOCK, STOCK))
     stock[1, 0] = 21.0  # run 1: the floor clipped at 0 (see above)
-    two = np.vstack((DESIRED, DESIRED)), np.vstack((PLANNED, PLANNED))
+    normal = np.maximum(PLANNED, OPERABLE)
+    two = np.vstack((DESIRED, DESIRED)), np.vstack((normal, normal))
     floor_output = np.where(DESIRED < PLANNED, OUTPUT, 0.0)
     out = np.empty((2, 4))
     fused.orders(kernels, FIRST, stock, COEF, *two, FACTOR, np.vstack((floor_output, floor_output)), DT, TAU, out)
@@ -105,6 +111,7 @@ def test_the_reference_firm_agrees(firm):
     reference.model = SimpleNamespace(rates=SimpleNamespace(dt=DT, restore_steps=TAU), rerouting=False)
     reference.desired, reference.planned = float(DESIRED[firm]), float(PLANNED[firm])
     reference.output, reference.demand = float(OUTPUT[firm]), float(DESIRED[firm])
+    reference.operable = float(OPERABLE[firm])
     reference.lines = []
     for p in lines:
         line = InputLine(float(COEF[p]), 0.0, True, months, 0)

@@ -76,18 +76,18 @@ def _inputs_used(output, coef, critical, stock, dt, first, out):  # pragma: no c
                     u_row[p] = need if (need <= s or need != need) else s  # np.minimum(need, S)
 
 
-def _orders(stock, coef, desired, planned, stock_factor, x_floor, dt, restore_steps, first, out):  # pragma: no cover
-    # O = max(F, u + (f u - S) / tau), F = max(0, x_F a dt - max(0, S - f q a dt) / tau): inventories' order_of
+def _orders(stock, coef, desired, normal, stock_factor, x_floor, dt, restore_steps, first, out):  # pragma: no cover
+    # O = max(F, u + (f u - S) / tau), F = max(0, x_F a dt - max(0, S - f x_N a dt) / tau): inventories' order_of
     runs, n = desired.shape
     for r in range(runs):
         s_row = stock[r]
         d_row = desired[r]
-        q_row = planned[r]
+        n_row = normal[r]
         f_row = x_floor[r]
         o_row = out[r]
         for k in range(n):
             d = d_row[k]
-            q = q_row[k]
+            x_n = n_row[k]
             factor = stock_factor[k]
             floor = f_row[k]
             for p in range(first[k], first[k + 1]):
@@ -98,7 +98,7 @@ def _orders(stock, coef, desired, planned, stock_factor, x_floor, dt, restore_st
                 a_dt = coef[p] * dt
                 use = d * a_dt
                 refill = (factor * use - s) / restore_steps + use
-                excess = s - factor * (q * a_dt)  # S - T_q, then np.maximum(., 0)
+                excess = s - factor * (x_n * a_dt)  # S - T_N, then np.maximum(., 0)
                 if not (excess >= 0.0 or excess != excess):
                     excess = 0.0
                 least = floor * a_dt - excess / restore_steps  # F, then np.maximum(., 0)
@@ -166,7 +166,7 @@ def orders(
     stock: np.ndarray,
     coef: np.ndarray,
     desired: np.ndarray,
-    planned: np.ndarray,
+    normal: np.ndarray,
     stock_factor: np.ndarray,
     floor_output: np.ndarray,
     dt: float,
@@ -176,11 +176,11 @@ def orders(
     """``O_p`` of every run and line into ``out`` (R, P), returned: inventories' rule ``order_of``.
 
     ``O = max(F, u + (f u - S) / tau)``, ``u = a x^d dt``, with the floor
-    ``F = max(0, a x_F dt - max(0, S - f a q dt) / tau)`` (``x_F`` is ``floor_output``: the output
-    of a capacity-bound firm, 0 elsewhere; ``q`` is ``planned``). ``stock`` (R, P) is first raised
-    to 0 in place (``np.maximum(S, 0, out=S)``).
+    ``F = max(0, a x_F dt - max(0, S - f a x_N dt) / tau)`` (``x_F`` is ``floor_output``: the output
+    of a capacity-bound firm, 0 elsewhere; ``x_N`` is ``normal``, ``max(q, K_op)``). ``stock``
+    (R, P) is first raised to 0 in place (``np.maximum(S, 0, out=S)``).
     """
     kernels.orders(
-        stock, coef, desired, planned, stock_factor, floor_output, float(dt), float(restore_steps), first, out
+        stock, coef, desired, normal, stock_factor, floor_output, float(dt), float(restore_steps), first, out
     )
     return out

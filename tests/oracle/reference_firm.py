@@ -367,8 +367,8 @@ class ReferenceFirm(mesa.Agent):
     # 5. inventories -------------------------------------------------------------------------
     def stock_up(self) -> None:
         """``S += R - U``; orders ``max(F, a' x^d dt + (T - S) / tau)``, ``T = (n + dt) a' x^d``,
-        ``F = max(0, a' x dt - max(0, S - T_q) / tau)``, ``T_q = (n + dt) a' q``, where capacity
-        binds (``x^d < q``), 0 elsewhere: stock above the plan's target runs down at ``1/tau``."""
+        ``F = max(0, a' x dt - max(0, S - T_N) / tau)``, ``T_N = (n + dt) a' max(q, K_op)``, where
+        capacity binds (``x^d < q``), 0 elsewhere: stock above the normal target runs down at ``1/tau``."""
         r = self.model.rates
         for line in self.lines:
             line.stock = max(line.stock + line.received - line.used, 0.0)
@@ -376,8 +376,9 @@ class ReferenceFirm(mesa.Agent):
             target = (line.inventory_months / r.dt + 1.0) * use
             floor = 0.0
             if self.desired < self.planned:
-                target_plan = (line.inventory_months / r.dt + 1.0) * line.coef_now * self.planned * r.dt
-                excess = max(0.0, line.stock - target_plan)
+                normal = max(self.planned, self.operable)
+                target_normal = (line.inventory_months / r.dt + 1.0) * line.coef_now * normal * r.dt
+                excess = max(0.0, line.stock - target_normal)
                 floor = max(0.0, line.coef_now * self.output * r.dt - excess / r.restore_steps)
             line.orders = max(floor, use + (target - line.stock) / r.restore_steps)
         current = min(1.0, self.demand / self.desired) if self.desired > 0 else 1.0
