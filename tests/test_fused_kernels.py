@@ -48,12 +48,15 @@ def test_orders_refill_toward_the_target_with_the_capacity_floor(loops):
     # use u = x^d a dt; O = max((f u - S) / tau + u, F a dt), stock first raised to 0
     # line 0: u = 4 * 0.5 = 2, (3 * 2 - 5) / 2 + 2 = 2.5, floor 0 -> 2.5
     # line 1: u = 4 * 0.25 = 1, (3 * 1 - (-1 -> 0)) / 2 + 1 = 2.5, floor 0 -> 2.5
-    # line 2: u = 1 * 2 = 2, (2 * 2 - 10) / 2 + 2 = -1, floor 3 * 2 = 6 -> 6
+    # line 2: u = 1 * 2 = 2, (2 * 2 - 10) / 2 + 2 = -1, floor 3 * 2 = 6 (a shock binds: x^d = 1 < K_op = 1.5,
+    # the full floor whatever the stock) -> 6
     stock = np.array([[5.0, -1.0, 10.0]])
     desired, factor = np.array([[4.0, 0.0, 1.0]]), np.array([3.0, 3.0, 2.0])
     # the floor's output: x where x^d < q (firm 2: capacity-bound), 0 elsewhere (firms 0 and 1 make their plan)
     planned, output = np.array([[4.0, 0.0, 2.0]]), np.array([[4.0, 0.0, 3.0]])
-    orders = fused.orders(loops, FIRST, stock, COEF, desired, factor, planned, output, DT, 2.0, np.empty((1, 3)))
+    operable = np.array([[9.0, 9.0, 1.5]])
+    args = desired, factor, planned, operable, output
+    orders = fused.orders(loops, FIRST, stock, COEF, *args, DT, 2.0, np.empty((1, 3)))
     np.testing.assert_array_equal(orders, [[2.5, 2.5, 6.0]])
     np.testing.assert_array_equal(stock, [[5.0, 0.0, 10.0]])
 

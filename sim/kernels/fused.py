@@ -21,8 +21,10 @@ The rules, for line ``p`` of buyer ``k`` (pairs sorted by buyer, firm ``k`` owni
   ``(S_p / (a_p dt) + K_k) / 2`` otherwise (``inf`` for a firm without lines);
 - inputs used (production): ``U_p = (x_k a_p) dt``, at most ``S_p`` for a non-critical input;
 - orders (inventories): with ``S_p`` first raised to 0,
-  ``O_p = max(((f_k u_p - S_p) / tau) + u_p, F_k a_p dt)``, ``u_p = x^d_k (a_p dt)``, the floor's
-  output ``F_k = x_k`` where ``x^d_k < q_k`` (capacity-bound), 0 elsewhere.
+  ``O_p = max(((f_k u_p - S_p) / tau) + u_p, F_p)``, ``u_p = x^d_k (a_p dt)``, the floor
+  ``F_p = max(0, x_F a_p dt - g_k max(0, S_p - f_k (q_k (a_p dt))) / tau)`` with the floor's output
+  ``x_F = x_k`` where ``x^d_k < q_k`` (capacity-bound), 0 elsewhere, and ``g_k = 1`` where readiness
+  binds (``K_op <= x^d_k < q_k``), 0 elsewhere.
 
 Numba is a dependency of growthsim; :func:`compiled` returns ``None`` (and the phases keep their
 numpy rules) for runs alone, and for ensembles when :data:`USE_NUMBA` is off (the test of the
@@ -77,18 +79,25 @@ def _inputs_used(output, coef, critical, stock, dt, first, out):  # pragma: no c
                     u_row[p] = need if (need <= s or need != need) else s  # np.minimum(need, S)
 
 
-def _orders(stock, coef, desired, stock_factor, planned, output, dt, restore_steps, first, out):  # pragma: no cover
+def _orders(  # pragma: no cover - compiled
+    stock, coef, desired, stock_factor, planned, operable, output, dt, restore_steps, first, out
+):
+    # O = max(F, u + (f u - S) / tau); F = a x dt where a shock binds (x^d < min(q, K_op)),
+    # F = max(0, a x dt - max(0, S - f a q dt) / tau) where readiness binds (K_op <= x^d < q): inventories' order_of
     runs, n = desired.shape
     for r in range(runs):
         s_row = stock[r]
         d_row = desired[r]
         q_row = planned[r]
+        k_row = operable[r]
         x_row = output[r]
         o_row = out[r]
         for k in range(n):
             d = d_row[k]
+            q = q_row[k]
             factor = stock_factor[k]
-            floor = x_row[k] if d < q_row[k] else 0.0  # np.where(x^d < q, x, 0): a capacity-bound firm's output
+            floor = x_row[k] if d < q else 0.0  # np.where(x^d < q, x, 0): a capacity-bound firm's output
+            narrow = 1.0 if (d < q and d >= k_row[k]) else 0.0  # readiness binds: the floor lets excess go
             for p in range(first[k], first[k + 1]):
                 s = s_row[p]
                 if not (s >= 0.0 or s != s):  # np.maximum(S, 0)
@@ -97,7 +106,12 @@ def _orders(stock, coef, desired, stock_factor, planned, output, dt, restore_ste
                 a_dt = coef[p] * dt
                 use = d * a_dt
                 refill = (factor * use - s) / restore_steps + use
-                least = floor * a_dt
+                excess = s - factor * (q * a_dt)  # S - T_q, then np.maximum(., 0)
+                if not (excess >= 0.0 or excess != excess):
+                    excess = 0.0
+                least = floor * a_dt - excess * narrow / restore_steps  # F, then np.maximum(., 0)
+                if not (least >= 0.0 or least != least):
+                    least = 0.0
                 o_row[p] = refill if (refill >= least or refill != refill) else least  # np.maximum
 
 
@@ -162,6 +176,7 @@ def orders(
     desired: np.ndarray,
     stock_factor: np.ndarray,
     planned: np.ndarray,
+    operable: np.ndarray,
     output: np.ndarray,
     dt: float,
     restore_steps: float,
@@ -169,10 +184,14 @@ def orders(
 ) -> np.ndarray:
     """``O_p`` of every run and line into ``out`` (R, P), returned: inventories' rule ``order_of``.
 
-    ``stock`` (R, P) is first raised to 0 in place (``np.maximum(S, 0, out=S)``). The floor's output
-    is taken firm by firm in the loop, ``x`` where ``x^d < q`` and 0 elsewhere (inventories'
-    ``floor_output``, without its (R, N) temporary): ``desired`` ``x^d``, ``planned`` ``q`` and
+    ``stock`` (R, P) is first raised to 0 in place (``np.maximum(S, 0, out=S)``). The floor
+    ``F = max(0, a x_F dt - g max(0, S - f a q dt) / tau)`` is taken firm by firm in the loop: its
+    output ``x_F`` is ``x`` where ``x^d < q`` and 0 elsewhere, ``g`` is 1 where readiness binds
+    (``K_op <= x^d < q``) and 0 elsewhere (inventories' ``floor_output`` and ``narrow``, without
+    their (R, N) temporaries): ``desired`` ``x^d``, ``planned`` ``q``, ``operable`` ``K_op`` and
     ``output`` ``x`` are (R, N).
     """
-    kernels.orders(stock, coef, desired, stock_factor, planned, output, float(dt), float(restore_steps), first, out)
+    kernels.orders(
+        stock, coef, desired, stock_factor, planned, operable, output, float(dt), float(restore_steps), first, out
+    )
     return out

@@ -366,14 +366,21 @@ class ReferenceFirm(mesa.Agent):
 
     # 5. inventories -------------------------------------------------------------------------
     def stock_up(self) -> None:
-        """``S += R - U``; orders ``max(F, a' x^d dt + (T - S) / tau)``, ``T = (n + dt) a' x^d``,
-        ``F = a' x dt`` where capacity binds (``x^d < q``), 0 elsewhere."""
+        """``S += R - U``; orders ``max(F, a' x^d dt + (T - S) / tau)``, ``T = (n + dt) a' x^d``;
+        where capacity binds (``x^d < q``) ``F = a' x dt`` if a shock binds (``x^d < K_op``) and
+        ``F = max(0, a' x dt - max(0, S - T_q) / tau)``, ``T_q = (n + dt) a' q``, if readiness binds
+        (``x^d >= K_op``); ``F = 0`` elsewhere."""
         r = self.model.rates
         for line in self.lines:
             line.stock = max(line.stock + line.received - line.used, 0.0)
             use = line.coef_now * self.desired * r.dt
             target = (line.inventory_months / r.dt + 1.0) * use
-            floor = line.coef_now * self.output * r.dt if self.desired < self.planned else 0.0
+            floor = 0.0
+            if self.desired < self.planned:
+                floor = line.coef_now * self.output * r.dt
+                if self.desired >= self.operable:  # readiness binds: stock above the plan's target goes
+                    target_plan = (line.inventory_months / r.dt + 1.0) * line.coef_now * self.planned * r.dt
+                    floor = max(0.0, floor - max(0.0, line.stock - target_plan) / r.restore_steps)
             line.orders = max(floor, use + (target - line.stock) / r.restore_steps)
         current = min(1.0, self.demand / self.desired) if self.desired > 0 else 1.0
         for line in self.lines:

@@ -20,15 +20,27 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
     ``gap0 (1 - 1/tau)^t``), where ``x^d = min(q, K)`` is the output the firm wants and has
     capacity for and ``x`` the output it made. Basing the refill on desired output keeps an
     input-starved firm ordering what it needs (basing it on realised output lets a shortage lock
-    in: low output, low orders, low stock). The floor ``F``: a firm whose capacity binds
-    (``x^d < q``: a capacity, energy or productivity shock) orders at least what its current
-    production uses, ``F = a x dt``; it does not run its stock down because a shock took its
-    capacity for a while (Hallegatte 2008, Risk Analysis 28(3): orders are production needs plus
-    an inventory gap; BoARIO's ``calc_orders`` orders realised production's inputs plus the
+    in: low output, low orders, low stock). The floor ``F`` of a firm whose capacity binds
+    (``x^d < q``)::
+
+        F = a x dt                                      where a shock binds (x^d < min(q, K_op))
+        F = max(0, a x dt - max(0, S - T_q) / tau)      where readiness binds (K_op <= x^d < q)
+        T_q = (n + dt) a q
+
+    with ``K_op`` the firm's operable capacity (capacity, energy and productivity shocks take
+    ``x^d`` below it; idle capacity not yet back is ``K_op < q``). A firm whose capacity a shock
+    took for a while orders at least what its current production uses: it does not run its stock
+    down because of the shock (Hallegatte 2008, Risk Analysis 28(3): orders are production needs
+    plus an inventory gap; BoARIO's ``calc_orders`` orders realised production's inputs plus the
     positive part of the stock gap). Without the floor such a firm orders less than it uses, and
     its suppliers lose demand the shock never touched (the BoARIO comparison in docs/model.md).
-    A firm whose demand fell (``x^d = q``) runs a stock above target down at the pace ``1/tau``
-    (``F = 0``): its smaller stock target is there to stay.
+    A firm bound by readiness keeps the stock its plan needs, ``T_q``, but lets stock above it go
+    at the pace ``1/tau``, as the refill would once it reaches its plan: stock left from a shock
+    (domestic substitutes of imports, ``a`` raised while imports were short) is run down when the
+    shock ends, not held until the firm reaches its plan and then cut from its suppliers' orders.
+    Since ``x <= x^d``, ``F`` binds only where ``S > T``. A firm whose demand fell (``x^d = q``)
+    runs a stock above target down at the pace ``1/tau`` (``F = 0``): its smaller stock target
+    is there to stay.
 
     Then buyers judge their suppliers by this step's fill rate on orders and move next step's
     orders accordingly (:func:`sim.engine.reroute.reroute`).
@@ -38,21 +50,27 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
     stock -= state.used
     check("inventories", "stock", stock, largest(state.used), firm_of=plan.lines.buyer)
 
-    def order_of(line):  # O = max(a x dt [capacity-bound], a x^d dt + (T - S) / tau), T = (n / dt + 1) a x^d dt
+    def order_of(line):  # O = max(F, a x^d dt + (T - S) / tau), T = (n / dt + 1) a x^d dt
         a_dt = line.of(coef) * r.dt
+        factor, held = line.spread(plan.stock_factor), line.of(stock)
         use = line.spread(desired) * a_dt
-        refill = (line.spread(plan.stock_factor) * use - line.of(stock)) / r.restore_steps + use
-        return np.maximum(refill, line.spread(floor_output) * a_dt)
+        refill = (factor * use - held) / r.restore_steps + use
+        # F = max(0, a x_F dt - g max(0, S - T_q) / tau), T_q = (n / dt + 1) a q dt, g = 1 where readiness binds
+        excess = np.maximum(held - factor * (line.spread(state.planned) * a_dt), 0.0)
+        least = np.maximum(line.spread(floor_output) * a_dt - excess * line.spread(narrow) / r.restore_steps, 0.0)
+        return np.maximum(refill, least)
 
     # Orders rewritten in place: demand and delivery have read this step's orders.
     kernels = fused.compiled(desired)  # an ensemble's (R, N) firms: the clip and order_of in one compiled pass
     if kernels is None:
+        capacity_bound = desired < state.planned
         # Output of a capacity-bound firm (its inputs' use is the floor of its orders); 0 elsewhere.
-        floor_output = np.where(desired < state.planned, state.output, 0.0)
+        floor_output = np.where(capacity_bound, state.output, 0.0)
+        narrow = (capacity_bound & (desired >= state.operable)).astype(float)  # g: readiness binds
         np.maximum(stock, 0.0, out=stock)
         plan.lines.each_line(order_of, out=state.orders)
-    else:  # the floor's output taken firm by firm in the loop
-        firms = (desired, plan.stock_factor, state.planned, state.output)
+    else:  # the floor's output and g taken firm by firm in the loop
+        firms = (desired, plan.stock_factor, state.planned, state.operable, state.output)
         fused.orders(kernels, plan.lines.first, stock, coef, *firms, r.dt, r.restore_steps, state.orders)
     state.current_share = capped_ratio(state.demand, state.desired)
     reroute(state, plan, wanted.intermediate)
