@@ -8,28 +8,38 @@ Fitted defaults and their record. ``fx_working_capital``, ``fx_adjustment_months
 (:class:`sim.scenario.policy.ImportSpec`) come from one fit: ``growthsim calibrate
 calibration/episodes.toml`` (method of simulated moments, estimagic ``estimate_msm`` with
 diagonal weights over optimagic ``scipy_neldermead``, 250 simulated evaluations plus 4 reused,
-963 s on 2 workers of a loaded machine, seed 0, one run per evaluation as the episodes have no
-random shocks), matching the year-1 and year-2 swings of the four recorded episodes
-(``scenarios/history``), each replayed with its neighbours' recorded shocks
-(:func:`analysis.history.episodes.replay`), and of the two currency episodes in a second reading
-of their exchange rate (``scenarios/history/readings/highs``): loss 17.7 over 12 moments
-(docs/validation.md). It ran on 2026-12-03 on the dynamics of issue 12 (orders, re-routing,
-hysteresis) with the order floor that lets a readiness-bound firm's stock above its plan's target
-go (:func:`sim.engine.phases.inventories.inventories`), imports without a domestic substitute
-binding by their criticality, stocks of imported inputs (:mod:`sim.shocks.import_stock`),
-working capital catching up with the rial price of imports (:class:`sim.shocks.fx.FxShock`),
-catch-up after supply cuts (:mod:`sim.engine.catch_up`) and a currency limit and an import cut
-combining as the lesser of the two (:func:`sim.shocks.compile_shocks`), on the default economy
-with Tehran's history undamped. The starts are those of the fit before (loss 24.4, measured
-against the shock-free twin and with the full order floor), which gave 1.41, 43.6, 0.413, 1.01
-and 1.69. Value (standard error; start; bounds), rounded to three figures:
+306 s on 2 workers, seed 0, one run per evaluation as the episodes have no random shocks),
+matching the year-1 and year-2 swings of the four recorded episodes (``scenarios/history``) and
+of the two currency episodes in a second reading of their exchange rate
+(``scenarios/history/readings/highs``): loss 24.4 over 12 moments (docs/validation.md). It ran on
+2026-12-03 on the dynamics of issue 12 (orders, re-routing, hysteresis), with imports without a
+domestic substitute binding by their criticality, stocks of imported inputs
+(:mod:`sim.shocks.import_stock`), working capital catching up with the rial price of imports
+(:class:`sim.shocks.fx.FxShock`), catch-up after supply cuts (:mod:`sim.engine.catch_up`) and a
+currency limit and an import cut combining as the lesser of the two
+(:func:`sim.shocks.compile_shocks`), on the default economy with Tehran's history undamped. The
+starts were the defaults of an earlier fit (without catch-up, with the two import limits
+multiplied and one reading of each episode; loss 27.8). Value (standard error; start; bounds),
+rounded to three figures:
 
-- ``fx_working_capital`` 1.40 (0.18; 1.40; 1.0-3.0): adopted
-- ``fx_adjustment_months`` 49.4 (7.2; 19.4; 1-120): adopted (a fit bounded at 36 months ran to
+- ``fx_working_capital`` 1.41 (0.057; 1.40; 1.0-3.0): adopted
+- ``fx_adjustment_months`` 43.6 (9.3; 19.4; 1-120): adopted (a fit bounded at 36 months ran to
   the bound)
-- ``[imports] substitution_share`` 0.413 (0.22; 0.357; 0-1): adopted
-- ``[imports] substitution_months`` 1.05 (3.5; 2.07; 1-24): adopted (the episodes hardly pin it)
-- ``backlog_months`` 1.63 (3.5; 2.0; 0.5-12): adopted (the episodes hardly pin it)
+- ``[imports] substitution_share`` 0.413 (0.078; 0.357; 0-1): adopted
+- ``[imports] substitution_months`` 1.01 (0.33; 2.07; 1-24): adopted
+- ``backlog_months`` 1.69 (0.17; 2.0; 0.5-12): adopted (only the energy episodes move it)
+
+The same spec was fitted again on 2026-12-03 (963 s on 2 workers of a loaded machine) with the
+episodes replayed with their neighbours' recorded shocks (:func:`analysis.history.episodes.replay`)
+and the order floor that lets a readiness-bound firm's stock above its plan's target go
+(:func:`sim.engine.phases.inventories.inventories`): loss 17.7, ``fx_working_capital`` 1.40
+(0.18), ``fx_adjustment_months`` 49.4 (7.2), ``substitution_share`` 0.413 (0.22),
+``substitution_months`` 1.05 (3.5), ``backlog_months`` 1.63 (3.5), each within a standard error
+of the values above. Not adopted: on the eight episode files written apart from every fit
+(``scenarios/history/independent``) it put year 1 in the recorded range for 3 of the 6 currency
+files against 5 of 6 with the values above, and the 2012 files 0.9 to 1.9 points lower in year 2
+(docs/validation.md): its slower catch-up of working capital fits the packaged files' midpoints
+at the cost of the other readings of the same facts.
 - ``catch_up_share`` is not fitted: it stays ARIO's 0.25 (Hallegatte 2008), the most overtime
   firms can run; ``backlog_months`` decides how much of a cut they make up.
 - ``inventory_restore_months`` is not fitted (an earlier fit put it at 3.17, standard error 52:
@@ -124,10 +134,10 @@ class ModelParameters(WorldParameters):
     firing_speed: float = Field(0.1, ge=0.0, le=1.0)
     reroute_months: float = Field(2.0, ge=0.0)
     fx_pass_through: float = Field(1.0, ge=0.0, le=1.0)
-    fx_working_capital: float = Field(1.40, ge=0.0, le=1000.0)
-    fx_adjustment_months: float = Field(49.4, ge=1.0, le=MAX_MONTHS)
+    fx_working_capital: float = Field(1.41, ge=0.0, le=1000.0)
+    fx_adjustment_months: float = Field(43.6, ge=1.0, le=MAX_MONTHS)
     catch_up_share: float = Field(0.25, ge=0.0, le=1.0)
-    backlog_months: float = Field(1.63, gt=0.0, le=MAX_MONTHS)
+    backlog_months: float = Field(1.69, gt=0.0, le=MAX_MONTHS)
 
     def per_step(self, monthly_rate: float) -> float:
         """Convert a monthly rate to the step length: ``1 - (1 - r) ** step_months``."""

@@ -119,12 +119,12 @@ class ImportSpec(Strict):
     Attributes:
         substitution_share: Share of an import shortfall that buyers move to domestic suppliers
             of the same input, where such suppliers exist, in [0, 1]. Default fitted to the
-            recorded episodes (0.413, standard error 0.22; the record is in
+            recorded episodes (0.413, standard error 0.078; the record is in
             :mod:`sim.scenario.parameters`).
         substitution_months: Time constant (months) of that shift: buyers close
-            ``dt / substitution_months`` of the gap each step. Default fitted with it (1.05,
-            standard error 3.5: the episodes hardly pin it).
+            ``dt / substitution_months`` of the gap each step. Default fitted with it (1.01,
+            standard error 0.33).
     """
 
     substitution_share: float = Field(0.413, ge=0.0, le=1.0)
-    substitution_months: float = Field(1.05, gt=0.0, le=MAX_MONTHS)
+    substitution_months: float = Field(1.01, gt=0.0, le=MAX_MONTHS)
