@@ -170,8 +170,9 @@ class Recorder:
         weight = None if self.unit_weight else world.firms.weight
         kernel = None if (self.runs is None or self.one_per_cell) else segments.firm_columns_kernel()
         if kernel is not None and out.ndim == 2 and self.filled.size:  # an ensemble: one compiled pass a run
-            if self._work is None:
-                self._work = np.empty((1, world.n_firms))
+            if self._work is None:  # a cell's firms by column (sim.kernels.segments)
+                largest_cell = int(np.diff(np.append(self.segment_starts, world.n_firms)).max())
+                self._work = np.empty((largest_cell, len(segments.FIRM_COLUMNS)))
             segments.record_firm_columns(
                 kernel,
                 state,
