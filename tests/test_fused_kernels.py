@@ -45,17 +45,31 @@ def test_inputs_used_are_need_capped_by_stock_off_critical_lines(loops):
 
 
 def test_orders_refill_toward_the_target_with_the_capacity_floor(loops):
-    # use u = x^d a dt; O = max((f u - S) / tau + u, F a dt), stock first raised to 0
+    # use u = x^d a dt; O = max((f u - S) / tau + u, F a dt), stock first updated (S + R) - U and raised to 0
     # line 0: u = 4 * 0.5 = 2, (3 * 2 - 5) / 2 + 2 = 2.5, floor 0 -> 2.5
     # line 1: u = 4 * 0.25 = 1, (3 * 1 - (-1 -> 0)) / 2 + 1 = 2.5, floor 0 -> 2.5
     # line 2: u = 1 * 2 = 2, (2 * 2 - 10) / 2 + 2 = -1, floor 3 * 2 = 6 -> 6
-    stock = np.array([[5.0, -1.0, 10.0]])
+    stock = np.array([[4.0, 1.0, 10.0]])
+    received, used = np.array([[2.0, 0.0, 1.0]]), np.array([[1.0, 2.0, 1.0]])  # stock after: 5, -1, 10
     desired, factor = np.array([[4.0, 0.0, 1.0]]), np.array([3.0, 3.0, 2.0])
     # the floor's output: x where x^d < q (firm 2: capacity-bound), 0 elsewhere (firms 0 and 1 make their plan)
     planned, output = np.array([[4.0, 0.0, 2.0]]), np.array([[4.0, 0.0, 3.0]])
-    orders = fused.orders(loops, FIRST, stock, COEF, desired, factor, planned, output, DT, 2.0, np.empty((1, 3)))
+    firms = (desired, factor, planned, output, DT, 2.0)
+    orders = np.empty((1, 3))
+    where, _ = fused.orders(loops, FIRST, stock, received, used, np.array([-2.0]), COEF, *firms, orders)
+    assert where == -1  # -1 is above the least stock allowed, -2
     np.testing.assert_array_equal(orders, [[2.5, 2.5, 6.0]])
     np.testing.assert_array_equal(stock, [[5.0, 0.0, 10.0]])
+
+
+def test_orders_report_the_first_stock_that_fails_the_check(loops):
+    # run 1's line 1 falls to -1 below the least stock (-0.5), then its line 2 to NaN: the first is reported
+    stock = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, np.nan]])
+    received, used = np.zeros((2, 3)), np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    firms = (np.ones((2, 3)), np.ones(3), np.ones((2, 3)), np.ones((2, 3)), DT, 2.0)
+    least = np.array([-0.5, -0.5])
+    where, value = fused.orders(loops, FIRST, stock, received, used, least, COEF, *firms, np.empty((2, 3)))
+    assert (where, value) == (3 + 1, -1.0)
 
 
 def test_runs_alone_and_a_switched_off_numba_keep_the_numpy_rules():

@@ -20,7 +20,8 @@ The rules, for line ``p`` of buyer ``k`` (pairs sorted by buyer, firm ``k`` owni
 - input bound (production): ``X_k = min_p X_p``, ``X_p = S_p / (a_p dt)`` for a critical input and
   ``(S_p / (a_p dt) + K_k) / 2`` otherwise (``inf`` for a firm without lines);
 - inputs used (production): ``U_p = (x_k a_p) dt``, at most ``S_p`` for a non-critical input;
-- orders (inventories): with ``S_p`` first raised to 0,
+- orders (inventories): with ``S_p`` first updated, ``(S_p + R_p) - U_p`` (received, used), checked
+  (finite, at least minus the tolerance times the run's largest use) and raised to 0,
   ``O_p = max(((f_k u_p - S_p) / tau) + u_p, F_k a_p dt)``, ``u_p = x^d_k (a_p dt)``, the floor's
   output ``F_k = x_k`` where ``x^d_k < q_k`` (capacity-bound), 0 elsewhere.
 
@@ -77,10 +78,22 @@ def _inputs_used(output, coef, critical, stock, dt, first, out):  # pragma: no c
                     u_row[p] = need if (need <= s or need != need) else s  # np.minimum(need, S)
 
 
-def _orders(stock, coef, desired, stock_factor, planned, output, dt, restore_steps, first, out):  # pragma: no cover
+def _orders(  # pragma: no cover - compiled
+    stock, received, used, lowest, coef, desired, stock_factor, planned, output, dt, restore_steps, first, out, bad
+):
+    """The stock update ``S <- (S + R) - U``, its check, and the orders from the stock raised to 0.
+
+    Returns the first flat index ``r P + p`` of a stock after the update that is not finite or
+    below ``lowest[r]`` (-1 if none), its value in ``bad[0]``.
+    """
     runs, n = desired.shape
+    lines = stock.shape[1]
+    first_bad = -1
     for r in range(runs):
         s_row = stock[r]
+        in_row = received[r]
+        use_row = used[r]
+        least_stock = lowest[r]
         d_row = desired[r]
         q_row = planned[r]
         x_row = output[r]
@@ -90,15 +103,20 @@ def _orders(stock, coef, desired, stock_factor, planned, output, dt, restore_ste
             factor = stock_factor[k]
             floor = x_row[k] if d < q_row[k] else 0.0  # np.where(x^d < q, x, 0): a capacity-bound firm's output
             for p in range(first[k], first[k + 1]):
-                s = s_row[p]
+                s = s_row[p] + in_row[p]
+                s -= use_row[p]
+                if first_bad < 0 and not (s >= least_stock and s < np.inf):  # the check: finite, >= -tol scale
+                    first_bad = r * lines + p
+                    bad[0] = s
                 if not (s >= 0.0 or s != s):  # np.maximum(S, 0)
                     s = 0.0
-                    s_row[p] = s
+                s_row[p] = s
                 a_dt = coef[p] * dt
                 use = d * a_dt
                 refill = (factor * use - s) / restore_steps + use
                 least = floor * a_dt
                 o_row[p] = refill if (refill >= least or refill != refill) else least  # np.maximum
+    return first_bad
 
 
 @lru_cache(maxsize=1)
@@ -158,6 +176,9 @@ def orders(
     kernels: SimpleNamespace,
     first: np.ndarray,
     stock: np.ndarray,
+    received: np.ndarray,
+    used: np.ndarray,
+    lowest: np.ndarray,
     coef: np.ndarray,
     desired: np.ndarray,
     stock_factor: np.ndarray,
@@ -166,13 +187,35 @@ def orders(
     dt: float,
     restore_steps: float,
     out: np.ndarray,
-) -> np.ndarray:
-    """``O_p`` of every run and line into ``out`` (R, P), returned: inventories' rule ``order_of``.
+) -> tuple[int, float]:
+    """The stock update and ``O_p`` of every run and line into ``out`` (R, P): inventories' rules.
 
-    ``stock`` (R, P) is first raised to 0 in place (``np.maximum(S, 0, out=S)``). The floor's output
-    is taken firm by firm in the loop, ``x`` where ``x^d < q`` and 0 elsewhere (inventories'
-    ``floor_output``, without its (R, N) temporary): ``desired`` ``x^d``, ``planned`` ``q`` and
-    ``output`` ``x`` are (R, N).
+    ``stock`` (R, P) becomes ``(S + R) - U`` (``received`` and ``used``, (R, P)), checked as
+    :func:`sim.engine.phases.accounting.check` checks it (finite and at least ``lowest[r]``, minus
+    the tolerance times the run's scale), then raised to 0 in place (``np.maximum(S, 0, out=S)``),
+    in the one pass over the lines that computes the orders. The floor's output is taken firm by
+    firm in the loop, ``x`` where ``x^d < q`` and 0 elsewhere (inventories' ``floor_output``,
+    without its (R, N) temporary): ``desired`` ``x^d``, ``planned`` ``q`` and ``output`` ``x`` are
+    (R, N).
+
+    Returns:
+        The first flat index ``r P + p`` whose stock failed the check (-1: none) and that stock.
     """
-    kernels.orders(stock, coef, desired, stock_factor, planned, output, float(dt), float(restore_steps), first, out)
-    return out
+    bad = np.zeros(1)
+    where = kernels.orders(
+        stock,
+        received,
+        used,
+        np.ascontiguousarray(lowest, dtype=np.float64).reshape(-1),
+        coef,
+        desired,
+        stock_factor,
+        planned,
+        output,
+        float(dt),
+        float(restore_steps),
+        first,
+        out,
+        bad,
+    )
+    return int(where), float(bad[0])
