@@ -122,16 +122,20 @@ def test_router_lines_and_the_change_of_a_product_by_hand():
 
 
 def test_segment_sums_are_reduceat_bit_for_bit():
-    """Every segment length to 700 (numpy's pairwise sum changes form at 8 and 128 values), and 1,000 and 5,000."""
-    from sim.kernels.segments import segment_sum
+    """The compiled pairwise sums (sim/kernels/segments.py) for every segment length to 700 (numpy's pairwise
+    sum changes form at 8 and 128 values), and 1,000 and 5,000; segment_sum is reduceat itself."""
+    from sim.kernels.segments import _sum_kernel, segment_sum
 
     rng = np.random.default_rng(0)
     lengths = [*range(1, 700), 1000, 5000]
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     values = rng.random((2, sum(lengths))) * 10.0 ** rng.uniform(-5, 5, (2, sum(lengths)))
     expected = np.add.reduceat(values, starts, axis=-1)
+    compiled = np.empty(expected.shape)
+    _sum_kernel()(values, starts.astype(np.int64), compiled)
+    assert compiled.view(np.int64).tolist() == expected.view(np.int64).tolist()
     assert segment_sum(values, starts).view(np.int64).tolist() == expected.view(np.int64).tolist()
-    assert np.array_equal(segment_sum(values[0], starts), expected[0])  # a run alone: reduceat itself
+    assert np.array_equal(segment_sum(values[0], starts), expected[0])  # a run alone
 
 
 def test_all_runs_products_are_scipys_row_by_row_bit_for_bit():

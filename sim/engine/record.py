@@ -248,7 +248,7 @@ class Recorder:
     def _record_rest(self, state: State, rows: np.ndarray) -> None:
         """The input stocks by cell and the uncertainty regime into the step's ``rows``."""
         if self.pair_starts.size:
-            stock = segment_sum(state.stock, self.pair_starts)  # reduceat (compiled for an ensemble)
+            stock = segment_sum(state.stock, self.pair_starts)  # reduceat
             rows[..., CELL_INDEX["input_stock"], self.with_pairs] = stock
         high = state.uncertainty_high
         rows[..., CELL_INDEX["uncertainty_high"], :] = float(high) if np.ndim(high) == 0 else high
