@@ -39,6 +39,21 @@ def test_a_free_buffer_is_reused_zeroed():
     assert id(second.base) == owner and (second == 0.0).all()
 
 
+def test_a_free_buffer_serves_a_smaller_leading_axis_and_a_held_one_does_not():
+    """The last, smaller ensemble of a batch takes the first rows of the larger ones' records."""
+    large = buffers.unset((4, 2, 3))
+    owner = id(large.base)
+    del large
+    small = buffers.zeroed((3, 2, 3))
+    assert id(small.base) == owner and small.shape == (3, 2, 3) and (small == 0.0).all()
+    small[:] = 5.0
+    other = buffers.unset((2, 2, 3))  # the buffer is held (by ``small``): a new one
+    assert id(other.base) != owner and other.shape == (2, 2, 3)
+    assert (small == 5.0).all()
+    bigger = buffers.unset((5, 2, 3))  # larger than the spare: a new one
+    assert bigger.shape == (5, 2, 3)
+
+
 def test_results_held_across_runs_are_unchanged_and_runs_repeat_exactly(tmp_path):
     """A results table shares its run's buffer: a later run must not write into it."""
     folder = _folder(tmp_path)

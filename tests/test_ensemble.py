@@ -211,3 +211,27 @@ def test_rerouting_run_by_run(tmp_path, rationing, compiled, monkeypatch):
     assert any(set() < now < runs for now in off_base)  # some runs re-routed, others not
     assert any(before < now for before, now in itertools.pairwise(started))  # a run started later
     assert any(before - now for before, now in itertools.pairwise(off_base))  # a run back at base
+
+
+def _stock_check_error(compiled: bool, monkeypatch) -> str:
+    from sim.engine.phases import inventories
+    from sim.errors import AccountingError
+
+    monkeypatch.setattr(fused, "USE_NUMBA", compiled)
+    sc = library("baseline", 3)
+    model = EnsembleModel(sc, sim.world_for(sc), SEEDS[:2])
+    model.step()
+    state = model.state
+    state.received[1, 7] = -1e9  # run 1's line 7 falls far below zero, its line 9 to NaN
+    state.received[1, 9] = np.nan
+    with pytest.raises(AccountingError) as failed:
+        inventories(state, model.plan, None)
+    assert failed.value.phase == "inventories" and failed.value.firm == int(model.plan.lines.buyer[7])
+    return str(failed.value)
+
+
+def test_a_stock_that_fails_its_check_raises_the_numpy_rules_error(monkeypatch):
+    """The compiled stock update (sim.kernels.fused.orders) checks the stocks as the numpy rule does."""
+    message = _stock_check_error(True, monkeypatch)
+    assert message == _stock_check_error(False, monkeypatch)
+    assert "(pair 7)" in message and "stock = np.float64(-9999" in message

@@ -45,20 +45,33 @@ def test_inputs_used_are_need_capped_by_stock_off_critical_lines(loops):
 
 
 def test_orders_refill_toward_the_target_with_the_capacity_floor(loops):
-    # use u = x^d a dt; O = max((f u - S) / tau + u, F a dt), stock first raised to 0
+    # use u = x^d a dt; O = max((f u - S) / tau + u, F a dt), stock first updated (S + R) - U and raised to 0
     # line 0: u = 4 * 0.5 = 2, (3 * 2 - 5) / 2 + 2 = 2.5, floor 0 -> 2.5
     # line 1: u = 4 * 0.25 = 1, (3 * 1 - (-1 -> 0)) / 2 + 1 = 2.5, floor 0 -> 2.5
     # line 2: u = 1 * 2 = 2, (2 * 2 - 10) / 2 + 2 = -1, floor 3 * 2 = 6 (a shock binds: x^d = 1 < K_op = 1.5,
     # the full floor whatever the stock) -> 6
-    stock = np.array([[5.0, -1.0, 10.0]])
+    stock = np.array([[4.0, 1.0, 10.0]])
+    received, used = np.array([[2.0, 0.0, 1.0]]), np.array([[1.0, 2.0, 1.0]])  # stock after: 5, -1, 10
     desired, factor = np.array([[4.0, 0.0, 1.0]]), np.array([3.0, 3.0, 2.0])
     # the floor's output: x where x^d < q (firm 2: capacity-bound), 0 elsewhere (firms 0 and 1 make their plan)
     planned, output = np.array([[4.0, 0.0, 2.0]]), np.array([[4.0, 0.0, 3.0]])
     operable = np.array([[9.0, 9.0, 1.5]])
-    args = desired, factor, planned, operable, output
-    orders = fused.orders(loops, FIRST, stock, COEF, *args, DT, 2.0, np.empty((1, 3)))
+    firms = (desired, factor, planned, operable, output, DT, 2.0)
+    orders = np.empty((1, 3))
+    where, _ = fused.orders(loops, FIRST, stock, received, used, np.array([-2.0]), COEF, *firms, orders)
+    assert where == -1  # -1 is above the least stock allowed, -2
     np.testing.assert_array_equal(orders, [[2.5, 2.5, 6.0]])
     np.testing.assert_array_equal(stock, [[5.0, 0.0, 10.0]])
+
+
+def test_orders_report_the_first_stock_that_fails_the_check(loops):
+    # run 1's line 1 falls to -1 below the least stock (-0.5), then its line 2 to NaN: the first is reported
+    stock = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, np.nan]])
+    received, used = np.zeros((2, 3)), np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    firms = (np.ones((2, 3)), np.ones(3), np.ones((2, 3)), np.ones((2, 3)), np.ones((2, 3)), DT, 2.0)
+    least = np.array([-0.5, -0.5])
+    where, value = fused.orders(loops, FIRST, stock, received, used, least, COEF, *firms, np.empty((2, 3)))
+    assert (where, value) == (3 + 1, -1.0)
 
 
 def test_runs_alone_and_a_switched_off_numba_keep_the_numpy_rules():
@@ -111,16 +124,20 @@ def test_router_lines_and_the_change_of_a_product_by_hand():
 
 
 def test_segment_sums_are_reduceat_bit_for_bit():
-    """Every segment length to 700 (numpy's pairwise sum changes form at 8 and 128 values), and 1,000 and 5,000."""
-    from sim.kernels.segments import segment_sum
+    """The compiled pairwise sums (sim/kernels/segments.py) for every segment length to 700 (numpy's pairwise
+    sum changes form at 8 and 128 values), and 1,000 and 5,000; segment_sum is reduceat itself."""
+    from sim.kernels.segments import _sum_kernel, segment_sum
 
     rng = np.random.default_rng(0)
     lengths = [*range(1, 700), 1000, 5000]
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     values = rng.random((2, sum(lengths))) * 10.0 ** rng.uniform(-5, 5, (2, sum(lengths)))
     expected = np.add.reduceat(values, starts, axis=-1)
+    compiled = np.empty(expected.shape)
+    _sum_kernel()(values, starts.astype(np.int64), compiled)
+    assert compiled.view(np.int64).tolist() == expected.view(np.int64).tolist()
     assert segment_sum(values, starts).view(np.int64).tolist() == expected.view(np.int64).tolist()
-    assert np.array_equal(segment_sum(values[0], starts), expected[0])  # a run alone: reduceat itself
+    assert np.array_equal(segment_sum(values[0], starts), expected[0])  # a run alone
 
 
 def test_all_runs_products_are_scipys_row_by_row_bit_for_bit():

@@ -96,7 +96,9 @@ def test_the_compiled_loop_agrees_bit_for_bit():
     stock[1, 0] = 21.0  # run 1: the floor clipped at 0 (see above)
     firms = [np.vstack((values, values)) for values in (DESIRED, PLANNED, OPERABLE, OUTPUT)]
     out = np.empty((2, 4))
-    fused.orders(kernels, FIRST, stock, COEF, firms[0], FACTOR, *firms[1:], DT, TAU, out)
+    flows = np.zeros_like(stock), np.zeros_like(stock), np.full(2, -1.0)  # received, used, least stock a run
+    where, _ = fused.orders(kernels, FIRST, stock, *flows, COEF, firms[0], FACTOR, *firms[1:], DT, TAU, out)
+    assert where == -1
     np.testing.assert_array_equal(out[0], _numpy_orders(STOCK))
     np.testing.assert_array_equal(out[1], [0.0, *EXPECTED[1:]])
 

@@ -7,7 +7,10 @@ costs page faults: 5-25 ms a run, and up to 100 ms when the kernel first compact
 back it with huge pages (numpy asks for them on large arrays). Batches and benchmarks run the same
 economy and horizon again and again, so :func:`zeroed` keeps the last buffer it handed out and
 hands it out again, zeroed, once no recorder, results table or view of it is left: every view of
-an array holds a reference to it, so its reference count says whether anything still uses it.
+an array holds a reference to it, so its reference count says whether anything still uses it. A
+buffer also serves a smaller leading axis (its first rows): the last, smaller ensemble of a batch
+(64 runs go in five ensembles of 11 and one of 9) reuses the records of the larger ones, instead of
+mapping 120 MB afresh (0.2-0.26 s of page faults measured for an ensemble of 11).
 """
 
 from __future__ import annotations
@@ -49,13 +52,19 @@ def unset(shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _handed_out(shape: tuple[int, ...], zero: bool) -> np.ndarray:
+    """A view of the spare buffer if it is free and holds ``shape`` (the same shape, or the same but
+    for a larger leading axis: its first rows, as a smaller ensemble after larger ones of a batch takes
+    them), else a new buffer, kept as the spare."""
     key = tuple(int(n) for n in shape)
     owner = _spare.get(key)
+    if owner is None and key:
+        owner = next((o for o in _spare.values() if o.shape[1:] == key[1:] and o.shape[0] >= key[0]), None)
     # References to a free owner: the dict's, ``owner``'s and getrefcount's argument.
     if owner is not None and sys.getrefcount(owner) == 3:
+        view = owner[: key[0]] if key else owner[...]
         if zero:
-            owner.fill(0.0)
-        return owner[...]
+            view.fill(0.0)
+        return view
     owner = touched_zeros(key) if zero else np.empty(key)
     _spare.clear()
     _spare[key] = owner

@@ -170,8 +170,9 @@ class Recorder:
         weight = None if self.unit_weight else world.firms.weight
         kernel = None if (self.runs is None or self.one_per_cell) else segments.firm_columns_kernel()
         if kernel is not None and out.ndim == 2 and self.filled.size:  # an ensemble: one compiled pass a run
-            if self._work is None:
-                self._work = np.empty((1, world.n_firms))
+            if self._work is None:  # a cell's firms by column (sim.kernels.segments)
+                largest_cell = int(np.diff(np.append(self.segment_starts, world.n_firms)).max())
+                self._work = np.empty((largest_cell, len(segments.FIRM_COLUMNS)))
             segments.record_firm_columns(
                 kernel,
                 state,
@@ -247,7 +248,7 @@ class Recorder:
     def _record_rest(self, state: State, rows: np.ndarray) -> None:
         """The input stocks by cell and the uncertainty regime into the step's ``rows``."""
         if self.pair_starts.size:
-            stock = segment_sum(state.stock, self.pair_starts)  # reduceat (compiled for an ensemble)
+            stock = segment_sum(state.stock, self.pair_starts)  # reduceat
             rows[..., CELL_INDEX["input_stock"], self.with_pairs] = stock
         high = state.uncertainty_high
         rows[..., CELL_INDEX["uncertainty_high"], :] = float(high) if np.ndim(high) == 0 else high

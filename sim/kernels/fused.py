@@ -20,7 +20,8 @@ The rules, for line ``p`` of buyer ``k`` (pairs sorted by buyer, firm ``k`` owni
 - input bound (production): ``X_k = min_p X_p``, ``X_p = S_p / (a_p dt)`` for a critical input and
   ``(S_p / (a_p dt) + K_k) / 2`` otherwise (``inf`` for a firm without lines);
 - inputs used (production): ``U_p = (x_k a_p) dt``, at most ``S_p`` for a non-critical input;
-- orders (inventories): with ``S_p`` first raised to 0,
+- orders (inventories): with ``S_p`` first updated, ``(S_p + R_p) - U_p`` (received, used), checked
+  (finite, at least minus the tolerance times the run's largest use) and raised to 0,
   ``O_p = max(((f_k u_p - S_p) / tau) + u_p, F_p)``, ``u_p = x^d_k (a_p dt)``, the floor
   ``F_p = max(0, x_F a_p dt - g_k max(0, S_p - f_k (q_k (a_p dt))) / tau)`` with the floor's output
   ``x_F = x_k`` where ``x^d_k < q_k`` (capacity-bound), 0 elsewhere, and ``g_k = 1`` where readiness
@@ -80,13 +81,37 @@ def _inputs_used(output, coef, critical, stock, dt, first, out):  # pragma: no c
 
 
 def _orders(  # pragma: no cover - compiled
-    stock, coef, desired, stock_factor, planned, operable, output, dt, restore_steps, first, out
+    stock,
+    received,
+    used,
+    lowest,
+    coef,
+    desired,
+    stock_factor,
+    planned,
+    operable,
+    output,
+    dt,
+    restore_steps,
+    first,
+    out,
+    bad,
 ):
-    # O = max(F, u + (f u - S) / tau); F = a x dt where a shock binds (x^d < min(q, K_op)),
-    # F = max(0, a x dt - max(0, S - f a q dt) / tau) where readiness binds (K_op <= x^d < q): inventories' order_of
+    """The stock update ``S <- (S + R) - U``, its check, and the orders from the stock raised to 0.
+
+    ``O = max(F, u + (f u - S) / tau)``; ``F = a x dt`` where a shock binds (``x^d < min(q, K_op)``),
+    ``F = max(0, a x dt - max(0, S - f a q dt) / tau)`` where readiness binds (``K_op <= x^d < q``):
+    inventories' ``order_of``. Returns the first flat index ``r P + p`` of a stock after the update
+    that is not finite or below ``lowest[r]`` (-1 if none), its value in ``bad[0]``.
+    """
     runs, n = desired.shape
+    lines = stock.shape[1]
+    first_bad = -1
     for r in range(runs):
         s_row = stock[r]
+        in_row = received[r]
+        use_row = used[r]
+        least_stock = lowest[r]
         d_row = desired[r]
         q_row = planned[r]
         k_row = operable[r]
@@ -99,10 +124,14 @@ def _orders(  # pragma: no cover - compiled
             floor = x_row[k] if d < q else 0.0  # np.where(x^d < q, x, 0): a capacity-bound firm's output
             narrow = 1.0 if (d < q and d >= k_row[k]) else 0.0  # readiness binds: the floor lets excess go
             for p in range(first[k], first[k + 1]):
-                s = s_row[p]
+                s = s_row[p] + in_row[p]
+                s -= use_row[p]
+                if first_bad < 0 and not (s >= least_stock and s < np.inf):  # the check: finite, >= -tol scale
+                    first_bad = r * lines + p
+                    bad[0] = s
                 if not (s >= 0.0 or s != s):  # np.maximum(S, 0)
                     s = 0.0
-                    s_row[p] = s
+                s_row[p] = s
                 a_dt = coef[p] * dt
                 use = d * a_dt
                 refill = (factor * use - s) / restore_steps + use
@@ -113,6 +142,7 @@ def _orders(  # pragma: no cover - compiled
                 if not (least >= 0.0 or least != least):
                     least = 0.0
                 o_row[p] = refill if (refill >= least or refill != refill) else least  # np.maximum
+    return first_bad
 
 
 @lru_cache(maxsize=1)
@@ -172,6 +202,9 @@ def orders(
     kernels: SimpleNamespace,
     first: np.ndarray,
     stock: np.ndarray,
+    received: np.ndarray,
+    used: np.ndarray,
+    lowest: np.ndarray,
     coef: np.ndarray,
     desired: np.ndarray,
     stock_factor: np.ndarray,
@@ -181,17 +214,38 @@ def orders(
     dt: float,
     restore_steps: float,
     out: np.ndarray,
-) -> np.ndarray:
-    """``O_p`` of every run and line into ``out`` (R, P), returned: inventories' rule ``order_of``.
+) -> tuple[int, float]:
+    """The stock update and ``O_p`` of every run and line into ``out`` (R, P): inventories' rules.
 
-    ``stock`` (R, P) is first raised to 0 in place (``np.maximum(S, 0, out=S)``). The floor
+    ``stock`` (R, P) becomes ``(S + R) - U`` (``received`` and ``used``, (R, P)), checked as
+    :func:`sim.engine.phases.accounting.check` checks it (finite and at least ``lowest[r]``, minus
+    the tolerance times the run's scale), then raised to 0 in place (``np.maximum(S, 0, out=S)``),
+    in the one pass over the lines that computes the orders. The floor
     ``F = max(0, a x_F dt - g max(0, S - f a q dt) / tau)`` is taken firm by firm in the loop: its
     output ``x_F`` is ``x`` where ``x^d < q`` and 0 elsewhere, ``g`` is 1 where readiness binds
     (``K_op <= x^d < q``) and 0 elsewhere (inventories' ``floor_output`` and ``narrow``, without
     their (R, N) temporaries): ``desired`` ``x^d``, ``planned`` ``q``, ``operable`` ``K_op`` and
     ``output`` ``x`` are (R, N).
+
+    Returns:
+        The first flat index ``r P + p`` whose stock failed the check (-1: none) and that stock.
     """
-    kernels.orders(
-        stock, coef, desired, stock_factor, planned, operable, output, float(dt), float(restore_steps), first, out
+    bad = np.zeros(1)
+    where = kernels.orders(
+        stock,
+        received,
+        used,
+        np.ascontiguousarray(lowest, dtype=np.float64).reshape(-1),
+        coef,
+        desired,
+        stock_factor,
+        planned,
+        operable,
+        output,
+        float(dt),
+        float(restore_steps),
+        first,
+        out,
+        bad,
     )
-    return out
+    return int(where), float(bad[0])

@@ -2,20 +2,23 @@
 
 The records of :mod:`sim.engine.record` sum firm and line values by cell with ``np.add.reduceat``,
 which costs a fixed amount per segment and run (about 870 cells of 15 firms at the default
-economy, 17 columns a step). :func:`segment_sum` sums each segment as ``reduceat`` does, bit for
-bit: the first value, plus numpy's pairwise sum of the rest (one accumulator under 8 values,
+economy, 17 columns a step). The compiled passes below sum each segment as ``reduceat`` does, bit
+for bit: the first value, plus numpy's pairwise sum of the rest (one accumulator under 8 values,
 eight interleaved accumulators combined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``
 up to 128, halves at a multiple of 8 beyond; numpy's ``pairwise_sum``), checked against
-``reduceat`` for every segment length to 700 (``tests/test_fused_kernels.py``). Runs alone keep
-``reduceat``.
+``reduceat`` for every segment length to 700 (``tests/test_fused_kernels.py``).
+:func:`segment_sum` (one array's sums by segment) is ``reduceat`` itself, faster than a compiled
+loop of one array.
 
-:func:`record_firm_columns` takes a step's firm columns of the records in one compiled pass a run:
-each column's values (a product or a clip of the state's arrays, as the numpy expressions of
-:meth:`sim.engine.record.Recorder.record`; a column that is a state array is read where it is, a
-product or clip goes into a work row first), its sums by cell as above, and the
-output and potential output less output by cell and binding constraint summed firm by firm from
-zero (as ``np.bincount`` sums its weights): the same values bit for bit, without a temporary
-array a column.
+:func:`record_firm_columns` takes a step's firm columns of the records in one compiled pass a run,
+cell by cell: the values of every column for the cell's firms (a state array's value, or a product
+or clip of them as in the numpy expressions of :meth:`sim.engine.record.Recorder.record`) side by
+side in a small work array, then every column's sum as above, the 16 columns' additions
+interleaved (each column's own sum in numpy's order: independent additions that need not wait for
+one another, where a column's sum over a cell's few firms alone is a chain of dependent
+additions), and the output and potential output less output by cell and binding constraint summed
+firm by firm from zero (as ``np.bincount`` sums its weights): the same values bit for bit, without
+a temporary array a column.
 """
 
 from __future__ import annotations
@@ -119,18 +122,38 @@ FIRM_COLUMNS = (
     "import_availability",
     "productivity",
 )
-"""The record columns :func:`record_firm_columns` sums by cell, in the order of its work rows."""
+"""The record columns :func:`record_firm_columns` sums by cell, in the order of its work columns."""
 
 
-def _cell_sums(values, starts, filled, n, out, stack, left):  # pragma: no cover - compiled
-    """``out[filled[i]]`` = cell ``i``'s sum of ``values`` as ``reduceat`` takes it: the first value plus
-    the pairwise sum of the rest (``values`` read where they are: a state array's row, no copy)."""
-    segments = starts.size
-    for i in range(segments):
-        lo = starts[i]
-        hi = starts[i + 1] if i + 1 < segments else n
-        m = hi - lo - 1
-        out[filled[i]] = values[lo] + _pairwise_deep(values, lo + 1, m, stack, left)
+def _columns_pairwise(buf, lo, n, acc, total):  # pragma: no cover - compiled
+    """numpy's pairwise sum of ``buf[lo : lo + n, c]`` for every column ``c`` at once into ``total``,
+    ``n <= 128``: the same additions as :func:`_pairwise_flat` column by column, the columns side by
+    side (independent sums, so one's addition does not wait for another's). ``acc``: (8, columns) work."""
+    columns = buf.shape[1]
+    if n < 8:
+        for c in range(columns):
+            total[c] = 0.0
+        for i in range(n):
+            for c in range(columns):
+                total[c] += buf[lo + i, c]
+        return
+    for j in range(8):
+        for c in range(columns):
+            acc[j, c] = buf[lo + j, c]
+    i = 8
+    whole = n - n % 8
+    while i < whole:
+        for j in range(8):
+            for c in range(columns):
+                acc[j, c] += buf[lo + i + j, c]
+        i += 8
+    for c in range(columns):
+        low = (acc[0, c] + acc[1, c]) + (acc[2, c] + acc[3, c])
+        total[c] = low + ((acc[4, c] + acc[5, c]) + (acc[6, c] + acc[7, c]))
+    while i < n:
+        for c in range(columns):
+            total[c] += buf[lo + i, c]
+        i += 1
 
 
 def _firm_columns(  # pragma: no cover - compiled
@@ -160,62 +183,70 @@ def _firm_columns(  # pragma: no cover - compiled
     n_limits,
     limit_start,
     lost_start,
-    work,
+    buf,
     bound,
     lost,
     rows,
 ):
-    """:func:`record_firm_columns`' pass: for each run, each column of :data:`FIRM_COLUMNS` into the work
-    row and summed by cell (``reduceat``'s sums), then output and potential less output by cell and
-    constraint, firm by firm from zero (``bincount``'s sums), all cells written."""
+    """:func:`record_firm_columns`' pass: for each run, cell by cell, the values of every column of
+    :data:`FIRM_COLUMNS` of the cell's firms side by side in ``buf`` (a cell's firms by columns), each
+    column's sum as ``reduceat`` takes it (the first value plus the pairwise sum of the rest), and
+    output and potential less output by cell and constraint, firm by firm from zero (``bincount``'s
+    sums), all cells written."""
     runs, n = output.shape
     n_cells = rows.shape[2]
-    row = work[0]
+    n_columns = buf.shape[1]
+    segments = starts.size
+    acc = np.empty((8, n_columns))
+    total = np.empty(n_columns)
+    single = np.empty(buf.shape[0])
     stack = np.empty((64, 3), dtype=np.intp)
     left = np.empty(64)
-    for r in range(runs):  # column by column: a state array's row summed as it is, a product's from the work row
-        out = rows[r]
-        _cell_sums(output[r], starts, filled, n, out[columns[0]], stack, left)
-        for k in range(n):
-            row[k] = output[r, k] * value_added_share[k]
-        _cell_sums(row, starts, filled, n, out[columns[1]], stack, left)
-        for k in range(n):
-            row[k] = installed[r, k] * capacity_factor[r, k]
-        _cell_sums(row, starts, filled, n, out[columns[2]], stack, left)
-        _cell_sums(operable[r], starts, filled, n, out[columns[3]], stack, left)
-        _cell_sums(peak[r], starts, filled, n, out[columns[4]], stack, left)
-        for k in range(n):
-            idle = peak[r, k] - output[r, k]
-            row[k] = 0.0 if idle <= 0.0 else idle  # np.maximum(0, peak - x): a NaN stays
-        _cell_sums(row, starts, filled, n, out[columns[5]], stack, left)
-        _cell_sums(employment[r], starts, filled, n, out[columns[6]], stack, left)
-        _cell_sums(final_demand[r], starts, filled, n, out[columns[7]], stack, left)
-        _cell_sums(unmet[r], starts, filled, n, out[columns[8]], stack, left)
-        _cell_sums(latent_served[r], starts, filled, n, out[columns[9]], stack, left)
-        _cell_sums(exports[r], starts, filled, n, out[columns[10]], stack, left)
-        _cell_sums(unmet_final[r], starts, filled, n, out[columns[11]], stack, left)
-        _cell_sums(potential[r], starts, filled, n, out[columns[12]], stack, left)
-        if weighted:
-            for k in range(n):
-                row[k] = energy[r, k] * weight[k]
-            _cell_sums(row, starts, filled, n, out[columns[13]], stack, left)
-            for k in range(n):
-                row[k] = import_availability[r, k] * weight[k]
-            _cell_sums(row, starts, filled, n, out[columns[14]], stack, left)
-            for k in range(n):
-                row[k] = productivity[r, k] * weight[k]
-            _cell_sums(row, starts, filled, n, out[columns[15]], stack, left)
-        else:
-            _cell_sums(energy[r], starts, filled, n, out[columns[13]], stack, left)
-            _cell_sums(import_availability[r], starts, filled, n, out[columns[14]], stack, left)
-            _cell_sums(productivity[r], starts, filled, n, out[columns[15]], stack, left)
+    for r in range(runs):
         bound[:] = 0.0
         lost[:] = 0.0
-        for k in range(n):
-            key = cell[k] * n_limits + limit[r, k]
-            x = output[r, k]
-            bound[key] += x
-            lost[key] += potential[r, k] - x
+        for i in range(segments):
+            lo = starts[i]
+            hi = starts[i + 1] if i + 1 < segments else n
+            for f in range(lo, hi):
+                k = f - lo
+                x = output[r, f]
+                buf[k, 0] = x
+                buf[k, 1] = x * value_added_share[f]
+                buf[k, 2] = installed[r, f] * capacity_factor[r, f]
+                buf[k, 3] = operable[r, f]
+                buf[k, 4] = peak[r, f]
+                idle = peak[r, f] - x
+                buf[k, 5] = 0.0 if idle <= 0.0 else idle  # np.maximum(0, peak - x): a NaN stays
+                buf[k, 6] = employment[r, f]
+                buf[k, 7] = final_demand[r, f]
+                buf[k, 8] = unmet[r, f]
+                buf[k, 9] = latent_served[r, f]
+                buf[k, 10] = exports[r, f]
+                buf[k, 11] = unmet_final[r, f]
+                buf[k, 12] = potential[r, f]
+                if weighted:
+                    buf[k, 13] = energy[r, f] * weight[f]
+                    buf[k, 14] = import_availability[r, f] * weight[f]
+                    buf[k, 15] = productivity[r, f] * weight[f]
+                else:
+                    buf[k, 13] = energy[r, f]
+                    buf[k, 14] = import_availability[r, f]
+                    buf[k, 15] = productivity[r, f]
+                key = cell[f] * n_limits + limit[r, f]
+                bound[key] += x
+                lost[key] += potential[r, f] - x
+            m = hi - lo - 1
+            if m <= 128:
+                _columns_pairwise(buf, 1, m, acc, total)
+            else:  # a large cell (a few at the default economy): column by column
+                for c in range(n_columns):
+                    for k in range(m):
+                        single[k] = buf[1 + k, c]
+                    total[c] = _pairwise_deep(single, 0, m, stack, left)
+            j = filled[i]
+            for c in range(n_columns):
+                rows[r, columns[c], j] = buf[0, c] + total[c]
         for m in range(n_limits):
             for j in range(n_cells):
                 rows[r, limit_start + m, j] = bound[j * n_limits + m]
@@ -261,7 +292,8 @@ def _group_sums(
 
 @lru_cache(maxsize=1)
 def _sum_kernel() -> Callable | None:
-    """The compiled sum (its pairwise helper compiled with it), or ``None`` without Numba."""
+    """The compiled ``reduceat`` (its pairwise helpers compiled with it), or ``None`` without Numba: the
+    check of :func:`_pairwise_deep` for every segment length (:func:`segment_sum` is ``reduceat``)."""
     kernels = _compiled()
     return None if kernels is None else kernels[0]
 
@@ -273,10 +305,10 @@ def _compiled() -> tuple[Callable, Callable, Callable] | None:
         import numba
     except ImportError:  # pragma: no cover - numba is a dependency
         return None
-    global _pairwise_flat, _pairwise_deep, _cell_sums
+    global _pairwise_flat, _pairwise_deep, _columns_pairwise
     _pairwise_flat = numba.njit(cache=True, nogil=True)(_pairwise_flat)
     _pairwise_deep = numba.njit(cache=True, nogil=True)(_pairwise_deep)
-    _cell_sums = numba.njit(cache=True, nogil=True)(_cell_sums)
+    _columns_pairwise = numba.njit(cache=True, nogil=True)(_columns_pairwise)
     jit = numba.njit(cache=True, nogil=True)
     return jit(_segment_sum), jit(_firm_columns), jit(_group_sums)
 
@@ -292,19 +324,14 @@ def firm_columns_kernel() -> Callable | None:
 def segment_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """``np.add.reduceat(values, starts, axis=-1)`` for (R, M) float values and increasing ``starts``.
 
-    Compiled for an ensemble's 2-D arrays (unless :data:`sim.kernels.fused.USE_NUMBA` is off),
-    ``reduceat`` otherwise: the same values bit for bit.
+    ``reduceat`` itself, for runs alone and ensembles: numpy adds a segment's eight interleaved
+    sums in vector registers, and measured twice as fast as the compiled loop over the same segments
+    (:func:`_sum_kernel`, bit for bit the same sums) on an ensemble's (11, 82,872) line stocks, 0.35-0.52
+    against 0.7-1.1 ms, and (11, 13,126) firm values, 0.13-0.23 against 0.24-0.43 ms (2026-12-03,
+    CPU time, load 3-4). The compiled loop stays as the check of the pairwise sums that the records'
+    and the series' compiled passes take (``tests/test_fused_kernels.py``).
     """
-    from sim.kernels import fused
-
-    kernel = None
-    if fused.USE_NUMBA and values.ndim == 2 and values.dtype == np.float64 and starts.size and values.shape[-1]:
-        kernel = _sum_kernel()
-    if kernel is None:
-        return np.add.reduceat(values, starts, axis=-1)
-    out = np.empty((values.shape[0], starts.size))
-    kernel(np.ascontiguousarray(values), starts.astype(np.int64, copy=False), out)
-    return out
+    return np.add.reduceat(values, starts, axis=-1)
 
 
 def record_firm_columns(
@@ -335,7 +362,7 @@ def record_firm_columns(
         n_limits: Binding constraints; ``limit_start``, ``lost_start``: the first record column of
             output by constraint and of output lost by constraint (all but demand).
         rows: The step's rows of the records (a view), written.
-        work: (1, N) work array (or larger).
+        work: (largest cell's firms, len(FIRM_COLUMNS)) work array (or larger).
     """
     shape = state.output.shape
 

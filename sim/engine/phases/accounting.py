@@ -39,10 +39,28 @@ def check(phase: str, name: str, values: np.ndarray, scale: float = 1.0, firm_of
         return
     bad = ~np.isfinite(values) | (values < -TOLERANCE * scale)
     flat = int(np.flatnonzero(bad)[0])
-    index = flat % values.shape[-1]
+    _failed(phase, name, flat, values.reshape(-1)[flat], values.shape[-1], firm_of)
+
+
+def stock_failed(phase: str, flat: int, value: float, lines: int, firm_of: np.ndarray) -> None:
+    """Raise :func:`check`'s error for an input stock found failing in a compiled loop.
+
+    Args:
+        phase: The phase.
+        flat: The failing entry's flat index in the (R, P) stocks.
+        value: Its value.
+        lines: Lines a run, P.
+        firm_of: Buyer of each line.
+    """
+    _failed(phase, "stock", flat, np.float64(value), lines, firm_of)
+
+
+def _failed(phase: str, name: str, flat: int, value: np.floating, width: int, firm_of: np.ndarray | None) -> None:
+    """The error of :func:`check` for entry ``flat`` (of rows ``width`` long) with ``value``."""
+    index = flat % width
     firm = index if firm_of is None else int(firm_of[index])
     where = "" if firm_of is None else f" (pair {index})"
-    raise AccountingError(phase, firm, f"{name} = {values.reshape(-1)[flat]!r}{where} (must be finite and >= 0)")
+    raise AccountingError(phase, firm, f"{name} = {value!r}{where} (must be finite and >= 0)")
 
 
 def capped_ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

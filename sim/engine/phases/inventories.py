@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.flows import DemandFlows
-from sim.engine.phases.accounting import capped_ratio, check, largest
+from sim.engine.phases.accounting import TOLERANCE, capped_ratio, check, largest, stock_failed
 from sim.engine.plan import RunPlan
 from sim.engine.reroute import reroute
 from sim.engine.state import State
@@ -46,9 +46,7 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
     orders accordingly (:func:`sim.engine.reroute.reroute`).
     """
     r, stock, coef, desired = plan.rates, state.stock, state.pair_coef, state.desired
-    stock += state.received
-    stock -= state.used
-    check("inventories", "stock", stock, largest(state.used), firm_of=plan.lines.buyer)
+    scale = largest(state.used)
 
     def order_of(line):  # O = max(F, a x^d dt + (T - S) / tau), T = (n / dt + 1) a x^d dt
         a_dt = line.of(coef) * r.dt
@@ -61,8 +59,11 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
         return np.maximum(refill, least)
 
     # Orders rewritten in place: demand and delivery have read this step's orders.
-    kernels = fused.compiled(desired)  # an ensemble's (R, N) firms: the clip and order_of in one compiled pass
+    kernels = fused.compiled(desired)  # an ensemble's (R, N) firms: the update, its check and order_of in one pass
     if kernels is None:
+        stock += state.received
+        stock -= state.used
+        check("inventories", "stock", stock, scale, firm_of=plan.lines.buyer)
         capacity_bound = desired < state.planned
         # Output of a capacity-bound firm (its inputs' use is the floor of its orders); 0 elsewhere.
         floor_output = np.where(capacity_bound, state.output, 0.0)
@@ -71,6 +72,10 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
         plan.lines.each_line(order_of, out=state.orders)
     else:  # the floor's output and g taken firm by firm in the loop
         firms = (desired, plan.stock_factor, state.planned, state.operable, state.output)
-        fused.orders(kernels, plan.lines.first, stock, coef, *firms, r.dt, r.restore_steps, state.orders)
+        flows = (state.received, state.used, -TOLERANCE * scale)  # the check's least stock a run
+        rule = (r.dt, r.restore_steps, state.orders)
+        where, value = fused.orders(kernels, plan.lines.first, stock, *flows, coef, *firms, *rule)
+        if where >= 0:
+            stock_failed("inventories", where, value, stock.shape[-1], plan.lines.buyer)
     state.current_share = capped_ratio(state.demand, state.desired)
     reroute(state, plan, wanted.intermediate)
