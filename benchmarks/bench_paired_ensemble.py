@@ -13,7 +13,7 @@ Usage::
     git archive <old-commit> | tar -x -C /tmp/old-tree
     python benchmarks/bench_paired_ensemble.py --old /tmp/old-tree [--runs 11] [--ensembles 4]
 
-Scenario: the default economy, 60 months, idiosyncratic productivity noise and no scheduled shock
+Scenario: the default economy, 60 months (``--months``), idiosyncratic productivity noise and no scheduled shock
 (the stochastic scenario of ``bench_ensemble.py``).
 """
 
@@ -41,14 +41,15 @@ SPEC = {
 }
 
 
-def engines(old_tree: Path, new_tree: Path) -> list[tuple]:
+def engines(old_tree: Path, new_tree: Path, months: int = 60) -> list[tuple]:
     """``(scenario, world, EnsembleModel)`` of each tree, old first."""
+    spec = {**SPEC, "horizon_months": months}
     built = []
     for tree in (old_tree, new_tree):
         sim = load_sim(tree)
         from sim.engine.ensemble import EnsembleModel  # the tree's own, just imported
 
-        scenario = sim.scenario_from_dict(SPEC)
+        scenario = sim.scenario_from_dict(spec)
         built.append((scenario, sim.world_for(scenario), EnsembleModel))
     return built
 
@@ -88,12 +89,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--old", type=Path, required=True, help="source tree of the old engine")
     parser.add_argument("--runs", type=int, default=11, help="runs an ensemble (the batch's automatic size)")
     parser.add_argument("--ensembles", type=int, default=4, help="groups of runs, each stepped in both trees")
+    parser.add_argument("--months", type=int, default=60)
     parser.add_argument("--seed", type=int, default=99)
     args = parser.parse_args(argv)
     if not (args.old / "sim").is_dir():
         raise SystemExit(f"--old {args.old}: expected a source tree with a sim/ folder")
     print_machine()
-    ratios, (old, new) = paired(engines(args.old, ROOT), args.runs, args.ensembles, args.seed)
+    ratios, (old, new) = paired(engines(args.old, ROOT, args.months), args.runs, args.ensembles, args.seed)
     per_run = 1e3 / (args.runs * args.ensembles)
     print(
         f"{args.ensembles} ensembles of {args.runs} runs: median step ratio new/old "

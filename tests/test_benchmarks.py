@@ -42,6 +42,17 @@ def test_paired_benchmark_compares_two_trees_step_by_step():
     assert "export_slump" in out and "new/old" in out
 
 
+def test_paired_ensemble_benchmark_steps_two_trees_alternately():
+    """This tree against itself, two small ensembles: the records agree (checked by the script)."""
+    import subprocess
+
+    script = ROOT / "benchmarks" / "bench_paired_ensemble.py"
+    args = ["--old", str(ROOT), "--runs", "2", "--ensembles", "2", "--months", "3"]
+    done = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "2 ensembles of 2 runs: median step ratio new/old" in done.stdout
+
+
 def test_ensemble_benchmark_compares_an_ensemble_with_runs_alone():
     row = bench_ensemble.one(1_000, runs=2, months=2, repeats=1)
     assert row["firms"] > 1_000 and row["runs"] == 2
