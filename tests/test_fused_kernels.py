@@ -126,18 +126,22 @@ def test_router_lines_and_the_change_of_a_product_by_hand():
 def test_segment_sums_are_reduceat_bit_for_bit():
     """The compiled pairwise sums (sim/kernels/segments.py) for every segment length to 700 (numpy's pairwise
     sum changes form at 8 and 128 values), and 1,000 and 5,000; segment_sum is reduceat itself."""
-    from sim.kernels.segments import _sum_kernel, segment_sum
+    from sim.kernels import segments
 
+    assert segments._compiled() is not None, "numba is a dependency of growthsim"
     rng = np.random.default_rng(0)
     lengths = [*range(1, 700), 1000, 5000]
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     values = rng.random((2, sum(lengths))) * 10.0 ** rng.uniform(-5, 5, (2, sum(lengths)))
     expected = np.add.reduceat(values, starts, axis=-1)
-    compiled = np.empty(expected.shape)
-    _sum_kernel()(values, starts.astype(np.int64), compiled)
+    stack, left = np.empty((64, 3), dtype=np.intp), np.empty(64)
+    pairwise = segments._pairwise_deep  # compiled by _compiled()
+    # reduceat's sum of a segment: the first value plus the pairwise sum of the rest
+    segment = [(lo, n) for lo, n in zip(starts, lengths, strict=True)]
+    compiled = np.array([[row[lo] + pairwise(row, lo + 1, n - 1, stack, left) for lo, n in segment] for row in values])
     assert compiled.view(np.int64).tolist() == expected.view(np.int64).tolist()
-    assert segment_sum(values, starts).view(np.int64).tolist() == expected.view(np.int64).tolist()
-    assert np.array_equal(segment_sum(values[0], starts), expected[0])  # a run alone
+    assert segments.segment_sum(values, starts).view(np.int64).tolist() == expected.view(np.int64).tolist()
+    assert np.array_equal(segments.segment_sum(values[0], starts), expected[0])  # a run alone
 
 
 def test_all_runs_products_are_scipys_row_by_row_bit_for_bit():

@@ -91,19 +91,6 @@ def _pairwise_deep(values, lo, n, stack, left):  # pragma: no cover - compiled
             return value
 
 
-def _segment_sum(values, starts, out):  # pragma: no cover - compiled
-    runs, n = values.shape
-    segments = starts.size
-    stack = np.empty((64, 3), dtype=np.intp)
-    left = np.empty(64)
-    for r in range(runs):
-        row = values[r]
-        for i in range(segments):
-            lo = starts[i]
-            hi = starts[i + 1] if i + 1 < segments else n
-            out[r, i] = row[lo] + _pairwise_deep(row, lo + 1, hi - lo - 1, stack, left)
-
-
 FIRM_COLUMNS = (
     "output",
     "value_added",
@@ -282,25 +269,13 @@ def _group_sums(
                         lo = starts[g, j]
                         hi = starts[g, j + 1] if j + 1 < segments else n
                         m = hi - lo - 1
-                        rest = (
-                            _pairwise_flat(values, lo + 1, m)
-                            if m <= 128
-                            else _pairwise_deep(values, lo + 1, m, stack, left)
-                        )
+                        rest = _pairwise_deep(values, lo + 1, m, stack, left)
                         out[r, c, i, first_group[g] + j] = values[lo] + rest
 
 
 @lru_cache(maxsize=1)
-def _sum_kernel() -> Callable | None:
-    """The compiled ``reduceat`` (its pairwise helpers compiled with it), or ``None`` without Numba: the
-    check of :func:`_pairwise_deep` for every segment length (:func:`segment_sum` is ``reduceat``)."""
-    kernels = _compiled()
-    return None if kernels is None else kernels[0]
-
-
-@lru_cache(maxsize=1)
-def _compiled() -> tuple[Callable, Callable, Callable] | None:
-    """The compiled sum, firm columns and group sums (the pairwise helper with them), or ``None`` without Numba."""
+def _compiled() -> tuple[Callable, Callable] | None:
+    """The compiled firm columns and group sums (the pairwise helpers with them), or ``None`` without Numba."""
     try:
         import numba
     except ImportError:  # pragma: no cover - numba is a dependency
@@ -310,7 +285,7 @@ def _compiled() -> tuple[Callable, Callable, Callable] | None:
     _pairwise_deep = numba.njit(cache=True, nogil=True)(_pairwise_deep)
     _columns_pairwise = numba.njit(cache=True, nogil=True)(_columns_pairwise)
     jit = numba.njit(cache=True, nogil=True)
-    return jit(_segment_sum), jit(_firm_columns), jit(_group_sums)
+    return jit(_firm_columns), jit(_group_sums)
 
 
 def firm_columns_kernel() -> Callable | None:
@@ -318,18 +293,18 @@ def firm_columns_kernel() -> Callable | None:
     from sim.kernels import fused
 
     kernels = _compiled() if fused.USE_NUMBA else None
-    return None if kernels is None else kernels[1]
+    return None if kernels is None else kernels[0]
 
 
 def segment_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """``np.add.reduceat(values, starts, axis=-1)`` for (R, M) float values and increasing ``starts``.
 
     ``reduceat`` itself, for runs alone and ensembles: numpy adds a segment's eight interleaved
-    sums in vector registers, and measured twice as fast as the compiled loop over the same segments
-    (:func:`_sum_kernel`, bit for bit the same sums) on an ensemble's (11, 82,872) line stocks, 0.35-0.52
+    sums in vector registers, and measured twice as fast as a compiled loop over the same segments
+    (bit for bit the same sums, with :func:`_pairwise_deep`) on an ensemble's (11, 82,872) line stocks, 0.35-0.52
     against 0.7-1.1 ms, and (11, 13,126) firm values, 0.13-0.23 against 0.24-0.43 ms (2026-12-03,
-    CPU time, load 3-4). The compiled loop stays as the check of the pairwise sums that the records'
-    and the series' compiled passes take (``tests/test_fused_kernels.py``).
+    CPU time, load 3-4). The pairwise sums that the records' and the series' compiled passes take
+    are checked against ``reduceat`` in ``tests/test_fused_kernels.py``.
     """
     return np.add.reduceat(values, starts, axis=-1)
 
@@ -438,7 +413,7 @@ def group_sums(cube: np.ndarray, rows: np.ndarray, cells: np.ndarray, keys: list
     padded = np.zeros((len(keys), int(counts.max(initial=0))), dtype=np.intp)
     for g, begin in enumerate(starts):
         padded[g, : begin.size] = begin
-    kernels[2](
+    kernels[1](
         cube,
         rows.astype(np.intp),
         cells.astype(np.intp),
