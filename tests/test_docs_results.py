@@ -5,6 +5,10 @@ the same for ``scenarios/combined_stress.toml``. The test runs exactly that (a r
 ``growthsim analyze`` with its shock-free pair) and compares every row of both documents'
 tables that is a flat metric, as printed (so a change in the model or the metrics that moves a documented figure fails
 here until the docs are updated).
+
+docs/priorities.md, the same commands: both tables (two more runs and their pairs,
+``scenarios/complex_exports.toml`` and ``scenarios/priority_rationing.toml``), and the sentence on
+national growth below the first.
 """
 
 from __future__ import annotations
@@ -83,3 +87,100 @@ def test_documented_results_table_is_what_the_code_gives(analysed, doc, header):
         if key == "attainment_national":
             target = re.search(r"(\d+\.\d+)%", label)
             assert target and f"{analysed['baseline']['target_national']:.2%}" == f"{target.group(1)}%"
+
+
+PRIORITIES = ROOT / "docs" / "priorities.md"
+
+
+def _pct(key):
+    return lambda m: f"{m[key]:.2%}"
+
+
+def _signed(key):
+    return lambda m: f"{m[key]:+.2%}"
+
+
+def _unmet(group):
+    return lambda m: f"{m[group + '_unmet_share']:.2%} ({100 * m[group + '_unmet_excess']:.2f} pp)"
+
+
+# (priority, measure) of docs/priorities.md's tables -> the cell as printed from metrics.json.
+PRIORITY_ROWS = {
+    ("(1) needs", "unmet final demand, share"): _pct("needs_unmet_share"),
+    ("(2) sensitive", "unmet final demand, share"): _pct("sensitive_unmet_share"),
+    ("(3) missing links", "value chains with a binding bottleneck"): _pct("bottleneck_share"),
+    ("(3) missing links", "imports of missing-link goods replaced"): _pct("imports_replaced"),
+    ("(4) complex exports", "exports at month 60, billion rials a month"): lambda m: f"{m['complex_exports']:,.0f}",
+    ("(4) complex exports", "growth of their exports, a year"): _signed("complex_exports_growth"),
+    ("(4) complex exports", "growth of their value added, a year"): _signed("complex_value_added_growth"),
+    ("(4) complex exports", "share of all exports at month 60"): _pct("complex_export_share"),
+    ("(5) inclusive", "Theil T of value added per head, month 60"): lambda m: f"{m['theil']:.4f}",
+    ("(1) needs", "output lost to the shocks"): _pct("needs_output_lost"),
+    ("(1) needs", "unmet final demand, share (excess over the pair)"): _unmet("needs"),
+    ("(2) sensitive", "output lost to the shocks"): _pct("sensitive_output_lost"),
+    ("(2) sensitive", "unmet final demand, share (excess over the pair)"): _unmet("sensitive"),
+    ("(5) inclusive", "Theil T at month 60"): lambda m: f"{m['theil']:.4f}",
+}
+# Month-0 figures the labels quote: (label start, key, format).
+STARTS = {"share of all exports": ("complex_export_share_start", "{:.2%}"), "Theil T of": ("theil_start", "{:.4f}")}
+
+
+def priority_rows(header: str) -> list[tuple[str, str, list[str]]]:
+    """``(priority, measure, cells)`` of the table after ``header``, the priority carried down."""
+    group = ""
+    rows = []
+    text = PRIORITIES.read_text(encoding="utf-8")
+    for line in text[text.index(header) :].splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        group = cells[0] or group
+        rows.append((group, cells[1], cells[2:]))
+    return rows
+
+
+def _measure(group: str, label: str):
+    """The printer of a row; a label's closing ``(X at month 0)`` is checked apart."""
+    key = (group, re.sub(r" \([^()]* at month 0\)$", "", label))
+    assert key in PRIORITY_ROWS, key
+    return PRIORITY_ROWS[key]
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory):
+    root = tmp_path_factory.mktemp("documented_priorities")
+    metrics = {}
+    for name in ("complex_exports", "priority_rationing"):
+        out = root / name
+        sim.run(ROOT / "scenarios" / f"{name}.toml", seed=1).write(out)
+        result = CliRunner().invoke(app, ["analyze", str(out)])
+        assert result.exit_code == 0, result.output
+        metrics[name] = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["metrics"]
+    return metrics
+
+
+def test_priorities_complex_exports_table_is_what_the_code_gives(analysed, variants):
+    complex_exports = variants["complex_exports"]
+    sources = (analysed["baseline"], complex_exports)
+    rows = priority_rows("| priority | measure | baseline | complex_exports |")
+    assert len(rows) == 9, rows
+    for group, label, cells in rows:
+        printed = _measure(group, label)
+        assert [printed(m) for m in sources] == cells, (group, label)
+        for start, (key, form) in STARTS.items():
+            if label.startswith(start):
+                assert f"({form.format(sources[0][key])} at month 0)" in label, label
+    sentence = (
+        f"National value added grows {complex_exports['path_growth_national']:.2%} a year instead of "
+        f"{analysed['baseline']['path_growth_national']:.2%}"
+    )
+    assert sentence in " ".join(PRIORITIES.read_text(encoding="utf-8").split())
+
+
+def test_priorities_rationing_table_is_what_the_code_gives(analysed, variants):
+    sources = (analysed["combined_stress"], variants["priority_rationing"])
+    rows = priority_rows("| priority | measure | combined_stress (proportional) | priority_rationing |")
+    assert len(rows) == 6, rows
+    for group, label, cells in rows:
+        printed = _measure(group, label)
+        assert [printed(m) for m in sources] == cells, (group, label)
