@@ -56,7 +56,7 @@ def test_orders_refill_toward_the_target_with_the_capacity_floor(loops):
     # the floor's output: x where x^d < q (firm 2: capacity-bound), 0 elsewhere (firms 0 and 1 make their plan)
     planned, output = np.array([[4.0, 0.0, 2.0]]), np.array([[4.0, 0.0, 3.0]])
     operable = np.array([[9.0, 9.0, 1.5]])
-    firms = (desired, factor, planned, operable, output, DT, 2.0)
+    firms = (desired, factor, planned, operable, output, DT, 1 / 2.0)  # the pace tau = 2 as its rate 1/2
     orders = np.empty((1, 3))
     where, _ = fused.orders(loops, FIRST, stock, received, used, np.array([-2.0]), COEF, *firms, orders)
     assert where == -1  # -1 is above the least stock allowed, -2
@@ -68,7 +68,7 @@ def test_orders_report_the_first_stock_that_fails_the_check(loops):
     # run 1's line 1 falls to -1 below the least stock (-0.5), then its line 2 to NaN: the first is reported
     stock = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, np.nan]])
     received, used = np.zeros((2, 3)), np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-    firms = (np.ones((2, 3)), np.ones(3), np.ones((2, 3)), np.ones((2, 3)), np.ones((2, 3)), DT, 2.0)
+    firms = (np.ones((2, 3)), np.ones(3), np.ones((2, 3)), np.ones((2, 3)), np.ones((2, 3)), DT, 1 / 2.0)
     least = np.array([-0.5, -0.5])
     where, value = fused.orders(loops, FIRST, stock, received, used, least, COEF, *firms, np.empty((2, 3)))
     assert (where, value) == (3 + 1, -1.0)
@@ -96,7 +96,7 @@ def test_router_lines_and_the_change_of_a_product_by_hand():
     work = routes.Scratch(3, 2, 2)
     table = np.column_stack((base, standby, link_supplier.astype(float)))
     args = (supplier_ptr, supplier_pairs, pair_ptr, table, share)
-    args += (work.mark, work.links, work.change, work.link_line, work.link_firm)
+    args += (work.mark, work.found, work.links, work.change, work.link_line, work.link_firm)
     n = loops.update_lines(True, np.array([2], dtype=np.intp), np.array([0], dtype=np.intp), rho, *args)
     links, change, line, firm, mark = work.links, work.change, work.link_line, work.link_firm, work.mark
     # line 0: L = 1 (1 - 0.5) = 0.5, C = 0.5 * 0.5 + 0.5 * 1 = 0.75; w = (s L / C + b) rho:
@@ -108,7 +108,7 @@ def test_router_lines_and_the_change_of_a_product_by_hand():
     # without write_share the same links and change, the shares left as they are
     kept, again = np.array([1.0, 0.0, 1.0]), np.empty(3)
     args = (supplier_ptr, supplier_pairs, pair_ptr, table, kept)
-    args += (work.mark, np.empty(3, dtype=np.intp), again, work.link_line, work.link_firm)
+    args += (work.mark, work.found, np.empty(3, dtype=np.intp), again, work.link_line, work.link_firm)
     assert loops.update_lines(False, np.array([2], dtype=np.intp), np.array([0], dtype=np.intp), rho, *args) == 2
     np.testing.assert_array_equal(again[:2], change[:2])
     np.testing.assert_array_equal(kept, base)

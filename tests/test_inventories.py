@@ -71,7 +71,7 @@ def _numpy_orders(stock: np.ndarray) -> np.ndarray:
         demand=DESIRED,
         orders=np.full(4, -1.0),
     )
-    rates = SimpleNamespace(dt=DT, restore_steps=TAU, reroute=0.0)
+    rates = SimpleNamespace(dt=DT, restore_steps=TAU, restore_rate=1.0 / TAU, reroute=0.0)
     world = SimpleNamespace(network=SimpleNamespace(route_of_pair=None))  # no re-routing
     plan = SimpleNamespace(rates=rates, lines=_Lines(), stock_factor=FACTOR, world=world)
     inventories(state, plan, SimpleNamespace(intermediate=None))
@@ -97,7 +97,7 @@ def test_the_compiled_loop_agrees_bit_for_bit():
     firms = [np.vstack((values, values)) for values in (DESIRED, PLANNED, OPERABLE, OUTPUT)]
     out = np.empty((2, 4))
     flows = np.zeros_like(stock), np.zeros_like(stock), np.full(2, -1.0)  # received, used, least stock a run
-    where, _ = fused.orders(kernels, FIRST, stock, *flows, COEF, firms[0], FACTOR, *firms[1:], DT, TAU, out)
+    where, _ = fused.orders(kernels, FIRST, stock, *flows, COEF, firms[0], FACTOR, *firms[1:], DT, 1.0 / TAU, out)
     assert where == -1
     np.testing.assert_array_equal(out[0], _numpy_orders(STOCK))
     np.testing.assert_array_equal(out[1], [0.0, *EXPECTED[1:]])

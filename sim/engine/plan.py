@@ -32,6 +32,7 @@ class StepRates:
 
     dt: float
     restore_steps: float
+    restore_rate: float
     recovery: float
     erosion_threshold: float
     erosion_after_months: float
@@ -55,6 +56,7 @@ def step_rates(scenario: Scenario) -> StepRates:
     return StepRates(
         dt=p.step_months,
         restore_steps=max(1.0, p.inventory_restore_months / p.step_months),
+        restore_rate=1.0 / max(1.0, p.inventory_restore_months / p.step_months),
         recovery=p.per_step(p.recovery_speed),
         erosion_threshold=p.erosion_threshold,
         erosion_after_months=p.erosion_after_months,

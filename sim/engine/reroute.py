@@ -274,6 +274,7 @@ class Router:
             self.table,
             self.share,
             work.mark,
+            work.found,
             work.links,
             work.change,
             work.link_line,

@@ -52,10 +52,10 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
         a_dt = line.of(coef) * r.dt
         factor, held = line.spread(plan.stock_factor), line.of(stock)
         use = line.spread(desired) * a_dt
-        refill = (factor * use - held) / r.restore_steps + use
+        refill = (factor * use - held) * r.restore_rate + use  # / tau as * (1 / tau), 1 / tau rounded once
         # F = max(0, a x_F dt - g max(0, S - T_q) / tau), T_q = (n / dt + 1) a q dt, g = 1 where readiness binds
         excess = np.maximum(held - factor * (line.spread(state.planned) * a_dt), 0.0)
-        least = np.maximum(line.spread(floor_output) * a_dt - excess * line.spread(narrow) / r.restore_steps, 0.0)
+        least = np.maximum(line.spread(floor_output) * a_dt - excess * line.spread(narrow) * r.restore_rate, 0.0)
         return np.maximum(refill, least)
 
     # Orders rewritten in place: demand and delivery have read this step's orders.
@@ -73,7 +73,7 @@ def inventories(state: State, plan: RunPlan, wanted: DemandFlows) -> None:
     else:  # the floor's output and g taken firm by firm in the loop
         firms = (desired, plan.stock_factor, state.planned, state.operable, state.output)
         flows = (state.received, state.used, -TOLERANCE * scale)  # the check's least stock a run
-        rule = (r.dt, r.restore_steps, state.orders)
+        rule = (r.dt, r.restore_rate, state.orders)
         where, value = fused.orders(kernels, plan.lines.first, stock, *flows, coef, *firms, *rule)
         if where >= 0:
             stock_failed("inventories", where, value, stock.shape[-1], plan.lines.buyer)
