@@ -97,7 +97,9 @@ def paired(
         )
         if not same:
             gap = relative_gap(old_records, new_records)
-            raise SystemExit(f"the two trees' records differ (group {group}; largest gap {gap:.1e} of a column's scale)")
+            raise SystemExit(
+                f"the two trees' records differ (group {group}; largest gap {gap:.1e} of a column's scale)"
+            )
     return ratios, totals
 
 
@@ -115,7 +117,9 @@ def main(argv: list[str] | None = None) -> None:
     if not (args.old / "sim").is_dir():
         raise SystemExit(f"--old {args.old}: expected a source tree with a sim/ folder")
     print_machine()
-    ratios, (old, new) = paired(engines(args.old, ROOT, args.months), args.runs, args.ensembles, args.seed, args.tolerance)
+    ratios, (old, new) = paired(
+        engines(args.old, ROOT, args.months), args.runs, args.ensembles, args.seed, args.tolerance
+    )
     per_run = 1e3 / (args.runs * args.ensembles)
     print(
         f"{args.ensembles} ensembles of {args.runs} runs: median step ratio new/old "

@@ -57,3 +57,17 @@ def test_ensemble_benchmark_compares_an_ensemble_with_runs_alone():
     row = bench_ensemble.one(1_000, runs=2, months=2, repeats=1)
     assert row["firms"] > 1_000 and row["runs"] == 2
     assert row["single_s"] > 0 and row["ensemble_s"] > 0 and row["ratio"] > 0 and row["peak_mb"] > 0
+
+
+def test_paired_ensemble_gap_is_relative_to_each_record_columns_scale():
+    """``--tolerance`` compares each entry's change with the largest value of its column (by hand)."""
+    import numpy as np
+
+    from benchmarks.bench_paired_ensemble import relative_gap
+
+    # (runs 1, columns 2, steps 1, cells 2): column 0 scale 10, column 1 all zero (scale taken as 1)
+    old = np.array([[[[10.0, 0.001]], [[0.0, 0.0]]]])
+    new = np.array([[[[10.0, 0.002]], [[0.0, 3e-12]]]])
+    # column 0: |0.002 - 0.001| / 10 = 1e-4 (not 1.0, the entry's own relative change); column 1: 3e-12 / 1
+    assert relative_gap(old, new) == np.float64(0.001) / 10.0
+    assert relative_gap(old, old) == 0.0

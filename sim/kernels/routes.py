@@ -26,7 +26,6 @@ import numpy as np
 
 from sim.kernels.compiled import compile_loops, prefetch_intrinsic
 
-
 AHEAD = 8
 """Lines :func:`_update_lines` asks the memory for ahead of the one it computes (measured: about
 a third less time a call on an ensemble's cold caches, 8 to 32 alike)."""
@@ -82,7 +81,8 @@ def _update_lines(  # pragma: no cover - compiled
         if i + AHEAD < m:
             ahead = 3 * pair_ptr[found[i + AHEAD]]
             prefetch(flat, ahead)
-            prefetch(flat, min(ahead + 8, flat.size - 1))  # a line's links (about four, 24 bytes each) may span two cache lines
+            # a line's links (about four, 24 bytes each) may span two cache lines
+            prefetch(flat, min(ahead + 8, flat.size - 1))
         p = found[i]
         lo = pair_ptr[p]
         hi = pair_ptr[p + 1]
