@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.montecarlo.seeds import RunSeed
-from analysis.montecarlo.series import many_level_series
+from analysis.montecarlo.series import many_level_series, text_column
 from analysis.montecarlo.worker import (
     Chunk,
     ChunkResult,
@@ -181,7 +181,7 @@ def _ensemble(chunk: Chunk, group: list[RunSeed]) -> tuple[pd.DataFrame, pd.Data
     runs = np.array([seed.run for seed in group], dtype=np.int64)
     series = many_level_series(RunCube.of(ensemble.cube, dt, economy, whole_months=False))
     series["run"] = runs[series["run"].to_numpy()]
-    series.insert(0, "scenario", key)
+    series.insert(0, "scenario", text_column([key], np.zeros(len(series), dtype=np.int32)))
     metrics = pd.DataFrame(
         {
             "scenario": key,

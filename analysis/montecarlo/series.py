@@ -94,14 +94,26 @@ def many_level_series(cube: RunCube) -> pd.DataFrame:
     runs, n_columns, n_months, n_groups = summed.shape
     codes = [NATIONAL_CODE, *(cube.province_codes[p] for p in provinces), *(cube.sector_codes[s] for s in sectors)]
     levels = ["national"] + ["province"] * provinces.size + ["sector"] * sectors.size
-    # Rows run-major, then group, then month: (R, groups, months) -> one row each.
-    table = summed.transpose(0, 3, 2, 1).reshape(-1, n_columns)
-    frame = pd.DataFrame(table, columns=list(CELL_COLUMNS))
+    # Rows run-major, then group, then month: (R, groups, months) -> one row each; each column's
+    # values contiguous, as a table's columns are (no copy after group_sums, whose array is laid out so).
+    columns = np.ascontiguousarray(summed.transpose(1, 0, 3, 2)).reshape(n_columns, -1)
+    group = np.tile(np.repeat(np.arange(n_groups, dtype=np.int32), n_months), runs)
     month = cube.months.astype(np.int64) if np.all(cube.months == np.round(cube.months)) else cube.months
-    frame.insert(0, "month", np.tile(month, runs * n_groups))
-    frame.insert(0, "code", np.tile(np.repeat(np.asarray(codes, dtype=object), n_months), runs))
-    frame.insert(0, "level", np.tile(np.repeat(np.asarray(levels, dtype=object), n_months), runs))
-    frame.insert(0, "run", np.repeat(np.arange(runs, dtype=np.int64), n_groups * n_months))
-    frame["code"] = frame["code"].astype(str)
-    frame["level"] = frame["level"].astype(str)
-    return frame
+    keys = pd.DataFrame(
+        {
+            "run": np.repeat(np.arange(runs, dtype=np.int64), n_groups * n_months),
+            "level": text_column(levels, group),
+            "code": text_column(codes, group),
+            "month": np.tile(month, runs * n_groups),
+        }
+    )
+    return pd.concat([keys, pd.DataFrame(columns.T, columns=names, copy=False)], axis=1)
+
+
+def text_column(values: list[str], index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The strings ``values[index]`` as a ``str`` column (what ``.astype(str)`` of them makes), taken
+    in Arrow from the few distinct values rather than converted one Python string a row."""
+    import pyarrow as pa
+
+    taken = pa.array(list(values), pa.large_string()).take(pa.array(np.asarray(index, dtype=np.int32)))
+    return pd.array(taken, dtype="str")
