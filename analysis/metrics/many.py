@@ -17,7 +17,7 @@ checks 1e-9 relative on library scenarios.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,9 @@ class RunCube:
         cell_sector: Sector index of each cell read, (K,).
         province_codes: Codes of all provinces (the index of ``cell_province``).
         sector_codes: Codes of all sectors.
+
+    A column read (:meth:`column`) is kept, read-only, for the cube's later reads: the metrics
+    read some columns several times.
     """
 
     cube: np.ndarray
@@ -52,6 +55,7 @@ class RunCube:
     cell_sector: np.ndarray
     province_codes: list[str]
     sector_codes: list[str]
+    _columns: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, cube: np.ndarray, dt: float, economy, whole_months: bool = True) -> RunCube:
@@ -83,11 +87,41 @@ class RunCube:
         return self.cube.shape[0]
 
     def column(self, name: str) -> np.ndarray:
-        """One column at the rows and cells read, (R, months, K) (a new array)."""
+        """One column at the rows and cells read, (R, months, K), C order (the sums below read rows).
+
+        Read once a cube and kept: the same (read-only) array at every later call.
+        """
+        values = self._columns.get(name)
+        if values is None:
+            plane = self.cube[:, CELL_INDEX[name]]
+            if self.rows.size != plane.shape[1]:
+                plane = plane[:, self.rows]
+            values = np.take(plane, self.cells, axis=-1)  # a new C-order array (faster than plane[..., cells])
+            values.flags.writeable = False
+            self._columns[name] = values
+        return values
+
+    def part(self, name: str, months=None, cells=None) -> np.ndarray:
+        """One column at some of the rows read and some of the cells read, (R, m, k), C order.
+
+        Args:
+            name: The column.
+            months: Indices into the rows read (default all).
+            cells: A mask or indices into the cells read (default all).
+
+        The same values as ``column(name)[:, months][..., cells]``, taken from the kept column if
+        there is one, else from the cube (without reading the whole column).
+        """
+        rows = np.arange(self.rows.size)
+        rows = _as_slice(rows if months is None else rows[months])
+        cells = np.arange(self.cells.size) if cells is None else np.asarray(cells)
+        if cells.dtype == bool:
+            cells = np.flatnonzero(cells)
+        kept = self._columns.get(name)
+        if kept is not None:
+            return np.take(kept[:, rows], cells, axis=-1)
         plane = self.cube[:, CELL_INDEX[name]]
-        if self.rows.size != plane.shape[1]:
-            plane = plane[:, self.rows]
-        return np.ascontiguousarray(plane[..., self.cells])  # C order: the sums below read rows
+        return np.take(plane[:, _as_slice(self.rows[rows])], self.cells[cells], axis=-1)
 
     def by(self, values: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values (..., K) summed over the cells of each group (``key`` per cell): ``(groups, (..., groups))``.
@@ -102,13 +136,22 @@ class RunCube:
         return groups, np.add.reduceat(np.ascontiguousarray(values), starts, axis=-1)
 
 
+def _as_slice(indices: np.ndarray) -> np.ndarray | slice:
+    """Increasing consecutive indices as a slice (a view where they index), else the indices."""
+    if indices.size and indices[-1] - indices[0] == indices.size - 1 and np.all(np.diff(indices) == 1):
+        return slice(int(indices[0]), int(indices[-1]) + 1)
+    return indices
+
+
 def _sum(values: np.ndarray, axis: int = -1) -> np.ndarray:
     """Sum over ``axis``, each run's terms in order: numpy's pairwise sum along a contiguous last axis.
 
     (A reduction over a non-contiguous layout adds in another order, which would make a run's
     values depend on the other runs of its array.)
     """
-    return np.ascontiguousarray(np.moveaxis(values, axis, -1)).sum(axis=-1)
+    if axis not in (-1, values.ndim - 1):
+        values = np.moveaxis(values, axis, -1)
+    return np.ascontiguousarray(values).sum(axis=-1)
 
 
 def _group_rates(start: np.ndarray, end: np.ndarray, target: np.ndarray, months: float) -> dict[str, np.ndarray]:
@@ -151,11 +194,7 @@ def _attainment(cube: RunCube, targets: pd.DataFrame | None, mining: Iterable[st
     start, end, last = va[:, 0], va[:, int(np.flatnonzero(np.isclose(relative, head))[0])], va[:, -1]
     target = np.full(start.shape[-1], np.nan)
     if targets is not None:
-        table = targets.set_index(["province", "sector"])["target"]
-        keys = pd.MultiIndex.from_arrays(
-            [np.asarray(cube.province_codes)[cube.cell_province], np.asarray(cube.sector_codes)[cube.cell_sector]]
-        )
-        target = table.reindex(keys).to_numpy(float)
+        target = _cell_targets(cube, targets)
     mining_mask = is_mining(np.asarray(cube.sector_codes)[cube.cell_sector], mining)
     flat = {}
     for group, mask in (("national", slice(None)), ("industry", ~mining_mask), ("mining", mining_mask)):
@@ -180,13 +219,31 @@ def _attainment(cube: RunCube, targets: pd.DataFrame | None, mining: Iterable[st
     return flat
 
 
+def _cell_targets(cube: RunCube, targets: pd.DataFrame) -> np.ndarray:
+    """Each cell's target (NaN where the table has none): the table indexed by province and sector,
+    reindexed on the cells (a lookup in a dict of its rows; ``reindex`` itself if it repeats a key)."""
+    provinces = np.asarray(cube.province_codes)[cube.cell_province]
+    sectors = np.asarray(cube.sector_codes)[cube.cell_sector]
+    values = targets["target"].to_numpy(float)
+    row = {key: i for i, key in enumerate(zip(targets["province"].tolist(), targets["sector"].tolist(), strict=True))}
+    if len(row) < len(values):  # a repeated key: reindex's own answer (it refuses them)
+        table = targets.set_index(["province", "sector"])["target"]
+        return table.reindex(pd.MultiIndex.from_arrays([provinces, sectors])).to_numpy(float)
+    found = np.array(
+        [row.get(key, -1) for key in zip(provinces.tolist(), sectors.tolist(), strict=True)], dtype=np.intp
+    )
+    target = np.full(found.size, np.nan)
+    target[found >= 0] = values[found[found >= 0]]
+    return target
+
+
 def _components(cube: RunCube, paired: RunCube | None) -> dict[str, np.ndarray]:
     """:func:`analysis.metrics.endogeneity.components` over runs."""
     output, va = cube.column("output"), cube.column("value_added")
     output0, va0 = output[:, 0], va[:, 0]
-    peak = cube.column("peak_output")[:, 0]
+    peak = cube.part("peak_output", [0])[:, 0]
     own = cube if paired is None else paired
-    x1, va_endo = own.column("output")[:, -1], own.column("value_added")[:, -1]
+    x1, va_endo = own.part("output", [-1])[:, 0], own.part("value_added", [-1])[:, 0]
     with np.errstate(divide="ignore", invalid="ignore"):
         v = np.where(output0 > 0, va0 / output0, 0.0)
     total = _sum(va[:, -1]) - _sum(va0)
@@ -201,22 +258,22 @@ def _components(cube: RunCube, paired: RunCube | None) -> dict[str, np.ndarray]:
 
 def _bottlenecks(cube: RunCube) -> np.ndarray:
     """:func:`analysis.metrics.inclusiveness.bottleneck_share` over runs."""
-    later = cube.months > cube.months.min()
-    if not later.any():
+    later = np.flatnonzero(cube.months > cube.months.min())
+    if not later.size:
         return np.full(cube.runs, np.nan)
-    output = cube.column("output")[:, later]
-    held = cube.column("output_bound_by_inputs")[:, later] + cube.column("output_bound_by_imports")[:, later]
+    held = cube.part("output_bound_by_inputs", later) + cube.part("output_bound_by_imports", later)
     sectors, held = cube.by(held, cube.cell_sector)
-    held, output = _sum(held, axis=1), _sum(cube.by(output, cube.cell_sector)[1], axis=1)
+    output = cube.by(cube.column("output"), cube.cell_sector)[1][:, later]  # each month's sums are its own
+    held, output = _sum(held, axis=1), _sum(output, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(output > 0, held / output, np.nan)
     return _sum(share > inclusiveness.BOTTLENECK_THRESHOLD) / sectors.size
 
 
-def _tagged(cube: RunCube, sectors: tuple[str, ...], name: str) -> np.ndarray:
-    """A column summed over the cells of the given sectors, by month, (R, months)."""
+def _tagged(cube: RunCube, sectors: tuple[str, ...], name: str, months=None) -> np.ndarray:
+    """A column summed over the cells of the given sectors, by month (``months``: indices, default all), (R, months)."""
     mask = np.isin(np.asarray(cube.sector_codes)[cube.cell_sector], list(sectors))
-    return _sum(cube.column(name)[:, :, mask])
+    return _sum(cube.part(name, months, mask))
 
 
 def _by_sector_code(cube: RunCube, values: np.ndarray, codes: list[str]) -> np.ndarray:
@@ -262,7 +319,7 @@ def _priorities(cube: RunCube, paired: RunCube | None, tags: priorities.Priority
         later = cube.months > cube.months.min()
         if goods and later.any():
             column = [codes.index(j) for j in goods]
-            peak = _by_sector_code(cube, cube.column("peak_output")[:, 0], codes)[:, column]
+            peak = _by_sector_code(cube, cube.part("peak_output", [0])[:, 0], codes)[:, column]
             made = _by_sector_code(cube, cube.column("output")[:, later], codes)[..., column]
             replaced = np.minimum(imports[:, None, :], np.maximum(0.0, made - peak[:, None, :]))
             total = _sum(imports)
@@ -271,9 +328,9 @@ def _priorities(cube: RunCube, paired: RunCube | None, tags: priorities.Priority
         sectors = tags.sectors["complex_export"]
         if sectors:
             months = float(cube.months[-1] - cube.months[0])
-            exports = _tagged(cube, sectors, "exports")
-            every = _sum(cube.column("exports"))
-            added = _tagged(cube, sectors, "value_added")
+            exports = _tagged(cube, sectors, "exports", [0, -1])  # the first and last months only
+            every = _sum(cube.part("exports", [0, -1]))
+            added = _tagged(cube, sectors, "value_added", [0, -1])
             flat["complex_exports"] = exports[:, -1]
             flat["complex_exports_growth"] = np.asarray(cagr(exports[:, 0], exports[:, -1], months), float)
             flat["complex_value_added_growth"] = np.asarray(cagr(added[:, 0], added[:, -1], months), float)
@@ -323,7 +380,7 @@ def many_metrics(
     national = _sum(cube.column("value_added"))
     reference = None if paired is None else _sum(paired.column("value_added"))
     provinces, va = cube.by(cube.column("value_added"), cube.cell_province)
-    _, jobs = cube.by(cube.column("employment"), cube.cell_province)
+    _, jobs = cube.by(cube.part("employment", [0, -1]), cube.cell_province)  # the first and last months
     band = 1.0 - endogeneity.REVERSAL_BAND
     flat["reversal_provinces"] = np.any(va[:, 1:] < va[:, :1] * band, axis=1).mean(axis=-1)
     va0, va1 = va[:, 0], va[:, -1]
