@@ -44,7 +44,9 @@ class RunCube:
         sector_codes: Codes of all sectors.
 
     A column read (:meth:`column`) is kept, read-only, for the cube's later reads: the metrics
-    read some columns several times.
+    read some columns several times. Sums over all cells, by province and by sector
+    (:meth:`summed`) come from the series' sums of the same records when given them
+    (:meth:`keep_sums`), else from the columns: the same values bit for bit.
     """
 
     cube: np.ndarray
@@ -56,6 +58,7 @@ class RunCube:
     province_codes: list[str]
     sector_codes: list[str]
     _columns: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _sums: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, cube: np.ndarray, dt: float, economy, whole_months: bool = True) -> RunCube:
@@ -123,6 +126,39 @@ class RunCube:
         plane = self.cube[:, CELL_INDEX[name]]
         return np.take(plane[:, _as_slice(self.rows[rows])], self.cells[cells], axis=-1)
 
+    def keep_sums(self, sums: np.ndarray, rows: np.ndarray) -> RunCube:
+        """Take :meth:`summed` from ``sums``: the same records' sums over all cells, then by province and
+        by sector, at the steps ``rows`` (``analysis.montecarlo.series.level_sums``, (R, columns,
+        len(rows), 1 + provinces + sectors), for the same cells), bit for bit what :meth:`summed`
+        takes itself (``sim.kernels.segments.group_sums``). Ignored unless ``rows`` holds every row
+        this cube reads. Returns the cube."""
+        where = np.searchsorted(rows, self.rows)
+        n_groups = 1 + np.unique(self.cell_province).size + np.unique(self.cell_sector).size
+        if (
+            sums.shape[2] == rows.size
+            and sums.shape[3] == n_groups
+            and np.all(where < rows.size)
+            and np.array_equal(rows[np.minimum(where, rows.size - 1)], self.rows)
+        ):
+            self._sums[:] = [sums, where]
+        return self
+
+    def summed(self, name: str, level: str = "national", months=None) -> np.ndarray:
+        """Column ``name`` at the rows ``months`` (indices into the rows read, default all) summed over
+        all cells read, (R, m), or over each province's or sector's cells (``level``), (R, m, groups),
+        as ``_sum`` and :meth:`by` take them (from the kept sums if any, :meth:`keep_sums`)."""
+        if self._sums:
+            sums, where = self._sums
+            first = 1 + np.unique(self.cell_province).size
+            groups = {"national": slice(0, 1), "province": slice(1, first), "sector": slice(first, None)}[level]
+            rows = where if months is None else where[months]
+            values = np.ascontiguousarray(sums[:, CELL_INDEX[name]][:, rows][..., groups])
+            return values[..., 0] if level == "national" else values
+        values = self.column(name) if months is None else self.part(name, months)
+        if level == "national":
+            return _sum(values)
+        return self.by(values, self.cell_province if level == "province" else self.cell_sector)[1]
+
     def by(self, values: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values (..., K) summed over the cells of each group (``key`` per cell): ``(groups, (..., groups))``.
 
@@ -188,10 +224,10 @@ def _path_rates(start: np.ndarray, last: np.ndarray, goal: np.ndarray, months: f
 
 def _attainment(cube: RunCube, targets: pd.DataFrame | None, mining: Iterable[str] | None, months: float) -> dict:
     """:func:`analysis.metrics.attainment.attainment` over runs: the headline year and the path."""
-    va = cube.column("value_added")
     relative = cube.months - cube.months[0]
     head = headline_end(relative)
-    start, end, last = va[:, 0], va[:, int(np.flatnonzero(np.isclose(relative, head))[0])], va[:, -1]
+    va = cube.part("value_added", [0, int(np.flatnonzero(np.isclose(relative, head))[0]), -1])
+    start, end, last = va[:, 0], va[:, 1], va[:, 2]
     target = np.full(start.shape[-1], np.nan)
     if targets is not None:
         target = _cell_targets(cube, targets)
@@ -239,15 +275,14 @@ def _cell_targets(cube: RunCube, targets: pd.DataFrame) -> np.ndarray:
 
 def _components(cube: RunCube, paired: RunCube | None) -> dict[str, np.ndarray]:
     """:func:`analysis.metrics.endogeneity.components` over runs."""
-    output, va = cube.column("output"), cube.column("value_added")
-    output0, va0 = output[:, 0], va[:, 0]
-    peak = cube.part("peak_output", [0])[:, 0]
+    output0, peak = cube.part("output", [0])[:, 0], cube.part("peak_output", [0])[:, 0]
+    va0, va1 = cube.part("value_added", [0])[:, 0], cube.part("value_added", [-1])[:, 0]
     own = cube if paired is None else paired
     x1, va_endo = own.part("output", [-1])[:, 0], own.part("value_added", [-1])[:, 0]
     with np.errstate(divide="ignore", invalid="ignore"):
         v = np.where(output0 > 0, va0 / output0, 0.0)
-    total = _sum(va[:, -1]) - _sum(va0)
-    exo = _sum(va[:, -1]) - _sum(va_endo) if paired is not None else np.full(total.shape, np.nan)
+    total = _sum(va1) - _sum(va0)
+    exo = _sum(va1) - _sum(va_endo) if paired is not None else np.full(total.shape, np.nan)
     return {
         "idle_recovered": _sum(v * (np.minimum(x1, peak) - np.minimum(output0, peak))),
         "new_capacity": _sum(v * (np.maximum(x1, peak) - np.maximum(output0, peak))),
@@ -263,7 +298,7 @@ def _bottlenecks(cube: RunCube) -> np.ndarray:
         return np.full(cube.runs, np.nan)
     held = cube.part("output_bound_by_inputs", later) + cube.part("output_bound_by_imports", later)
     sectors, held = cube.by(held, cube.cell_sector)
-    output = cube.by(cube.column("output"), cube.cell_sector)[1][:, later]  # each month's sums are its own
+    output = cube.summed("output", "sector", later)
     held, output = _sum(held, axis=1), _sum(output, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(output > 0, held / output, np.nan)
@@ -276,9 +311,10 @@ def _tagged(cube: RunCube, sectors: tuple[str, ...], name: str, months=None) -> 
     return _sum(cube.part(name, months, mask))
 
 
-def _by_sector_code(cube: RunCube, values: np.ndarray, codes: list[str]) -> np.ndarray:
-    """Values (..., K) summed by sector and laid out in the order of ``codes`` (0 for absent sectors)."""
-    present, sums = cube.by(values, cube.cell_sector)
+def _by_sector_code(cube: RunCube, sums: np.ndarray, codes: list[str]) -> np.ndarray:
+    """Sums by sector (..., sectors with cells: :meth:`RunCube.summed`) laid out in the order of ``codes``
+    (0 for absent sectors)."""
+    present = np.unique(cube.cell_sector)
     out = np.zeros((*sums.shape[:-1], len(codes)))
     position = {code: k for k, code in enumerate(codes)}
     for j, sector in enumerate(present):
@@ -314,13 +350,13 @@ def _priorities(cube: RunCube, paired: RunCube | None, tags: priorities.Priority
                 flat[f"{group}_unmet_excess"] = share - unmet(paired, sectors)
         codes = [str(c) for c in tags.imported.columns]
         goods = [j for j in tags.sectors["missing_link"] if j in tags.imported.index]
-        output0 = _by_sector_code(cube, cube.column("output")[:, 0], codes)
+        output0 = _by_sector_code(cube, cube.summed("output", "sector", [0])[:, 0], codes)
         imports = output0 @ tags.imported.loc[goods].to_numpy().T if goods else np.zeros((cube.runs, 0))
         later = cube.months > cube.months.min()
         if goods and later.any():
             column = [codes.index(j) for j in goods]
-            peak = _by_sector_code(cube, cube.part("peak_output", [0])[:, 0], codes)[:, column]
-            made = _by_sector_code(cube, cube.column("output")[:, later], codes)[..., column]
+            peak = _by_sector_code(cube, cube.summed("peak_output", "sector", [0])[:, 0], codes)[:, column]
+            made = _by_sector_code(cube, cube.summed("output", "sector", np.flatnonzero(later)), codes)[..., column]
             replaced = np.minimum(imports[:, None, :], np.maximum(0.0, made - peak[:, None, :]))
             total = _sum(imports)
             value = _sum(replaced.reshape(cube.runs, -1)) / (int(later.sum()) * total)
@@ -329,7 +365,7 @@ def _priorities(cube: RunCube, paired: RunCube | None, tags: priorities.Priority
         if sectors:
             months = float(cube.months[-1] - cube.months[0])
             exports = _tagged(cube, sectors, "exports", [0, -1])  # the first and last months only
-            every = _sum(cube.part("exports", [0, -1]))
+            every = cube.summed("exports", months=[0, -1])
             added = _tagged(cube, sectors, "value_added", [0, -1])
             flat["complex_exports"] = exports[:, -1]
             flat["complex_exports_growth"] = np.asarray(cagr(exports[:, 0], exports[:, -1], months), float)
@@ -377,10 +413,10 @@ def many_metrics(
             ("endogenous_share", parts["idle_recovered"] + parts["new_capacity"]),
         ):
             flat[key] = np.where(ok, value / gross, np.nan)
-    national = _sum(cube.column("value_added"))
-    reference = None if paired is None else _sum(paired.column("value_added"))
-    provinces, va = cube.by(cube.column("value_added"), cube.cell_province)
-    _, jobs = cube.by(cube.part("employment", [0, -1]), cube.cell_province)  # the first and last months
+    national = cube.summed("value_added")
+    reference = None if paired is None else paired.summed("value_added")
+    provinces, va = np.unique(cube.cell_province), cube.summed("value_added", "province")
+    jobs = cube.summed("employment", "province", [0, -1])  # the first and last months
     band = 1.0 - endogeneity.REVERSAL_BAND
     flat["reversal_provinces"] = np.any(va[:, 1:] < va[:, :1] * band, axis=1).mean(axis=-1)
     va0, va1 = va[:, 0], va[:, -1]

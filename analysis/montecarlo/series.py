@@ -56,30 +56,21 @@ def level_series(trajectories: pd.DataFrame) -> pd.DataFrame:
     return series[["level", "code", "month", *columns]]
 
 
-def many_level_series(cube: RunCube) -> pd.DataFrame:
-    """:func:`level_series` of every run of an ensemble at once, with a leading ``run`` column (0..R-1).
+def level_sums(cube: RunCube) -> np.ndarray:
+    """Every record column of every run summed over all cells, then over each province's and each
+    sector's cells, at every row read: (R, columns, rows, 1 + provinces + sectors).
 
-    The sums come from the ensemble's record cube (every step, cells with firms): over all cells,
-    over a province's cells and over a sector's cells, each run's cells in their order
-    (:meth:`analysis.metrics.many.RunCube.by`), so a run's rows do not depend on the other runs
-    of its ensemble. They equal :func:`level_series` of the run's trajectories to rounding (pandas
-    sums groups with Kahan's compensation): ``tests/test_many_metrics.py`` checks 1e-12 relative.
-
-    Args:
-        cube: The records (``RunCube.of(cube, dt, economy, whole_months=False)``).
-
-    Returns:
-        Long table ``run, level, code, month`` and the value columns, each run's rows in the order
-        of :func:`level_series`.
+    Over all cells as numpy's ``sum`` of a run's cells in order (pairwise), by group as
+    :meth:`analysis.metrics.many.RunCube.by` (``reduceat`` of the group's cells in order), in one
+    compiled pass over the cube (:func:`sim.kernels.segments.group_sums`, the same sums bit for
+    bit), or column by column with numpy without Numba.
     """
     from sim.engine.record import CELL_COLUMNS
     from sim.kernels.segments import group_sums
 
     names = list(CELL_COLUMNS)
     provinces = np.unique(cube.cell_province)
-    sectors = np.unique(cube.cell_sector)
-    n_groups = 1 + provinces.size + sectors.size
-    # The same sums in one compiled pass over the cube (sim.kernels.segments.group_sums), bit for bit.
+    n_groups = 1 + provinces.size + np.unique(cube.cell_sector).size
     summed = None
     if cube.cube.shape[1] == len(names):
         summed = group_sums(cube.cube, cube.rows, cube.cells, [cube.cell_province, cube.cell_sector])
@@ -91,6 +82,32 @@ def many_level_series(cube: RunCube) -> pd.DataFrame:
             into[..., 0] = values.sum(axis=-1)  # C order (RunCube.column): each run's cells in order (pairwise)
             into[..., 1 : 1 + provinces.size] = cube.by(values, cube.cell_province)[1]
             into[..., 1 + provinces.size :] = cube.by(values, cube.cell_sector)[1]
+    return summed
+
+
+def many_level_series(cube: RunCube, summed: np.ndarray | None = None) -> pd.DataFrame:
+    """:func:`level_series` of every run of an ensemble at once, with a leading ``run`` column (0..R-1).
+
+    The sums come from the ensemble's record cube (every step, cells with firms): over all cells,
+    over a province's cells and over a sector's cells, each run's cells in their order
+    (:meth:`analysis.metrics.many.RunCube.by`), so a run's rows do not depend on the other runs
+    of its ensemble. They equal :func:`level_series` of the run's trajectories to rounding (pandas
+    sums groups with Kahan's compensation): ``tests/test_many_metrics.py`` checks 1e-12 relative.
+
+    Args:
+        cube: The records (``RunCube.of(cube, dt, economy, whole_months=False)``).
+        summed: :func:`level_sums` of ``cube``, if taken already.
+
+    Returns:
+        Long table ``run, level, code, month`` and the value columns, each run's rows in the order
+        of :func:`level_series`.
+    """
+    from sim.engine.record import CELL_COLUMNS
+
+    names = list(CELL_COLUMNS)
+    provinces = np.unique(cube.cell_province)
+    sectors = np.unique(cube.cell_sector)
+    summed = level_sums(cube) if summed is None else summed
     runs, n_columns, n_months, n_groups = summed.shape
     codes = [NATIONAL_CODE, *(cube.province_codes[p] for p in provinces), *(cube.sector_codes[s] for s in sectors)]
     levels = ["national"] + ["province"] * provinces.size + ["sector"] * sectors.size
