@@ -48,6 +48,10 @@ SORT_KEYS = {
     "metrics": ["scenario", "run"],
 }
 MANIFEST = "manifest.json"
+ZSTD_LEVEL = -1
+"""zstd's level for the store's files: its first fast level. On an ensemble's series table (11 runs of
+the default economy, float columns byte stream split) it wrote the file in 0.86 of the time of
+pyarrow's default level 1, 0.15% larger (measured alternately in one process, 2026-12-03)."""
 LOCK = ".lock"
 
 
@@ -153,14 +157,14 @@ class BatchStore:
 
         Each table goes to Arrow as ``DataFrame.to_parquet`` takes it (``pa.Table.from_pandas``, the
         pandas metadata with it; on one thread: a batch's workers are processes), then to Parquet
-        with zstd. Dictionary encoding and statistics are asked for the key and text columns only,
-        and the float columns are written with ``BYTE_STREAM_SPLIT`` (each value's eight bytes
-        stored byte plane by byte plane before compression): a float column of a run's values has
-        about as many distinct values as rows, and trying a dictionary on every one (Parquet's
-        default) took two thirds of the time of writing a series table, for larger files. Measured
-        on an ensemble's series table (11 runs of the default economy, 40,260 rows, 2026-12-03),
-        byte stream split made the file 13% smaller (4.14 against 4.77 MB) and its writing a tenth
-        faster. The values read back are the same.
+        with zstd at level :data:`ZSTD_LEVEL`. Dictionary encoding and statistics are asked for the
+        key and text columns only, and the float columns are written with ``BYTE_STREAM_SPLIT``
+        (each value's eight bytes stored byte plane by byte plane before compression): a float
+        column of a run's values has about as many distinct values as rows, and trying a dictionary
+        on every one (Parquet's default) took two thirds of the time of writing a series table, for
+        larger files. Measured on an ensemble's series table (11 runs of the default economy, 40,260
+        rows, 2026-12-03), byte stream split made the file 13% smaller (4.14 against 4.77 MB) and
+        its writing a tenth faster. The values read back are the same.
         """
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -177,7 +181,13 @@ class BatchStore:
             _atomic_bytes(
                 folder / f"{result.part}.parquet",
                 lambda tmp, t=arrow, k=keys, f=floats: pq.write_table(
-                    t, tmp, compression="zstd", use_dictionary=k, write_statistics=k, column_encoding=f or None
+                    t,
+                    tmp,
+                    compression="zstd",
+                    compression_level=ZSTD_LEVEL,
+                    use_dictionary=k,
+                    write_statistics=k,
+                    column_encoding=f or None,
                 ),
             )
 
