@@ -135,8 +135,7 @@ class RunCube:
         where = np.searchsorted(rows, self.rows)
         n_groups = 1 + np.unique(self.cell_province).size + np.unique(self.cell_sector).size
         if (
-            sums.shape[2] == rows.size
-            and sums.shape[3] == n_groups
+            sums.shape == (self.runs, len(CELL_INDEX), rows.size, n_groups)
             and np.all(where < rows.size)
             and np.array_equal(rows[np.minimum(where, rows.size - 1)], self.rows)
         ):

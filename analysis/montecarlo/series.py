@@ -132,5 +132,5 @@ def text_column(values: list[str], index: np.ndarray) -> pd.api.extensions.Exten
     in Arrow from the few distinct values rather than converted one Python string a row."""
     import pyarrow as pa
 
-    taken = pa.array(list(values), pa.large_string()).take(pa.array(np.asarray(index, dtype=np.int32)))
+    taken = pa.array([str(v) for v in values], pa.large_string()).take(pa.array(np.asarray(index, dtype=np.int32)))
     return pd.array(taken, dtype="str")
