@@ -53,6 +53,17 @@ def test_paired_ensemble_benchmark_steps_two_trees_alternately():
     assert "2 ensembles of 2 runs: median step ratio new/old" in done.stdout
 
 
+def test_ensemble_tables_benchmark_compares_two_trees_alternately():
+    """This tree against itself, an ensemble of two 3-month runs: the stored values agree (checked by the script)."""
+    import subprocess
+
+    script = ROOT / "benchmarks" / "bench_ensemble_tables.py"
+    args = ["--old", str(ROOT), "--runs", "2", "--repeats", "2", "--months", "3"]
+    done = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "ensemble of 2 runs, 2 repeats" in done.stdout and "stored values equal" in done.stdout
+
+
 def test_ensemble_benchmark_compares_an_ensemble_with_runs_alone():
     row = bench_ensemble.one(1_000, runs=2, months=2, repeats=1)
     assert row["firms"] > 1_000 and row["runs"] == 2

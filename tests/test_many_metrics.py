@@ -13,7 +13,7 @@ from analysis.cli import app
 from analysis.metrics.many import RunCube, many_metrics
 from analysis.montecarlo import load_batch, run_batch
 from analysis.montecarlo.ensembles import MAX_ENSEMBLE, PAIR_ARRAY_BYTES, bytes_per_run, ensemble_size_for
-from analysis.montecarlo.series import level_series, many_level_series
+from analysis.montecarlo.series import level_series, level_sums, many_level_series
 from analysis.montecarlo.worker import _metric_context, per_run_metrics, shock_free_pair, targets_of
 
 SEEDS = np.random.SeedSequence(99).spawn(3)
@@ -74,6 +74,23 @@ def test_a_runs_rows_do_not_depend_on_its_ensemble(stress):
     pd.testing.assert_frame_equal(rows, many_level_series(_cube(alone, False)).drop(columns="run"), check_exact=True)
 
 
+def test_metrics_from_the_series_sums_are_the_same_bit_for_bit(stress):
+    """The batch hands the series' sums to the metrics (RunCube.keep_sums): the values are those the
+    metrics take from the columns themselves, exactly; so are the series from the sums taken apart."""
+    sc, ensemble, pairs = stress
+    steps = _cube(ensemble, whole_months=False)
+    summed = level_sums(steps)
+    pd.testing.assert_frame_equal(many_level_series(steps, summed), many_level_series(steps), check_exact=True)
+    context = _metric_context(sc)
+    for paired in (None, _cube(pairs)):
+        kept = _cube(ensemble).keep_sums(summed, steps.rows)
+        assert kept._sums, "the sums are used"
+        frame = many_metrics(kept, targets=targets_of(sc), paired=paired, **context)
+        pd.testing.assert_frame_equal(
+            frame, many_metrics(_cube(ensemble), targets=targets_of(sc), paired=paired, **context), check_exact=True
+        )
+
+
 def test_half_month_steps_series_keep_every_step_and_metrics_whole_months(tmp_path):
     data = small_economy(tmp_path / "economy")
     path = write_scenario(tmp_path / "half.toml", data, "half", extra="\n[parameters]\nstep_months = 0.5\n")
@@ -85,6 +102,12 @@ def test_half_month_steps_series_keep_every_step_and_metrics_whole_months(tmp_pa
         pd.testing.assert_frame_equal(mine, level_series(ensemble[r].trajectories), check_exact=False, rtol=1e-12)
     frame = many_metrics(_cube(ensemble), targets=targets_of(sc), **_metric_context(sc))
     _assert_metrics_close(frame, [per_run_metrics(ensemble[r].trajectories, sc) for r in range(2)])
+    steps = _cube(ensemble, whole_months=False)
+    kept = _cube(ensemble).keep_sums(level_sums(steps), steps.rows)  # whole months among every step
+    assert kept._sums
+    pd.testing.assert_frame_equal(
+        many_metrics(kept, targets=targets_of(sc), **_metric_context(sc)), frame, check_exact=True
+    )
 
 
 def test_store_is_the_same_whatever_the_ensemble_size(tmp_path):

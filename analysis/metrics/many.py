@@ -17,7 +17,7 @@ checks 1e-9 relative on library scenarios.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,11 @@ class RunCube:
         cell_sector: Sector index of each cell read, (K,).
         province_codes: Codes of all provinces (the index of ``cell_province``).
         sector_codes: Codes of all sectors.
+
+    A column read (:meth:`column`) is kept, read-only, for the cube's later reads: the metrics
+    read some columns several times. Sums over all cells, by province and by sector
+    (:meth:`summed`) come from the series' sums of the same records when given them
+    (:meth:`keep_sums`), else from the columns: the same values bit for bit.
     """
 
     cube: np.ndarray
@@ -52,6 +57,8 @@ class RunCube:
     cell_sector: np.ndarray
     province_codes: list[str]
     sector_codes: list[str]
+    _columns: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _sums: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, cube: np.ndarray, dt: float, economy, whole_months: bool = True) -> RunCube:
@@ -83,11 +90,73 @@ class RunCube:
         return self.cube.shape[0]
 
     def column(self, name: str) -> np.ndarray:
-        """One column at the rows and cells read, (R, months, K) (a new array)."""
+        """One column at the rows and cells read, (R, months, K), C order (the sums below read rows).
+
+        Read once a cube and kept: the same (read-only) array at every later call.
+        """
+        values = self._columns.get(name)
+        if values is None:
+            plane = self.cube[:, CELL_INDEX[name]]
+            if self.rows.size != plane.shape[1]:
+                plane = plane[:, self.rows]
+            values = np.take(plane, self.cells, axis=-1)  # a new C-order array (faster than plane[..., cells])
+            values.flags.writeable = False
+            self._columns[name] = values
+        return values
+
+    def part(self, name: str, months=None, cells=None) -> np.ndarray:
+        """One column at some of the rows read and some of the cells read, (R, m, k), C order.
+
+        Args:
+            name: The column.
+            months: Indices into the rows read (default all).
+            cells: A mask or indices into the cells read (default all).
+
+        The same values as ``column(name)[:, months][..., cells]``, taken from the kept column if
+        there is one, else from the cube (without reading the whole column).
+        """
+        rows = np.arange(self.rows.size)
+        rows = _as_slice(rows if months is None else rows[months])
+        cells = np.arange(self.cells.size) if cells is None else np.asarray(cells)
+        if cells.dtype == bool:
+            cells = np.flatnonzero(cells)
+        kept = self._columns.get(name)
+        if kept is not None:
+            return np.take(kept[:, rows], cells, axis=-1)
         plane = self.cube[:, CELL_INDEX[name]]
-        if self.rows.size != plane.shape[1]:
-            plane = plane[:, self.rows]
-        return np.ascontiguousarray(plane[..., self.cells])  # C order: the sums below read rows
+        return np.take(plane[:, _as_slice(self.rows[rows])], self.cells[cells], axis=-1)
+
+    def keep_sums(self, sums: np.ndarray, rows: np.ndarray) -> RunCube:
+        """Take :meth:`summed` from ``sums``: the same records' sums over all cells, then by province and
+        by sector, at the steps ``rows`` (``analysis.montecarlo.series.level_sums``, (R, columns,
+        len(rows), 1 + provinces + sectors), for the same cells), bit for bit what :meth:`summed`
+        takes itself (``sim.kernels.segments.group_sums``). Ignored unless ``rows`` holds every row
+        this cube reads. Returns the cube."""
+        where = np.searchsorted(rows, self.rows)
+        n_groups = 1 + np.unique(self.cell_province).size + np.unique(self.cell_sector).size
+        if (
+            sums.shape == (self.runs, len(CELL_INDEX), rows.size, n_groups)
+            and np.all(where < rows.size)
+            and np.array_equal(rows[np.minimum(where, rows.size - 1)], self.rows)
+        ):
+            self._sums[:] = [sums, where]
+        return self
+
+    def summed(self, name: str, level: str = "national", months=None) -> np.ndarray:
+        """Column ``name`` at the rows ``months`` (indices into the rows read, default all) summed over
+        all cells read, (R, m), or over each province's or sector's cells (``level``), (R, m, groups),
+        as ``_sum`` and :meth:`by` take them (from the kept sums if any, :meth:`keep_sums`)."""
+        if self._sums:
+            sums, where = self._sums
+            first = 1 + np.unique(self.cell_province).size
+            groups = {"national": slice(0, 1), "province": slice(1, first), "sector": slice(first, None)}[level]
+            rows = where if months is None else where[months]
+            values = np.ascontiguousarray(sums[:, CELL_INDEX[name]][:, rows][..., groups])
+            return values[..., 0] if level == "national" else values
+        values = self.column(name) if months is None else self.part(name, months)
+        if level == "national":
+            return _sum(values)
+        return self.by(values, self.cell_province if level == "province" else self.cell_sector)[1]
 
     def by(self, values: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values (..., K) summed over the cells of each group (``key`` per cell): ``(groups, (..., groups))``.
@@ -102,13 +171,22 @@ class RunCube:
         return groups, np.add.reduceat(np.ascontiguousarray(values), starts, axis=-1)
 
 
+def _as_slice(indices: np.ndarray) -> np.ndarray | slice:
+    """Increasing consecutive indices as a slice (a view where they index), else the indices."""
+    if indices.size and indices[-1] - indices[0] == indices.size - 1 and np.all(np.diff(indices) == 1):
+        return slice(int(indices[0]), int(indices[-1]) + 1)
+    return indices
+
+
 def _sum(values: np.ndarray, axis: int = -1) -> np.ndarray:
     """Sum over ``axis``, each run's terms in order: numpy's pairwise sum along a contiguous last axis.
 
     (A reduction over a non-contiguous layout adds in another order, which would make a run's
     values depend on the other runs of its array.)
     """
-    return np.ascontiguousarray(np.moveaxis(values, axis, -1)).sum(axis=-1)
+    if axis not in (-1, values.ndim - 1):
+        values = np.moveaxis(values, axis, -1)
+    return np.ascontiguousarray(values).sum(axis=-1)
 
 
 def _group_rates(start: np.ndarray, end: np.ndarray, target: np.ndarray, months: float) -> dict[str, np.ndarray]:
@@ -145,17 +223,13 @@ def _path_rates(start: np.ndarray, last: np.ndarray, goal: np.ndarray, months: f
 
 def _attainment(cube: RunCube, targets: pd.DataFrame | None, mining: Iterable[str] | None, months: float) -> dict:
     """:func:`analysis.metrics.attainment.attainment` over runs: the headline year and the path."""
-    va = cube.column("value_added")
     relative = cube.months - cube.months[0]
     head = headline_end(relative)
-    start, end, last = va[:, 0], va[:, int(np.flatnonzero(np.isclose(relative, head))[0])], va[:, -1]
+    va = cube.part("value_added", [0, int(np.flatnonzero(np.isclose(relative, head))[0]), -1])
+    start, end, last = va[:, 0], va[:, 1], va[:, 2]
     target = np.full(start.shape[-1], np.nan)
     if targets is not None:
-        table = targets.set_index(["province", "sector"])["target"]
-        keys = pd.MultiIndex.from_arrays(
-            [np.asarray(cube.province_codes)[cube.cell_province], np.asarray(cube.sector_codes)[cube.cell_sector]]
-        )
-        target = table.reindex(keys).to_numpy(float)
+        target = _cell_targets(cube, targets)
     mining_mask = is_mining(np.asarray(cube.sector_codes)[cube.cell_sector], mining)
     flat = {}
     for group, mask in (("national", slice(None)), ("industry", ~mining_mask), ("mining", mining_mask)):
@@ -180,17 +254,34 @@ def _attainment(cube: RunCube, targets: pd.DataFrame | None, mining: Iterable[st
     return flat
 
 
+def _cell_targets(cube: RunCube, targets: pd.DataFrame) -> np.ndarray:
+    """Each cell's target (NaN where the table has none): the table indexed by province and sector,
+    reindexed on the cells (a lookup in a dict of its rows; ``reindex`` itself if it repeats a key)."""
+    provinces = np.asarray(cube.province_codes)[cube.cell_province]
+    sectors = np.asarray(cube.sector_codes)[cube.cell_sector]
+    values = targets["target"].to_numpy(float)
+    row = {key: i for i, key in enumerate(zip(targets["province"].tolist(), targets["sector"].tolist(), strict=True))}
+    if len(row) < len(values):  # a repeated key: reindex's own answer (it refuses them)
+        table = targets.set_index(["province", "sector"])["target"]
+        return table.reindex(pd.MultiIndex.from_arrays([provinces, sectors])).to_numpy(float)
+    found = np.array(
+        [row.get(key, -1) for key in zip(provinces.tolist(), sectors.tolist(), strict=True)], dtype=np.intp
+    )
+    target = np.full(found.size, np.nan)
+    target[found >= 0] = values[found[found >= 0]]
+    return target
+
+
 def _components(cube: RunCube, paired: RunCube | None) -> dict[str, np.ndarray]:
     """:func:`analysis.metrics.endogeneity.components` over runs."""
-    output, va = cube.column("output"), cube.column("value_added")
-    output0, va0 = output[:, 0], va[:, 0]
-    peak = cube.column("peak_output")[:, 0]
+    output0, peak = cube.part("output", [0])[:, 0], cube.part("peak_output", [0])[:, 0]
+    va0, va1 = cube.part("value_added", [0])[:, 0], cube.part("value_added", [-1])[:, 0]
     own = cube if paired is None else paired
-    x1, va_endo = own.column("output")[:, -1], own.column("value_added")[:, -1]
+    x1, va_endo = own.part("output", [-1])[:, 0], own.part("value_added", [-1])[:, 0]
     with np.errstate(divide="ignore", invalid="ignore"):
         v = np.where(output0 > 0, va0 / output0, 0.0)
-    total = _sum(va[:, -1]) - _sum(va0)
-    exo = _sum(va[:, -1]) - _sum(va_endo) if paired is not None else np.full(total.shape, np.nan)
+    total = _sum(va1) - _sum(va0)
+    exo = _sum(va1) - _sum(va_endo) if paired is not None else np.full(total.shape, np.nan)
     return {
         "idle_recovered": _sum(v * (np.minimum(x1, peak) - np.minimum(output0, peak))),
         "new_capacity": _sum(v * (np.maximum(x1, peak) - np.maximum(output0, peak))),
@@ -201,27 +292,28 @@ def _components(cube: RunCube, paired: RunCube | None) -> dict[str, np.ndarray]:
 
 def _bottlenecks(cube: RunCube) -> np.ndarray:
     """:func:`analysis.metrics.inclusiveness.bottleneck_share` over runs."""
-    later = cube.months > cube.months.min()
-    if not later.any():
+    later = np.flatnonzero(cube.months > cube.months.min())
+    if not later.size:
         return np.full(cube.runs, np.nan)
-    output = cube.column("output")[:, later]
-    held = cube.column("output_bound_by_inputs")[:, later] + cube.column("output_bound_by_imports")[:, later]
+    held = cube.part("output_bound_by_inputs", later) + cube.part("output_bound_by_imports", later)
     sectors, held = cube.by(held, cube.cell_sector)
-    held, output = _sum(held, axis=1), _sum(cube.by(output, cube.cell_sector)[1], axis=1)
+    output = cube.summed("output", "sector", later)
+    held, output = _sum(held, axis=1), _sum(output, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(output > 0, held / output, np.nan)
     return _sum(share > inclusiveness.BOTTLENECK_THRESHOLD) / sectors.size
 
 
-def _tagged(cube: RunCube, sectors: tuple[str, ...], name: str) -> np.ndarray:
-    """A column summed over the cells of the given sectors, by month, (R, months)."""
+def _tagged(cube: RunCube, sectors: tuple[str, ...], name: str, months=None) -> np.ndarray:
+    """A column summed over the cells of the given sectors, by month (``months``: indices, default all), (R, months)."""
     mask = np.isin(np.asarray(cube.sector_codes)[cube.cell_sector], list(sectors))
-    return _sum(cube.column(name)[:, :, mask])
+    return _sum(cube.part(name, months, mask))
 
 
-def _by_sector_code(cube: RunCube, values: np.ndarray, codes: list[str]) -> np.ndarray:
-    """Values (..., K) summed by sector and laid out in the order of ``codes`` (0 for absent sectors)."""
-    present, sums = cube.by(values, cube.cell_sector)
+def _by_sector_code(cube: RunCube, sums: np.ndarray, codes: list[str]) -> np.ndarray:
+    """Sums by sector (..., sectors with cells: :meth:`RunCube.summed`) laid out in the order of ``codes``
+    (0 for absent sectors)."""
+    present = np.unique(cube.cell_sector)
     out = np.zeros((*sums.shape[:-1], len(codes)))
     position = {code: k for k, code in enumerate(codes)}
     for j, sector in enumerate(present):
@@ -257,13 +349,13 @@ def _priorities(cube: RunCube, paired: RunCube | None, tags: priorities.Priority
                 flat[f"{group}_unmet_excess"] = share - unmet(paired, sectors)
         codes = [str(c) for c in tags.imported.columns]
         goods = [j for j in tags.sectors["missing_link"] if j in tags.imported.index]
-        output0 = _by_sector_code(cube, cube.column("output")[:, 0], codes)
+        output0 = _by_sector_code(cube, cube.summed("output", "sector", [0])[:, 0], codes)
         imports = output0 @ tags.imported.loc[goods].to_numpy().T if goods else np.zeros((cube.runs, 0))
         later = cube.months > cube.months.min()
         if goods and later.any():
             column = [codes.index(j) for j in goods]
-            peak = _by_sector_code(cube, cube.column("peak_output")[:, 0], codes)[:, column]
-            made = _by_sector_code(cube, cube.column("output")[:, later], codes)[..., column]
+            peak = _by_sector_code(cube, cube.summed("peak_output", "sector", [0])[:, 0], codes)[:, column]
+            made = _by_sector_code(cube, cube.summed("output", "sector", np.flatnonzero(later)), codes)[..., column]
             replaced = np.minimum(imports[:, None, :], np.maximum(0.0, made - peak[:, None, :]))
             total = _sum(imports)
             value = _sum(replaced.reshape(cube.runs, -1)) / (int(later.sum()) * total)
@@ -271,9 +363,9 @@ def _priorities(cube: RunCube, paired: RunCube | None, tags: priorities.Priority
         sectors = tags.sectors["complex_export"]
         if sectors:
             months = float(cube.months[-1] - cube.months[0])
-            exports = _tagged(cube, sectors, "exports")
-            every = _sum(cube.column("exports"))
-            added = _tagged(cube, sectors, "value_added")
+            exports = _tagged(cube, sectors, "exports", [0, -1])  # the first and last months only
+            every = cube.summed("exports", months=[0, -1])
+            added = _tagged(cube, sectors, "value_added", [0, -1])
             flat["complex_exports"] = exports[:, -1]
             flat["complex_exports_growth"] = np.asarray(cagr(exports[:, 0], exports[:, -1], months), float)
             flat["complex_value_added_growth"] = np.asarray(cagr(added[:, 0], added[:, -1], months), float)
@@ -320,10 +412,10 @@ def many_metrics(
             ("endogenous_share", parts["idle_recovered"] + parts["new_capacity"]),
         ):
             flat[key] = np.where(ok, value / gross, np.nan)
-    national = _sum(cube.column("value_added"))
-    reference = None if paired is None else _sum(paired.column("value_added"))
-    provinces, va = cube.by(cube.column("value_added"), cube.cell_province)
-    _, jobs = cube.by(cube.column("employment"), cube.cell_province)
+    national = cube.summed("value_added")
+    reference = None if paired is None else paired.summed("value_added")
+    provinces, va = np.unique(cube.cell_province), cube.summed("value_added", "province")
+    jobs = cube.summed("employment", "province", [0, -1])  # the first and last months
     band = 1.0 - endogeneity.REVERSAL_BAND
     flat["reversal_provinces"] = np.any(va[:, 1:] < va[:, :1] * band, axis=1).mean(axis=-1)
     va0, va1 = va[:, 0], va[:, -1]

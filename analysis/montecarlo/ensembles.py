@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.montecarlo.seeds import RunSeed
-from analysis.montecarlo.series import many_level_series
+from analysis.montecarlo.series import level_sums, many_level_series, text_column
 from analysis.montecarlo.worker import (
     Chunk,
     ChunkResult,
@@ -179,9 +179,11 @@ def _ensemble(chunk: Chunk, group: list[RunSeed]) -> tuple[pd.DataFrame, pd.Data
     ensemble = sim.run_ensemble(scenario, sequences, progress=False)
     economy, dt = sim.world_for(scenario).economy, ensemble.recorder.dt
     runs = np.array([seed.run for seed in group], dtype=np.int64)
-    series = many_level_series(RunCube.of(ensemble.cube, dt, economy, whole_months=False))
+    steps = RunCube.of(ensemble.cube, dt, economy, whole_months=False)
+    summed = level_sums(steps)  # the series' sums, and the metrics' sums over all cells and by group
+    series = many_level_series(steps, summed)
     series["run"] = runs[series["run"].to_numpy()]
-    series.insert(0, "scenario", key)
+    series.insert(0, "scenario", text_column([key], np.zeros(len(series), dtype=np.int32)))
     metrics = pd.DataFrame(
         {
             "scenario": key,
@@ -198,7 +200,7 @@ def _ensemble(chunk: Chunk, group: list[RunSeed]) -> tuple[pd.DataFrame, pd.Data
             pair = sim.run_ensemble(shock_free_pair(scenario), sequences, progress=False)
             paired = RunCube.of(pair.cube, dt, economy)
         values = many_metrics(
-            RunCube.of(ensemble.cube, dt, economy),
+            RunCube.of(ensemble.cube, dt, economy).keep_sums(summed, steps.rows),
             targets=targets_of(scenario),
             paired=paired,
             **_metric_context(scenario),

@@ -56,30 +56,21 @@ def level_series(trajectories: pd.DataFrame) -> pd.DataFrame:
     return series[["level", "code", "month", *columns]]
 
 
-def many_level_series(cube: RunCube) -> pd.DataFrame:
-    """:func:`level_series` of every run of an ensemble at once, with a leading ``run`` column (0..R-1).
+def level_sums(cube: RunCube) -> np.ndarray:
+    """Every record column of every run summed over all cells, then over each province's and each
+    sector's cells, at every row read: (R, columns, rows, 1 + provinces + sectors).
 
-    The sums come from the ensemble's record cube (every step, cells with firms): over all cells,
-    over a province's cells and over a sector's cells, each run's cells in their order
-    (:meth:`analysis.metrics.many.RunCube.by`), so a run's rows do not depend on the other runs
-    of its ensemble. They equal :func:`level_series` of the run's trajectories to rounding (pandas
-    sums groups with Kahan's compensation): ``tests/test_many_metrics.py`` checks 1e-12 relative.
-
-    Args:
-        cube: The records (``RunCube.of(cube, dt, economy, whole_months=False)``).
-
-    Returns:
-        Long table ``run, level, code, month`` and the value columns, each run's rows in the order
-        of :func:`level_series`.
+    Over all cells as numpy's ``sum`` of a run's cells in order (pairwise), by group as
+    :meth:`analysis.metrics.many.RunCube.by` (``reduceat`` of the group's cells in order), in one
+    compiled pass over the cube (:func:`sim.kernels.segments.group_sums`, the same sums bit for
+    bit), or column by column with numpy without Numba.
     """
     from sim.engine.record import CELL_COLUMNS
     from sim.kernels.segments import group_sums
 
     names = list(CELL_COLUMNS)
     provinces = np.unique(cube.cell_province)
-    sectors = np.unique(cube.cell_sector)
-    n_groups = 1 + provinces.size + sectors.size
-    # The same sums in one compiled pass over the cube (sim.kernels.segments.group_sums), bit for bit.
+    n_groups = 1 + provinces.size + np.unique(cube.cell_sector).size
     summed = None
     if cube.cube.shape[1] == len(names):
         summed = group_sums(cube.cube, cube.rows, cube.cells, [cube.cell_province, cube.cell_sector])
@@ -91,17 +82,55 @@ def many_level_series(cube: RunCube) -> pd.DataFrame:
             into[..., 0] = values.sum(axis=-1)  # C order (RunCube.column): each run's cells in order (pairwise)
             into[..., 1 : 1 + provinces.size] = cube.by(values, cube.cell_province)[1]
             into[..., 1 + provinces.size :] = cube.by(values, cube.cell_sector)[1]
+    return summed
+
+
+def many_level_series(cube: RunCube, summed: np.ndarray | None = None) -> pd.DataFrame:
+    """:func:`level_series` of every run of an ensemble at once, with a leading ``run`` column (0..R-1).
+
+    The sums come from the ensemble's record cube (every step, cells with firms): over all cells,
+    over a province's cells and over a sector's cells, each run's cells in their order
+    (:meth:`analysis.metrics.many.RunCube.by`), so a run's rows do not depend on the other runs
+    of its ensemble. They equal :func:`level_series` of the run's trajectories to rounding (pandas
+    sums groups with Kahan's compensation): ``tests/test_many_metrics.py`` checks 1e-12 relative.
+
+    Args:
+        cube: The records (``RunCube.of(cube, dt, economy, whole_months=False)``).
+        summed: :func:`level_sums` of ``cube``, if taken already.
+
+    Returns:
+        Long table ``run, level, code, month`` and the value columns, each run's rows in the order
+        of :func:`level_series`.
+    """
+    from sim.engine.record import CELL_COLUMNS
+
+    names = list(CELL_COLUMNS)
+    provinces = np.unique(cube.cell_province)
+    sectors = np.unique(cube.cell_sector)
+    summed = level_sums(cube) if summed is None else summed
     runs, n_columns, n_months, n_groups = summed.shape
     codes = [NATIONAL_CODE, *(cube.province_codes[p] for p in provinces), *(cube.sector_codes[s] for s in sectors)]
     levels = ["national"] + ["province"] * provinces.size + ["sector"] * sectors.size
-    # Rows run-major, then group, then month: (R, groups, months) -> one row each.
-    table = summed.transpose(0, 3, 2, 1).reshape(-1, n_columns)
-    frame = pd.DataFrame(table, columns=list(CELL_COLUMNS))
+    # Rows run-major, then group, then month: (R, groups, months) -> one row each; each column's
+    # values contiguous, as a table's columns are (no copy after group_sums, whose array is laid out so).
+    columns = np.ascontiguousarray(summed.transpose(1, 0, 3, 2)).reshape(n_columns, -1)
+    group = np.tile(np.repeat(np.arange(n_groups, dtype=np.int32), n_months), runs)
     month = cube.months.astype(np.int64) if np.all(cube.months == np.round(cube.months)) else cube.months
-    frame.insert(0, "month", np.tile(month, runs * n_groups))
-    frame.insert(0, "code", np.tile(np.repeat(np.asarray(codes, dtype=object), n_months), runs))
-    frame.insert(0, "level", np.tile(np.repeat(np.asarray(levels, dtype=object), n_months), runs))
-    frame.insert(0, "run", np.repeat(np.arange(runs, dtype=np.int64), n_groups * n_months))
-    frame["code"] = frame["code"].astype(str)
-    frame["level"] = frame["level"].astype(str)
-    return frame
+    keys = pd.DataFrame(
+        {
+            "run": np.repeat(np.arange(runs, dtype=np.int64), n_groups * n_months),
+            "level": text_column(levels, group),
+            "code": text_column(codes, group),
+            "month": np.tile(month, runs * n_groups),
+        }
+    )
+    return pd.concat([keys, pd.DataFrame(columns.T, columns=names, copy=False)], axis=1)
+
+
+def text_column(values: list[str], index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The strings ``values[index]`` as a ``str`` column (what ``.astype(str)`` of them makes), taken
+    in Arrow from the few distinct values rather than converted one Python string a row."""
+    import pyarrow as pa
+
+    taken = pa.array([str(v) for v in values], pa.large_string()).take(pa.array(np.asarray(index, dtype=np.int32)))
+    return pd.array(taken, dtype="str")

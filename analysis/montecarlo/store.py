@@ -48,6 +48,10 @@ SORT_KEYS = {
     "metrics": ["scenario", "run"],
 }
 MANIFEST = "manifest.json"
+ZSTD_LEVEL = -1
+"""zstd's level for the store's files: its first fast level. On an ensemble's series table (11 runs of
+the default economy, float columns byte stream split) it wrote the file in 0.86 of the time of
+pyarrow's default level 1, 0.15% larger (measured alternately in one process, 2026-12-03)."""
 LOCK = ".lock"
 
 
@@ -151,11 +155,20 @@ class BatchStore:
     def write_part(self, result: ChunkResult) -> None:
         """Store a chunk's tables as part ``result.part`` (series, cells, failures, metrics).
 
-        Dictionary encoding is asked for the key and text columns only: a float column of a run's
-        values has about as many distinct values as rows, and trying it on every one (Parquet's
-        default) took two thirds of the time of writing a series table, for larger files (the
-        values read back are the same).
+        Each table goes to Arrow as ``DataFrame.to_parquet`` takes it (``pa.Table.from_pandas``, the
+        pandas metadata with it; on one thread: a batch's workers are processes), then to Parquet
+        with zstd at level :data:`ZSTD_LEVEL`. Dictionary encoding and statistics are asked for the
+        key and text columns only, and the float columns are written with ``BYTE_STREAM_SPLIT``
+        (each value's eight bytes stored byte plane by byte plane before compression): a float
+        column of a run's values has about as many distinct values as rows, and trying a dictionary
+        on every one (Parquet's default) took two thirds of the time of writing a series table, for
+        larger files. Measured on an ensemble's series table (11 runs of the default economy, 40,260
+        rows, 2026-12-03), byte stream split made the file 13% smaller (4.14 against 4.77 MB) and
+        its writing a tenth faster. The values read back are the same.
         """
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         for table in TABLES:
             frame = getattr(result, table)
             if frame is None or frame.empty:
@@ -163,9 +176,19 @@ class BatchStore:
             folder = self.root / table
             folder.mkdir(parents=True, exist_ok=True)
             keys = [str(name) for name, dtype in frame.dtypes.items() if dtype.kind != "f"]
+            floats = {str(name): "BYTE_STREAM_SPLIT" for name, dtype in frame.dtypes.items() if dtype.kind == "f"}
+            arrow = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
             _atomic_bytes(
                 folder / f"{result.part}.parquet",
-                lambda tmp, f=frame, k=keys: f.to_parquet(tmp, index=False, compression="zstd", use_dictionary=k),
+                lambda tmp, t=arrow, k=keys, f=floats: pq.write_table(
+                    t,
+                    tmp,
+                    compression="zstd",
+                    compression_level=ZSTD_LEVEL,
+                    use_dictionary=k,
+                    write_statistics=k,
+                    column_encoding=f or None,
+                ),
             )
 
     def committed_parts(self) -> set[str]:

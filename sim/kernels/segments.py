@@ -242,35 +242,111 @@ def _firm_columns(  # pragma: no cover - compiled
                 rows[r, lost_start + m - 1, j] = lost[j * n_limits + m]
 
 
+def _rows_flat(buf, order, lo, n, acc, total):  # pragma: no cover - compiled
+    """:func:`_pairwise_flat` of the rows ``order[lo : lo + n]`` of ``buf`` (K, L), lane by lane, into
+    ``total`` (L,): for every lane ``q`` the sum of ``buf[order[lo + i], q]`` in numpy's pairwise order,
+    the lanes' additions side by side (a lane is one step of one column of one run: independent
+    sums, each added in the same order as alone). ``acc``: (8, L) work."""
+    lanes = buf.shape[1]
+    if n < 8:
+        for q in range(lanes):
+            total[q] = 0.0
+        for i in range(n):
+            row = order[lo + i]
+            for q in range(lanes):
+                total[q] += buf[row, q]
+        return
+    for j in range(8):
+        row = order[lo + j]
+        for q in range(lanes):
+            acc[j, q] = buf[row, q]
+    i = 8
+    whole = n - n % 8
+    while i < whole:
+        for j in range(8):
+            row = order[lo + i + j]
+            for q in range(lanes):
+                acc[j, q] += buf[row, q]
+        i += 8
+    for q in range(lanes):
+        low = (acc[0, q] + acc[1, q]) + (acc[2, q] + acc[3, q])
+        total[q] = low + ((acc[4, q] + acc[5, q]) + (acc[6, q] + acc[7, q]))
+    while i < n:
+        row = order[lo + i]
+        for q in range(lanes):
+            total[q] += buf[row, q]
+        i += 1
+
+
+def _rows_deep(buf, order, lo, n, acc, stack, left, value):  # pragma: no cover - compiled
+    """:func:`_pairwise_deep` lane by lane (:func:`_rows_flat`): numpy's pairwise sum of the rows
+    ``order[lo : lo + n]`` of ``buf`` for any ``n`` into ``value`` (L,), halves at a multiple of 8
+    beyond 128 rows, left + right, on an explicit stack. ``stack`` (64, 3) intp, ``left`` (64, L) work."""
+    if n <= 128:
+        _rows_flat(buf, order, lo, n, acc, value)
+        return
+    lanes = buf.shape[1]
+    top = 0
+    stack[0, 0], stack[0, 1], stack[0, 2] = lo, n, 0
+    while True:
+        start, m = stack[top, 0], stack[top, 1]
+        if m > 128:  # split: the left half first
+            half = m // 2
+            half -= half % 8
+            top += 1
+            stack[top, 0], stack[top, 1], stack[top, 2] = start, half, 0
+            continue
+        _rows_flat(buf, order, start, m, acc, value)
+        top -= 1
+        while top >= 0:
+            if stack[top, 2] == 0:  # the left half done: keep it, then the right half
+                for q in range(lanes):
+                    left[top, q] = value[q]
+                stack[top, 2] = 1
+                half = stack[top, 1] // 2
+                half -= half % 8
+                stack[top + 1, 0], stack[top + 1, 1], stack[top + 1, 2] = stack[top, 0] + half, stack[top, 1] - half, 0
+                top += 1
+                break
+            for q in range(lanes):
+                value[q] = left[top, q] + value[q]
+            top -= 1
+        if top < 0:
+            return
+
+
 def _group_sums(
-    cube, rows, cells, orders, in_order, starts, counts, first_group, buf, moved, stack, left, out
+    cube, rows, cells, orders, starts, counts, first_group, buf, acc, stack, left, value, out
 ):  # pragma: no cover - compiled
-    """For each run, column and row ``t`` of ``cube`` (R, C, T, cells): the values at ``cells``
-    summed as numpy's ``sum`` (pairwise from zero) into ``out[r, c, t, 0]``, and for each grouping
-    ``g`` their values in the order ``orders[g]`` (as they are where ``in_order[g]``) summed over the segments
-    ``starts[g, :counts[g]]`` as ``reduceat`` into ``out[r, c, t, first_group[g] + i]``."""
+    """For each run and column of ``cube`` (R, C, T, cells): its rows ``rows`` at ``cells`` turned
+    into ``buf`` (cells, rows), then, for every row at once (the rows as lanes), the values summed
+    over all cells as numpy's ``sum`` (pairwise from zero) into ``out[c, r, 0, :]``, and for each
+    grouping ``g`` the values taken in the order ``orders[g]`` summed over the segments
+    ``starts[g, :counts[g]]`` as ``reduceat`` (the first value plus the pairwise sum of the rest)
+    into ``out[c, r, first_group[g] + j, :]``. ``out``: (C, R, groups, rows)."""
     runs, columns = cube.shape[0], cube.shape[1]
     n = cells.size
+    n_rows = rows.size
+    every = np.arange(n)
     for r in range(runs):
         for c in range(columns):
-            for i in range(rows.size):
+            for i in range(n_rows):
                 t = rows[i]
                 for k in range(n):
-                    buf[k] = cube[r, c, t, cells[k]]
-                out[r, c, i, 0] = _pairwise_deep(buf, 0, n, stack, left)
-                for g in range(orders.shape[0]):
-                    values = buf
-                    if not in_order[g]:
-                        for k in range(n):
-                            moved[k] = buf[orders[g, k]]
-                        values = moved
-                    segments = counts[g]
-                    for j in range(segments):
-                        lo = starts[g, j]
-                        hi = starts[g, j + 1] if j + 1 < segments else n
-                        m = hi - lo - 1
-                        rest = _pairwise_deep(values, lo + 1, m, stack, left)
-                        out[r, c, i, first_group[g] + j] = values[lo] + rest
+                    buf[k, i] = cube[r, c, t, cells[k]]
+            _rows_deep(buf, every, 0, n, acc, stack, left, value)
+            for i in range(n_rows):
+                out[c, r, 0, i] = value[i]
+            for g in range(orders.shape[0]):
+                order = orders[g]
+                segments = counts[g]
+                for j in range(segments):
+                    lo = starts[g, j]
+                    hi = starts[g, j + 1] if j + 1 < segments else n
+                    _rows_deep(buf, order, lo + 1, hi - lo - 1, acc, stack, left, value)
+                    head = order[lo]
+                    for i in range(n_rows):
+                        out[c, r, first_group[g] + j, i] = buf[head, i] + value[i]
 
 
 @lru_cache(maxsize=1)
@@ -280,10 +356,12 @@ def _compiled() -> tuple[Callable, Callable] | None:
         import numba
     except ImportError:  # pragma: no cover - numba is a dependency
         return None
-    global _pairwise_flat, _pairwise_deep, _columns_pairwise
+    global _pairwise_flat, _pairwise_deep, _columns_pairwise, _rows_flat, _rows_deep
     _pairwise_flat = numba.njit(cache=True, nogil=True)(_pairwise_flat)
     _pairwise_deep = numba.njit(cache=True, nogil=True)(_pairwise_deep)
     _columns_pairwise = numba.njit(cache=True, nogil=True)(_columns_pairwise)
+    _rows_flat = numba.njit(cache=True, nogil=True)(_rows_flat)
+    _rows_deep = numba.njit(cache=True, nogil=True)(_rows_deep)
     jit = numba.njit(cache=True, nogil=True)
     return jit(_firm_columns), jit(_group_sums)
 
@@ -384,8 +462,12 @@ def group_sums(cube: np.ndarray, rows: np.ndarray, cells: np.ndarray, keys: list
 
     ``out[r, c, t, 0]`` is ``cube[r, c, rows[t], cells].sum()`` and then, key after key, each
     group's ``np.add.reduceat`` of the values taken in the key's stable order
-    (:meth:`analysis.metrics.many.RunCube.by`): the same sums bit for bit, in one compiled pass
-    instead of a copy, a ``take`` and two reductions a column.
+    (:meth:`analysis.metrics.many.RunCube.by`): the same sums bit for bit (each in numpy's
+    pairwise order), in one compiled pass instead of a copy, a ``take`` and two reductions a
+    column. A run's column is turned once into a (cells, rows) work array and every sum is taken
+    for all its rows at once, the rows' additions side by side: on an ensemble's (11, 27, 61, 868)
+    records of the default economy this took 0.41-0.45 of the time of summing row by row
+    (2026-12-03, CPU time, alternated in one process, load 1-2).
 
     Args:
         cube: (R, columns, steps, all cells) float64.
@@ -394,7 +476,9 @@ def group_sums(cube: np.ndarray, rows: np.ndarray, cells: np.ndarray, keys: list
         keys: Per key, the group of each cell read, (K,).
 
     Returns:
-        (R, columns, rows, 1 + groups of every key), or ``None`` without the compiled loops.
+        (R, columns, rows, 1 + groups of every key), or ``None`` without the compiled loops: a
+        view of a (columns, R, groups, rows) array, so ``out.transpose(1, 0, 3, 2)`` (each column's
+        values run by run, group by group, row by row: a table's columns) is C-contiguous.
     """
     from sim.kernels import fused
 
@@ -408,7 +492,8 @@ def group_sums(cube: np.ndarray, rows: np.ndarray, cells: np.ndarray, keys: list
         orders.append(order)
         starts.append(begin.astype(np.intp))
         first.append(first[-1] + begin.size)
-    out = np.empty((cube.shape[0], cube.shape[1], rows.size, first[-1]))
+    lanes = rows.size
+    out = np.empty((cube.shape[1], cube.shape[0], first[-1], lanes))
     counts = np.array([begin.size for begin in starts], dtype=np.intp)
     padded = np.zeros((len(keys), int(counts.max(initial=0))), dtype=np.intp)
     for g, begin in enumerate(starts):
@@ -418,14 +503,14 @@ def group_sums(cube: np.ndarray, rows: np.ndarray, cells: np.ndarray, keys: list
         rows.astype(np.intp),
         cells.astype(np.intp),
         np.array(orders, dtype=np.intp).reshape(len(keys), cells.size),
-        np.array([bool((order == np.arange(order.size)).all()) for order in orders], dtype=np.bool_),
         padded,
         counts,
         np.array(first[:-1], dtype=np.intp),
-        np.empty(cells.size),
-        np.empty(cells.size),
+        np.empty((cells.size, lanes)),
+        np.empty((8, lanes)),
         np.empty((64, 3), dtype=np.intp),
-        np.empty(64),
+        np.empty((64, lanes)),
+        np.empty(lanes),
         out,
     )
-    return out
+    return out.transpose(1, 0, 3, 2)
