@@ -59,17 +59,21 @@ def documented_table(path: Path, header: str) -> dict[str, list[str]]:
     return rows
 
 
-@pytest.fixture(scope="module")
-def analysed(tmp_path_factory):
-    root = tmp_path_factory.mktemp("documented")
+def _analysed_metrics(root, names) -> dict:
+    """``growthsim analyze`` of each named library scenario run with seed 1: its metrics."""
     metrics = {}
-    for name in SCENARIOS:
+    for name in names:
         out = root / name
         sim.run(ROOT / "scenarios" / f"{name}.toml", seed=1).write(out)
         result = CliRunner().invoke(app, ["analyze", str(out)])
         assert result.exit_code == 0, result.output
         metrics[name] = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["metrics"]
     return metrics
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    return _analysed_metrics(tmp_path_factory.mktemp("documented"), SCENARIOS)
 
 
 @pytest.mark.parametrize(
@@ -149,14 +153,7 @@ def _measure(group: str, label: str):
 @pytest.fixture(scope="module")
 def variants(tmp_path_factory):
     root = tmp_path_factory.mktemp("documented_priorities")
-    metrics = {}
-    for name in ("complex_exports", "priority_rationing"):
-        out = root / name
-        sim.run(ROOT / "scenarios" / f"{name}.toml", seed=1).write(out)
-        result = CliRunner().invoke(app, ["analyze", str(out)])
-        assert result.exit_code == 0, result.output
-        metrics[name] = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["metrics"]
-    return metrics
+    return _analysed_metrics(root, ("complex_exports", "priority_rationing"))
 
 
 def test_priorities_complex_exports_table_is_what_the_code_gives(analysed, variants):
