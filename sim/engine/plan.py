@@ -32,7 +32,6 @@ class StepRates:
 
     dt: float
     restore_steps: float
-    restore_rate: float
     recovery: float
     erosion_threshold: float
     erosion_after_months: float
@@ -49,6 +48,11 @@ class StepRates:
     catch_up_share: float = 0.0
     backlog_months: float = 1.0
 
+    @property
+    def restore_rate(self) -> float:
+        """The pace of the stock refill as a rate, ``1 / tau`` (the orders multiply by it)."""
+        return 1.0 / self.restore_steps
+
 
 def step_rates(scenario: Scenario) -> StepRates:
     """Convert the scenario's monthly parameters to per-step rates."""
@@ -56,7 +60,6 @@ def step_rates(scenario: Scenario) -> StepRates:
     return StepRates(
         dt=p.step_months,
         restore_steps=max(1.0, p.inventory_restore_months / p.step_months),
-        restore_rate=1.0 / max(1.0, p.inventory_restore_months / p.step_months),
         recovery=p.per_step(p.recovery_speed),
         erosion_threshold=p.erosion_threshold,
         erosion_after_months=p.erosion_after_months,
