@@ -192,6 +192,7 @@ def replay(
     parameters: dict | None = None,
     years: int = 2,
     catalogue: Sequence[Episode] | None = None,
+    path: Path | None = None,
 ) -> Replay:
     """An episode's scenario with every recorded shock of the years it is judged over.
 
@@ -203,7 +204,9 @@ def replay(
     year before (``z = y - 1``). The horizon grows by ``12 lead_years``; lent shocks starting after
     it are left out. A lender's file is read from ``folder`` if it is there, else from
     ``scenarios/history``; only its ``[[shock]]`` tables are used, and its
-    ``first_calendar_month`` must be the episode's.
+    ``first_calendar_month`` must be the episode's. A file whose horizon is shorter than the
+    ``years`` judged runs on to their end (``12 years`` months): the swings need every month of
+    them, and past its shocks the file asks for nothing else.
 
     Args:
         episode: The episode replayed.
@@ -211,6 +214,8 @@ def replay(
         parameters: Parameter changes (as :func:`episode_scenario`).
         years: Years the episode is judged over.
         catalogue: The episodes (default: the packaged ``episodes.csv``).
+        path: The episode's own file, if not ``folder / episode.scenario`` (a reading of it under
+            another name, :mod:`analysis.history.files`).
 
     Raises:
         InputError: A lender's file is missing or starts in another calendar month.
@@ -218,7 +223,10 @@ def replay(
     from analysis.history.records import episodes as packaged_episodes
     from sim.errors import InputError
 
-    scenario = episode_scenario(episode.scenario, folder, parameters)
+    own = path if path is not None else (folder or SCENARIO_DIR) / episode.scenario
+    scenario = episode_scenario(own.name, own.parent, parameters)
+    if scenario.horizon_months < 12 * years:
+        scenario = scenario.with_changes(horizon_months=12 * years)
     span = range(episode.first_year - 1, episode.first_year + years)
     lenders = sorted(
         (e for e in (catalogue if catalogue is not None else packaged_episodes()) if e.name != episode.name),
@@ -231,16 +239,16 @@ def replay(
     horizon = scenario.horizon_months + 12 * lead
     shocks = [_moved(shock, 12 * lead) for shock in scenario.shock]
     for lender in lenders:
-        path = (folder or SCENARIO_DIR) / lender.scenario
-        path = path if path.is_file() else SCENARIO_DIR / lender.scenario
-        if not path.is_file():
-            raise InputError(path, "episodes.csv", f"the scenario file of episode {lender.name}")
-        lent = load_scenario(path)
+        lender_file = (folder or SCENARIO_DIR) / lender.scenario
+        lender_file = lender_file if lender_file.is_file() else SCENARIO_DIR / lender.scenario
+        if not lender_file.is_file():
+            raise InputError(lender_file, "episodes.csv", f"the scenario file of episode {lender.name}")
+        lent = load_scenario(lender_file)
         if lent.first_calendar_month != scenario.first_calendar_month:
             raise InputError(
-                path,
+                lender_file,
                 "first_calendar_month",
-                f"{scenario.first_calendar_month}, as in {episode.scenario} (its shocks are replayed there)",
+                f"{scenario.first_calendar_month}, as in {own.name} (its shocks are replayed there)",
             )
         offset = 12 * (lender.first_year - episode.first_year + lead)
         for shock in lent.shock:

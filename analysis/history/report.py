@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -47,19 +49,29 @@ def comparison_rows(
 
 
 def format_table(table: pd.DataFrame) -> str:
-    """The comparison as aligned text (swings in points against the shock-free twin)."""
+    """The comparison as aligned text (swings in points against the shock-free twin).
+
+    With a ``file`` column naming a file outside ``scenarios/history``, each row ends with the file
+    replayed (several files may replay one episode).
+    """
+    from analysis.history.episodes import SCENARIO_DIR
+
+    files = table["file"].astype(str).tolist() if "file" in table else [""] * len(table)
+    show_files = any(f and Path(f).resolve().parent != SCENARIO_DIR for f in files)
     lines = [
         "swing of national value added against the shock-free twin, points (recorded: growth in the year",
         "minus growth in the year before, range over the measures; simulated: median [5%, 95%] over runs)",
         "",
-        f"{'episode':<26} {'year':>4} {'recorded':>17} {'simulated':>26} {'error':>6}  in range",
+        f"{'episode':<26} {'year':>4} {'recorded':>17} {'simulated':>26} {'error':>6}  in range"
+        + ("  file" if show_files else ""),
     ]
-    for row in table.itertuples(index=False):
+    for row, file in zip(table.itertuples(index=False), files, strict=True):
         recorded = f"[{row.recorded_low:+.1f}, {row.recorded_high:+.1f}]" if row.measures else "missing"
         simulated = f"{row.simulated_median:+.1f} [{row.simulated_q05:+.1f}, {row.simulated_q95:+.1f}]"
         error = "" if np.isnan(row.error) else f"{row.error:.1f}"
         mark = "yes" if row.within else ("-" if not row.measures else "no")
-        lines.append(f"{row.episode:<26} {row.year:>4} {recorded:>17} {simulated:>26} {error:>6}  {mark}")
+        line = f"{row.episode:<26} {row.year:>4} {recorded:>17} {simulated:>26} {error:>6}  {mark}"
+        lines.append(f"{line:<{len(lines[3]) - 6}}  {file}" if show_files else line)
     lent = dict.fromkeys((r.episode, r.replayed_with) for r in table.itertuples(index=False) if r.replayed_with)
     if lent:
         lines.append("")
