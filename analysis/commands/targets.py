@@ -88,6 +88,14 @@ def register(app: typer.Typer) -> None:
                 min=1,
             ),
         ] = None,
+        recorded: Annotated[
+            bool,
+            typer.Option(
+                "--recorded",
+                help="Also compare the targets with the provinces' recorded 1401 targets (whole economy, industry,"
+                " mining), in level and rank.",
+            ),
+        ] = False,
     ) -> None:
         """The ministry's growth targets by province and sector (or the scenario's own table)."""
         from analysis.cli import _scenario_or_default
@@ -111,5 +119,9 @@ def register(app: typer.Typer) -> None:
         if out is not None:
             write_text_atomic(out, table.cells.to_csv(index=False))
         typer.echo(targets_report(table))
+        if recorded:
+            from analysis.history.recorded_targets import compare_targets, format_comparison
+
+            typer.echo("\n" + format_comparison(compare_targets(table.cells)))
         if out is not None:
             typer.echo(f"wrote {out} ({len(table.cells)} cells)")
