@@ -7,7 +7,8 @@ Tables (see ``sim/data/history/SOURCES.md``):
 - ``facts.csv``: dated facts (exchange rates, imports, steel and cement output, energy cuts), one
   number a row with its source, where it was read, and a note on its quality;
 - ``episodes.csv``: the four episodes, their scenario files and the measures they are judged by;
-- ``provincial_targets.csv``: the provincial growth targets of the 1401 budget bill.
+- ``provincial_targets.csv``: the provincial growth targets of the 1401 budget bill, by ``scope``
+  (``economy``, ``industry``, ``mining``; :mod:`analysis.history.recorded_targets`).
 
 An episode's recorded *swing* in year ``k`` (1 = the year the shock hits) for a measure is its
 growth that year minus its growth in the year before the episode,
