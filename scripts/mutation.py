@@ -53,6 +53,9 @@ SHOCK_TESTS = [
     "tests/test_shock_kinds_cases.py",
     "tests/test_import_stock.py",
 ]
+# Only test_history.py imports analysis.history; test_calibration.py reaches it through the
+# calibration (6-7 s a test, and not a check of the swings' arithmetic), so it is left out.
+HISTORY_TESTS = ["tests/test_history.py"]
 # Module -> the tests that exercise it (the slow default-economy runs are left out: the unit
 # cases are what must catch a mutant).
 MODULES: dict[str, list[str]] = {
@@ -70,6 +73,10 @@ MODULES: dict[str, list[str]] = {
     "sim/shocks/fx.py": SHOCK_TESTS,
     "sim/shocks/import_cut.py": SHOCK_TESTS,
     "sim/shocks/import_stock.py": SHOCK_TESTS,
+    "analysis/history/episodes.py": HISTORY_TESTS,
+    "analysis/history/records.py": HISTORY_TESTS,
+    "sim/engine/catch_up.py": ["tests/test_catch_up.py"],
+    "analysis/national_projects.py": ["tests/test_national_projects.py", "tests/test_targets_projects.py"],
 }
 KILLED = {"killed", "timeout", "caught by type check"}
 ALSO_COPY = ["scenarios", "README.md", "docs", "benchmarks"]
