@@ -53,9 +53,9 @@ SHOCK_TESTS = [
     "tests/test_shock_kinds_cases.py",
     "tests/test_import_stock.py",
 ]
-# Only test_history.py imports analysis.history; test_calibration.py reaches it through the
+# Only test_history.py and test_history_cases.py import analysis.history; test_calibration.py reaches it through the
 # calibration (6-7 s a test, and not a check of the swings' arithmetic), so it is left out.
-HISTORY_TESTS = ["tests/test_history.py"]
+HISTORY_TESTS = ["tests/test_history.py", "tests/test_history_cases.py"]
 # Module -> the tests that exercise it (the slow default-economy runs are left out: the unit
 # cases are what must catch a mutant).
 MODULES: dict[str, list[str]] = {

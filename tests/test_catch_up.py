@@ -27,6 +27,12 @@ def test_backlog_grows_by_the_shortfall_and_shrinks_by_catch_up_then_lapses():
     # and makes 12.5 of a regular 10: 2.5 worked off, the remaining 1.5 kept at exp(-1 / 2).
     backlog = update_backlog(np.array([0.0, 4.0]), np.array([10.0, 10.0]), np.array([6.0, 12.5]), 2.0, 1.0)
     np.testing.assert_allclose(backlog, [4.0, 1.5 * math.exp(-0.5)])
+    # The same month in half-month steps: half the shortfall (2) joins, half the catch-up (1.25) is
+    # worked off and the rest kept at exp(-0.5 / 2); a third firm works off more than it has waiting.
+    half = update_backlog(
+        np.array([0.0, 4.0, 1.0]), np.array([10.0, 10.0, 10.0]), np.array([6.0, 12.5, 14.0]), 2.0, 0.5
+    )
+    np.testing.assert_allclose(half, [2.0, 2.75 * math.exp(-0.25), 0.0])
 
 
 @given(

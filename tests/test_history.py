@@ -161,8 +161,10 @@ def test_a_lender_in_another_calendar_is_refused(tmp_path):
     _episode_file(tmp_path, "before", data, _demand(1, 12, -0.2), first_calendar_month=1)
     _episode_file(tmp_path, "after", data, _demand(1, 12, -0.1))
     catalogue = [Episode("before", "before.toml", 2020, ("A",), ""), Episode("after", "after.toml", 2021, ("A",), "")]
-    with pytest.raises(InputError, match="first_calendar_month"):
+    with pytest.raises(InputError, match="first_calendar_month") as error:
         replay(catalogue[1], tmp_path, catalogue=catalogue)
+    expected = "first_calendar_month: 4, as in after.toml (its shocks are replayed there)"
+    assert str(error.value) == f"{tmp_path / 'before.toml'}: {expected}"
 
 
 def test_packaged_winter_episode_is_replayed_after_the_summer_of_1400():

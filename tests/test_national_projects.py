@@ -8,6 +8,7 @@ import pytest
 
 from analysis.national_projects import arrived_share, first_month, month_index, programme_path, programme_ratio
 from analysis.targets import ministry_targets
+from sim.errors import InputError
 from sim.scenario import load_scenario
 
 
@@ -20,6 +21,8 @@ from sim.scenario import load_scenario
         (1, 10, 5, 0.5),  # 5 of 10 months
         (-9, 10, 10, 0.5),  # months 1..10 of -9..10
         (7, 30, 12, 6 / 24),
+        (5, 4, 12, 0.0),  # completed before it starts (no months): nothing, not 0 / 0
+        (5, 3, 12, 0.0),
     ],
 )
 def test_arrived_share_by_hand(start, complete, horizon, expected):
@@ -79,3 +82,26 @@ def test_default_economy_projects_raise_bushehr_and_khuzestan_above_the_national
     early = ministry_targets(baseline, horizon_months=12)
     early_target = early.provinces.set_index("name")["target"]
     assert early_target["Bushehr"] < early.national.loc["nation", "target"]
+
+
+def test_rows_naming_no_cell_or_no_size_are_skipped_not_the_rest(tmp_path):
+    """A counted row for a sector the cells lack, and one with neither number, come before rows
+    that count: the later rows still count."""
+    base = pd.DataFrame({"province": ["P1", "P2"], "sector": ["A", "A"], "output": [30.0, 10.0]})
+    rows = [
+        ["P1", "Z", "no cell", "2021-05", "2021-05", "0.7", "", "true"],
+        ["P2", "A", "no size", "2021-05", "2021-05", "", "", "true"],
+        ["P1", "A", "x", "2021-05", "2021-05", "0.3", "", "true"],
+        ["", "A", "y", "2021-04", "2021-04", "", "0.2", "true"],  # 20% of 40 over both cells: 0.2
+    ]
+    np.testing.assert_allclose(programme_ratio(base, _folder(tmp_path, rows), 12), [0.3 + 0.2, 0.2])
+
+
+def test_a_projects_file_missing_a_column_names_it(tmp_path):
+    _folder(tmp_path, [])
+    table = pd.read_csv(tmp_path / "projects.csv").drop(columns=["national_share"])
+    table.to_csv(tmp_path / "projects.csv", index=False)
+    with pytest.raises(InputError) as error:
+        programme_ratio(pd.DataFrame({"province": ["P1"], "sector": ["A"], "output": [1.0]}), tmp_path, 12)
+    columns = "province, sector, project, start, complete, capacity_growth, national_share, counted"
+    assert str(error.value) == f"{tmp_path / 'projects.csv'}: column 'national_share': the columns {columns}"
