@@ -46,7 +46,7 @@ def test_tables_are_read_from_the_given_folder_as_recorded(tmp_path):
     """Every reader takes the folder it is given; values stay as the file writes them (text where
     the docstring says so), and an empty cell is an empty string, not NaN."""
     _write(tmp_path, "growth.csv", "series,year_gregorian,growth_pct,source\nA,2010,1.5,s\nA,2011,-2.25,s\n")
-    facts = "series,year_or_date,value,unit,source,note\nsteel,2018,1.50,Mt,s,\nfx,2019,NA,x,s,n\n"
+    facts = "series,year_or_date,value,unit,source,note\nsteel,2018,1.50,Mt,s,\nfx,2019,2,x,s,NA\n"
     _write(tmp_path, "facts.csv", facts)
     _write(tmp_path, "provincial_targets.csv", "province,name,target_pct,source\nP1,One,9.60,s\nP2,Two,,s\n")
     episode_rows = 'episode,scenario,first_year,measures,description\ne1,e1.toml,2011,A B,"one line"\n'
@@ -58,8 +58,9 @@ def test_tables_are_read_from_the_given_folder_as_recorded(tmp_path):
     assert list(growth["growth_pct"]) == [1.5, -2.25]
 
     facts = facts_table(tmp_path)
-    assert list(facts["value"]) == ["1.50", "NA"]  # as written: neither 1.5 nor NaN
-    assert list(facts["note"]) == ["", "n"]
+    assert list(facts["value"]) == ["1.50", "2"]  # as written, not the numbers 1.5 and 2.0
+    assert list(facts["year_or_date"]) == ["2018", "2019"]
+    assert list(facts["note"]) == ["", "NA"]  # neither is NaN
 
     targets = provincial_targets(tmp_path)
     assert targets["target_pct"].iloc[0] == 9.6 and np.isnan(targets["target_pct"].iloc[1])
