@@ -53,9 +53,15 @@ SHOCK_TESTS = [
     "tests/test_shock_kinds_cases.py",
     "tests/test_import_stock.py",
 ]
-# Only test_history.py and test_history_cases.py import analysis.history; test_calibration.py reaches it through the
-# calibration (6-7 s a test, and not a check of the swings' arithmetic), so it is left out.
-HISTORY_TESTS = ["tests/test_history.py", "tests/test_history_cases.py"]
+# The tests that import analysis.history.episodes or .records. Left out: test_calibration.py, which
+# reaches them through a calibration (6-7 s a test), and test_volatility_scenario.py (a 7 s run of
+# the packaged volatility scenario); neither checks the swings' arithmetic.
+HISTORY_TESTS = [
+    "tests/test_history.py",
+    "tests/test_history_cases.py",
+    "tests/test_history_files.py",
+    "tests/test_targets_recorded.py",
+]
 # Module -> the tests that exercise it (the slow default-economy runs are left out: the unit
 # cases are what must catch a mutant).
 MODULES: dict[str, list[str]] = {

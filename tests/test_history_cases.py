@@ -251,8 +251,8 @@ def test_lent_shocks_at_the_edges_of_the_span_and_the_horizon(tmp_path):
     ``next`` (2022, offset 12): a shock starting in month 13 is not of its first year; one from
     month 6 without an end ends at 12 and lands on months 18-24; one in month 12 lands on month 24,
     the horizon itself. Episodes two years before or after are outside the span ``2020 .. 2022``
-    of two years judged; over three years, one two years after is lent, but its shock (month 1 +
-    24) starts after the horizon."""
+    of two years judged; over three years the run goes on to month 36 and one two years after
+    lends its first year to months 25-36."""
     _data(tmp_path)
     _episode_file(tmp_path, "mid", _demand(2, None, -0.1))
     _episode_file(tmp_path, "next", _demand(13, 13, -0.5) + _demand(6, None, -0.2) + _demand(12, 12, -0.3))
@@ -269,8 +269,8 @@ def test_lent_shocks_at_the_edges_of_the_span_and_the_horizon(tmp_path):
     assert shocks == [(2, None, -0.1), (18, 24, -0.2), (24, 24, -0.3)]
     third = Episode("third", "third.toml", 2023, ("A",), "")
     three = replay(catalogue[0], tmp_path, years=3, catalogue=[catalogue[0], third])
-    assert (three.lead_years, three.lenders) == (0, ("third",))
-    assert [(s.start, s.end) for s in three.scenario.shock] == [(2, None)]
+    assert (three.lead_years, three.lenders, three.scenario.horizon_months) == (0, ("third",), 36)
+    assert [(s.start, s.end) for s in three.scenario.shock] == [(2, None), (25, 36)]
 
 
 def test_a_year_before_lender_moves_the_episode_and_the_packaged_file_is_the_fallback(tmp_path):
