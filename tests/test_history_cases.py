@@ -303,3 +303,12 @@ def test_a_missing_lender_file_names_itself(tmp_path):
     with pytest.raises(InputError) as error:
         replay(catalogue[0], tmp_path, catalogue=catalogue)
     assert str(error.value) == f"{SCENARIO_DIR / 'ghost.toml'}: episodes.csv: the scenario file of episode ghost"
+
+
+def test_a_replay_keeps_a_horizon_longer_than_the_years_judged(tmp_path):
+    """25 months cover two years judged (24): kept; three years need 36: run on to month 36."""
+    _data(tmp_path)
+    _episode_file(tmp_path, "long", _demand(1, 12, -0.1), horizon=25)
+    episode = Episode("long", "long.toml", 2021, ("A",), "")
+    assert replay(episode, tmp_path, catalogue=[episode]).scenario.horizon_months == 25
+    assert replay(episode, tmp_path, years=3, catalogue=[episode]).scenario.horizon_months == 36
