@@ -107,3 +107,30 @@ def test_history_replays_files_under_other_names_each_with_its_rows(tmp_path):
     bad = CliRunner().invoke(app, ["history", "--runs", "1", "--scenarios", str(stray)])
     assert bad.exit_code == 2
     assert "baseline_copy.toml" in bad.output and "Traceback" not in bad.output
+
+
+def test_the_three_input_errors_name_the_path_the_option_and_what_was_expected(tmp_path):
+    # the whole message, "<path>: <key>: <expected>" (sim.errors.InputError): the key and the
+    # list of names are what a user reads to correct the command
+    notes = tmp_path / "notes.md"
+    notes.write_text("not a scenario")
+    with pytest.raises(InputError) as caught:
+        scenario_files([notes])
+    assert str(caught.value) == f"{notes}: --scenarios: a folder of episode files or a scenario file (.toml)"
+
+    path = _write(tmp_path / "sanctions_2018.toml", "sanctions")
+    with pytest.raises(InputError) as caught:
+        episode_of(path, CATALOGUE)
+    assert str(caught.value) == (
+        f"{path}: name: an episode's name (2018_sanctions, 2018_sanctions_oil, 2021_cuts) "
+        "as the scenario's name or the start of its file name"
+    )
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError) as caught:
+        episode_files([empty, tmp_path / "empty"], CATALOGUE)
+    assert str(caught.value) == (
+        f"{empty}: --scenarios: a folder holding at least one episode file "
+        "(2018_sanctions.toml, 2018_sanctions_oil.toml, 2021_cuts.toml)"
+    )
