@@ -227,3 +227,17 @@ def test_counts_come_in_the_order_of_the_scopes_and_no_pairs_give_none():
     )
     assert alone.pairs.empty and "model_lower_pct" in alone.pairs.columns
     assert alone.reproduced().empty
+
+
+def test_a_province_without_a_value_is_printed_lowest_only_if_the_source_says_so():
+    recorded = _recorded(
+        [
+            ("A", "Alpha", "economy", 9.0, ""),
+            ("B", "Beta", "economy", np.nan, "among the lowest"),
+            ("C", "Gamma", "economy", np.nan, ""),  # named without a value or a rank: no pair
+        ]
+    )
+    comparison = compare_targets(CELLS, recorded)
+    lines = {line.split()[1]: line for line in format_comparison(comparison).splitlines() if line.startswith("economy")}
+    assert lines["Beta"].split()[2] == "lowest" and "not given" in lines["Gamma"]
+    assert comparison.reproduced().loc["economy"].tolist() == [1, 0]  # only (A, B): A 4.2% < B 7.0%

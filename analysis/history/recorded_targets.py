@@ -143,7 +143,10 @@ def format_comparison(comparison: TargetComparison) -> str:
     provinces = comparison.provinces
     total = provinces.groupby("scope")["province"].size()
     for row in provinces.sort_values(["scope", "recorded_pct"], ascending=[True, False], key=_scope_key).itertuples():
-        recorded = f"{row.recorded_pct:.2f}" if not np.isnan(row.recorded_pct) else "lowest"
+        if not np.isnan(row.recorded_pct):
+            recorded = f"{row.recorded_pct:.2f}"
+        else:
+            recorded = "lowest" if LOWEST in row.rank_note else "not given"
         model = f"{row.model_pct:.2f}" if not np.isnan(row.model_pct) else "-"
         rank = f"{int(row.model_rank)}" if not np.isnan(row.model_rank) else "-"
         lines.append(f"{row.scope:<9} {row.name:<24} {recorded:>9} {model:>7} {rank:>10}")
