@@ -65,6 +65,17 @@ def sector(code: str, kind: str = "manufacturing", import_share: float = 0.0, **
     return {"code": code, "name": f"Sector {code}", "kind": kind, "import_share": import_share, **extra}
 
 
+def one_sector_folder(folder: Path) -> Path:
+    """One manufacturing sector N in one province P1: final demand 100, capacity 2 x 100, no inputs."""
+    return write_folder(
+        folder,
+        sectors=[sector("N")],
+        coefficients=[],
+        demand={("P1", "N"): 100.0},
+        capacity={("P1", "N"): (2.0, 1.0)},
+    )
+
+
 def scenario(folder: Path, horizon: int = 12, **tables) -> Scenario:
     """A scenario over a data folder; extra keys are scenario tables (shock, policy, ...)."""
     return scenario_from_dict({"name": "test", "horizon_months": horizon, "economy": {"data": str(folder)}, **tables})

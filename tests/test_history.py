@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import scenario, sector, write_folder
+from helpers import one_sector_folder, scenario
 
 from analysis.history.episodes import (
     SCENARIO_DIR,
@@ -181,13 +181,7 @@ def test_packaged_winter_episode_is_replayed_after_the_summer_of_1400():
 
 
 def _one_sector(tmp_path):
-    return write_folder(
-        tmp_path / "one",
-        sectors=[sector("N")],
-        coefficients=[],
-        demand={("P1", "N"): 100.0},
-        capacity={("P1", "N"): (2.0, 1.0)},
-    )
+    return one_sector_folder(tmp_path / "one")
 
 
 def test_a_one_year_demand_cut_swings_down_then_back(tmp_path):

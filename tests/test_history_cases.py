@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import scenario, sector, write_folder
+from helpers import one_sector_folder, scenario, sector, write_folder
 
 from analysis.history.episodes import (
     SCENARIO_DIR,
@@ -225,13 +225,7 @@ def _demand(start: int, end: int | None, change: float) -> str:
 
 
 def _data(folder: Path) -> None:
-    write_folder(
-        folder / "data",
-        sectors=[sector("N")],
-        coefficients=[],
-        demand={("P1", "N"): 100.0},
-        capacity={("P1", "N"): (2.0, 1.0)},
-    )
+    one_sector_folder(folder / "data")
 
 
 def test_parameter_changes_reach_the_episode_and_its_replay(tmp_path):
