@@ -34,11 +34,6 @@ class EpisodeFile:
     episode: Episode
     path: Path
 
-    @property
-    def packaged_name(self) -> bool:
-        """True if the file carries the episode's own file name (``Episode.scenario``)."""
-        return self.path.name == self.episode.scenario
-
 
 def scenario_files(paths: Sequence[Path]) -> list[Path]:
     """The ``*.toml`` files of ``paths``: a file as it is, a folder's files (not its sub-folders) sorted.

@@ -58,12 +58,12 @@ def format_table(table: pd.DataFrame) -> str:
 
     files = table["file"].astype(str).tolist() if "file" in table else [""] * len(table)
     show_files = any(f and Path(f).resolve().parent != SCENARIO_DIR for f in files)
+    header = f"{'episode':<26} {'year':>4} {'recorded':>17} {'simulated':>26} {'error':>6}  in range"
     lines = [
         "swing of national value added against the shock-free twin, points (recorded: growth in the year",
         "minus growth in the year before, range over the measures; simulated: median [5%, 95%] over runs)",
         "",
-        f"{'episode':<26} {'year':>4} {'recorded':>17} {'simulated':>26} {'error':>6}  in range"
-        + ("  file" if show_files else ""),
+        f"{header}  file" if show_files else header,
     ]
     for row, file in zip(table.itertuples(index=False), files, strict=True):
         recorded = f"[{row.recorded_low:+.1f}, {row.recorded_high:+.1f}]" if row.measures else "missing"
@@ -71,7 +71,7 @@ def format_table(table: pd.DataFrame) -> str:
         error = "" if np.isnan(row.error) else f"{row.error:.1f}"
         mark = "yes" if row.within else ("-" if not row.measures else "no")
         line = f"{row.episode:<26} {row.year:>4} {recorded:>17} {simulated:>26} {error:>6}  {mark}"
-        lines.append(f"{line:<{len(lines[3]) - 6}}  {file}" if show_files else line)
+        lines.append(f"{line:<{len(header)}}  {file}" if show_files else line)
     lent = dict.fromkeys((r.episode, r.replayed_with) for r in table.itertuples(index=False) if r.replayed_with)
     if lent:
         lines.append("")
